@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+import { EventEnvelope, subjectKey } from './envelope';
+import { occurredStart } from './occurred-at';
+import { FieldProblem, InvalidReason, validateEnvelope } from './validate';
+
+/** A message on the ledger log, independent of the log engine (Kafka or the embedded log). */
+export interface LogMessage {
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+/** CloudEvents 1.0 Kafka binding, binary mode: attributes travel as `ce_`-prefixed headers. */
+export const CE_HEADERS = {
+  specversion: 'ce_specversion',
+  id: 'ce_id',
+  type: 'ce_type',
+  source: 'ce_source',
+  time: 'ce_time',
+  subject: 'ce_subject',
+  contentType: 'content-type',
+} as const;
+
+/** The Kafka message for an envelope: key = subject, value = the envelope's JSON, CloudEvents headers. */
+export function encodeEvent(event: EventEnvelope): LogMessage {
+  const start = occurredStart(event.occurredAt);
+  const key = subjectKey(event);
+  return {
+    key,
+    value: Buffer.from(JSON.stringify(event), 'utf8'),
+    headers: {
+      [CE_HEADERS.specversion]: '1.0',
+      [CE_HEADERS.id]: event.eventId,
+      [CE_HEADERS.type]: event.type,
+      [CE_HEADERS.source]: `/publishers/${event.source.publisher}`,
+      [CE_HEADERS.time]: new Date(start ?? 0).toISOString(),
+      [CE_HEADERS.subject]: key,
+      [CE_HEADERS.contentType]: 'application/json',
+    },
+  };
+}
+
+export type Decoded =
+  | { ok: true; event: EventEnvelope }
+  | { ok: false; reason: InvalidReason | 'message.undecodable'; problems: FieldProblem[] };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes and validates a message value written by anyone (our ingest or a direct publisher). */
+export function decodeEvent(value: Buffer | null): Decoded {
+  if (!value || value.length === 0) return undecodable('empty message value');
+  let text: string;
+  try {
+    text = utf8.decode(value);
+  } catch {
+    return undecodable('message value is not valid UTF-8');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return undecodable(`message value is not JSON: ${(e as Error).message}`);
+  }
+  return validateEnvelope(parsed);
+}
+
+function undecodable(message: string): Decoded {
+  return { ok: false, reason: 'message.undecodable', problems: [{ field: '', message }] };
+}
+
+/** sha256 of the canonical JSON of an envelope: equal for equal content, whatever the key order. */
+export function contentHash(event: EventEnvelope): string {
+  return createHash('sha256').update(canonicalJson(event)).digest('hex');
+}

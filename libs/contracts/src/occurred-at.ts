@@ -1,0 +1,78 @@
+/**
+ * Valid time. `value` is interpreted according to `precision`:
+ * - `exact`: an ISO 8601 timestamp with a zone (`2025-03-13T19:30:00Z`)
+ * - `day`: a calendar date (`2025-03-13`)
+ * - `week`: an ISO week (`2025-W11`)
+ * - `month`: a calendar month (`2025-03`)
+ */
+export interface OccurredAt {
+  value: string;
+  precision: Precision;
+}
+
+export const PRECISIONS = ['exact', 'day', 'week', 'month'] as const;
+export type Precision = (typeof PRECISIONS)[number];
+
+/** Rank used by the fold's total order: a more precise report of the same instant sorts first. */
+export const PRECISION_RANK: Record<Precision, number> = { exact: 0, day: 1, week: 2, month: 3 };
+
+const EXACT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const WEEK = /^(\d{4})-W(\d{2})$/;
+const MONTH = /^(\d{4})-(\d{2})$/;
+
+/**
+ * The first instant (UTC, ms) that `occurredAt` covers, or null when the value does not match its
+ * precision or is not a real date (2025-02-30 is rejected, not rolled over).
+ */
+export function occurredStart(at: OccurredAt): number | null {
+  switch (at.precision) {
+    case 'exact':
+      return EXACT.test(at.value) ? realOrNull(Date.parse(at.value)) : null;
+    case 'day': {
+      const m = DAY.exec(at.value);
+      return m ? utcDate(+m[1], +m[2], +m[3]) : null;
+    }
+    case 'week': {
+      const m = WEEK.exec(at.value);
+      return m ? isoWeekStart(+m[1], +m[2]) : null;
+    }
+    case 'month': {
+      const m = MONTH.exec(at.value);
+      return m ? utcDate(+m[1], +m[2], 1) : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** A bare date string is shorthand for day precision; anything else passes through untouched. */
+export function normalizeOccurredAt(input: unknown): unknown {
+  return typeof input === 'string' ? { value: input, precision: 'day' } : input;
+}
+
+function realOrNull(ms: number): number | null {
+  return Number.isFinite(ms) ? ms : null;
+}
+
+function utcDate(y: number, m: number, d: number): number | null {
+  const ms = Date.UTC(y, m - 1, d);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d) return null;
+  return ms;
+}
+
+function isoWeekStart(year: number, week: number): number | null {
+  if (week < 1 || week > 53) return null;
+  // ISO week 1 holds January 4th; weeks start on Monday.
+  const jan4 = Date.UTC(year, 0, 4);
+  const jan4Day = (new Date(jan4).getUTCDay() + 6) % 7;
+  const start = jan4 - jan4Day * 86_400_000 + (week - 1) * 7 * 86_400_000;
+  if (week === 53 && isoWeekYear(start) !== year) return null;
+  return start;
+}
+
+function isoWeekYear(ms: number): number {
+  const thursday = ms + 3 * 86_400_000;
+  return new Date(thursday).getUTCFullYear();
+}

@@ -1,0 +1,94 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { findDefinition } from './catalog';
+import { EventEnvelope } from './envelope';
+import { EnvelopeDto } from './envelope.dto';
+import { normalizeOccurredAt } from './occurred-at';
+
+/** One reason an input is not a valid envelope, at a dotted path (`data.tone`, `actors.0.actorId`). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** Stable codes for why an envelope was refused; the HTTP edge and the DLQ use the same ones. */
+export type InvalidReason = 'envelope.invalid' | 'event.unknown_type' | 'event.unsupported_version' | 'envelope.forbidden_key';
+
+export type Validated =
+  | { ok: true; event: EventEnvelope }
+  | { ok: false; reason: InvalidReason; problems: FieldProblem[] };
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true } as const;
+
+/**
+ * Validates a complete envelope the same way everywhere (HTTP edge and projector): known type,
+ * envelope fields, the type's data, upcasting older schema versions. Returns the envelope as plain
+ * data with `occurredAt` normalised and `data` at the current schema version.
+ */
+export function validateEnvelope(input: unknown): Validated {
+  if (!isPlainObject(input)) return invalid('envelope.invalid', [{ field: '', message: 'an event must be a JSON object' }]);
+  const forbidden = findForbiddenKey(input, '');
+  if (forbidden !== null) {
+    return invalid('envelope.forbidden_key', [{ field: forbidden, message: 'keys named __proto__, constructor or prototype are not allowed' }]);
+  }
+  const raw: Record<string, unknown> = { ...input, occurredAt: normalizeOccurredAt(input.occurredAt) };
+  const def = typeof raw.type === 'string' ? findDefinition(raw.type) : undefined;
+  if (!def) {
+    return invalid('event.unknown_type', [{ field: 'type', message: `unknown event type ${JSON.stringify(raw.type)}; see GET /v1/catalog` }]);
+  }
+  const envelopeProblems = flatten(validateSync(plainToInstance(EnvelopeDto, raw), OPTIONS));
+  if (envelopeProblems.length) return invalid('envelope.invalid', envelopeProblems);
+
+  const version = raw.schemaVersion as number;
+  if (version > def.schemaVersion) {
+    return invalid('event.unsupported_version', [
+      { field: 'schemaVersion', message: `${def.type} is at schema version ${def.schemaVersion}; ${version} is not known yet` },
+    ]);
+  }
+  let data = raw.data as Record<string, unknown>;
+  for (let v = version; v < def.schemaVersion; v++) {
+    const up = def.upcasters[v];
+    if (!up) return invalid('event.unsupported_version', [{ field: 'schemaVersion', message: `no upcaster from version ${v}` }]);
+    data = up(data);
+  }
+  const dataProblems = flatten(validateSync(plainToInstance(def.dataClass, data), OPTIONS), 'data');
+  if (def.requiresProposal && !raw.proposalId) dataProblems.push({ field: 'proposalId', message: `${def.type} must name a proposalId` });
+  if (dataProblems.length) return invalid('envelope.invalid', dataProblems);
+
+  return { ok: true, event: { ...(raw as unknown as EventEnvelope), schemaVersion: def.schemaVersion, data } };
+}
+
+function invalid(reason: InvalidReason, problems: FieldProblem[]): Validated {
+  return { ok: false, reason, problems };
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function findForbiddenKey(value: unknown, path: string): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  for (const key of Object.keys(value)) {
+    const here = path ? `${path}.${key}` : key;
+    if (FORBIDDEN_KEYS.has(key)) return here;
+    const nested = findForbiddenKey((value as Record<string, unknown>)[key], here);
+    if (nested !== null) return nested;
+  }
+  return null;
+}
+
+function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  for (const e of errors) {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    for (const message of Object.values(e.constraints ?? {})) out.push({ field, message: qualify(message, field, e.property) });
+    if (e.children?.length) out.push(...flatten(e.children, field));
+  }
+  return out;
+}
+
+/** class-validator names only the last property; name the whole path instead. */
+function qualify(message: string, field: string, property: string): string {
+  return message.startsWith(property) ? field + message.slice(property.length) : message;
+}

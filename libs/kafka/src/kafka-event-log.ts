@@ -1,0 +1,245 @@
+import { Admin, Consumer, IHeaders, Kafka, Producer, logLevel } from 'kafkajs';
+import { LEDGER_TOPIC_PARTITIONS, LogMessage } from '@ledger/contracts';
+import { Appended, BatchResult, EventLog, LogBatch, OffsetBehindLogStartError, PartitionBounds, SubscribeOptions, Subscription } from './event-log';
+import { kafkaConfig, KafkaConnection } from './kafka-options';
+import { partitionForKey } from './murmur2';
+import { BatcherOptions, ProduceBatcher } from './produce-batcher';
+
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
+const DEFAULT_BATCHING: BatcherOptions = { maxQueued: 50_000, maxBatch: 2_000, maxBatchBytes: 4 * 1024 * 1024, ackTimeoutMs: 5_000 };
+/** Largest record batch the ledger topics take: a 1,000-event batch request about one proposal fits. */
+const MAX_MESSAGE_BYTES = String(8 * 1024 * 1024);
+
+/**
+ * The log port on Apache Kafka. Producing is idempotent with acks from all in-sync replicas and one
+ * request in flight, through a bounded micro-batcher; partitions are chosen with Kafka's murmur2 so
+ * each message's offset is known from the broker's answer.
+ */
+export class KafkaEventLog extends EventLog {
+  private readonly kafka: Kafka;
+  private producer?: Promise<Producer>;
+  private admin?: Promise<Admin>;
+  private readonly batchers = new Map<string, ProduceBatcher>();
+  private readonly partitionCounts = new Map<string, number>();
+  private readonly consumers = new Set<Consumer>();
+
+  constructor(connection: KafkaConnection, private readonly batching: BatcherOptions = DEFAULT_BATCHING) {
+    super();
+    this.kafka = new Kafka({ ...kafkaConfig(connection), logLevel: logLevel.NOTHING });
+  }
+
+  append(topic: string, messages: LogMessage[]): Promise<Appended[]> {
+    let batcher = this.batchers.get(topic);
+    if (!batcher) {
+      batcher = new ProduceBatcher((m) => this.produce(topic, m), this.batching);
+      this.batchers.set(topic, batcher);
+    }
+    return batcher.enqueue(messages);
+  }
+
+  private async produce(topic: string, messages: LogMessage[]): Promise<Appended[]> {
+    const producer = await this.connectedProducer();
+    const count = await this.partitionCount(topic);
+    const partitions = messages.map((m) => partitionForKey(m.key, count));
+    const metadata = await producer.send({
+      topic,
+      acks: -1,
+      timeout: this.batching.ackTimeoutMs,
+      messages: messages.map((m, i) => ({ key: m.key, value: m.value, headers: m.headers, partition: partitions[i] })),
+    });
+    // Messages of one partition are appended in send order from the partition's base offset.
+    const next = new Map<number, { offset: bigint; time: string }>();
+    for (const md of metadata) next.set(md.partition, { offset: BigInt(md.baseOffset ?? '0'), time: md.logAppendTime ?? '-1' });
+    return partitions.map((p) => {
+      const slot = next.get(p);
+      if (!slot) throw new Error(`broker answered without partition ${p}`);
+      const offset = slot.offset;
+      slot.offset += 1n;
+      return { partition: p, offset: offset.toString(), timestamp: slot.time === '-1' ? String(Date.now()) : slot.time };
+    });
+  }
+
+  private connectedProducer(): Promise<Producer> {
+    this.producer ??= (async () => {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 5 } });
+      await producer.connect();
+      return producer;
+    })().catch((e) => {
+      this.producer = undefined;
+      throw e;
+    });
+    return this.producer;
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })().catch((e) => {
+      this.admin = undefined;
+      throw e;
+    });
+    return this.admin;
+  }
+
+  private async partitionCount(topic: string): Promise<number> {
+    const known = this.partitionCounts.get(topic);
+    if (known) return known;
+    const admin = await this.connectedAdmin();
+    const md = await admin.fetchTopicMetadata({ topics: [topic] });
+    const count = md.topics[0]?.partitions.length ?? 0;
+    if (!count) throw new Error(`topic ${topic} has no partitions`);
+    this.partitionCounts.set(topic, count);
+    return count;
+  }
+
+  async bounds(topic: string): Promise<PartitionBounds[]> {
+    const admin = await this.connectedAdmin();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high })).sort((a, b) => a.partition - b.partition);
+  }
+
+  async ensureTopics(topics: { events: string; dlq: string }, partitions = LEDGER_TOPIC_PARTITIONS): Promise<void> {
+    const admin = await this.connectedAdmin();
+    const existing = new Set(await admin.listTopics());
+    const wanted = [
+      { topic: topics.events, numPartitions: partitions },
+      { topic: topics.dlq, numPartitions: 1 },
+    ].filter((t) => !existing.has(t.topic));
+    if (!wanted.length) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: wanted.map((t) => ({
+        ...t,
+        replicationFactor: -1, // the broker's default.replication.factor
+        configEntries: [
+          { name: 'retention.ms', value: '-1' },
+          { name: 'retention.bytes', value: '-1' },
+          { name: 'cleanup.policy', value: 'delete' },
+          { name: 'message.timestamp.type', value: 'LogAppendTime' },
+          { name: 'max.message.bytes', value: MAX_MESSAGE_BYTES },
+        ],
+      })),
+    });
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024 });
+    this.consumers.add(consumer);
+    const seekedTo = new Map<number, string>();
+    const seek = async (partition: number, offset: string) => {
+      const bound = (await this.bounds(options.topic)).find((b) => b.partition === partition);
+      if (bound && BigInt(offset) < BigInt(bound.low)) throw new OffsetBehindLogStartError(options.topic, partition, offset, bound.low);
+      seekedTo.set(partition, offset);
+      consumer.seek({ topic: options.topic, partition, offset });
+    };
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assigned = event.payload.memberAssignment[options.topic] ?? [];
+      void options
+        .storedOffsets(assigned)
+        .then(async (stored) => {
+          for (const p of assigned) await seek(p, stored.get(p) ?? '0');
+        })
+        .catch((e) => options.onFatal(e as Error));
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (!event.payload.restart) options.onFatal(event.payload.error);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.concurrency ?? 3,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const logBatch: LogBatch = {
+          topic: batch.topic,
+          partition: batch.partition,
+          highWatermark: batch.highWatermark,
+          fetchedFrom: seekedTo.get(batch.partition),
+          messages: batch.messages.map((m) => ({
+            offset: m.offset,
+            key: m.key ? m.key.toString('utf8') : null,
+            value: m.value,
+            headers: stringHeaders(m.headers),
+            timestamp: m.timestamp,
+          })),
+        };
+        seekedTo.delete(batch.partition);
+        const result = await handleWithRetry(logBatch, options, heartbeat, () => isRunning() && !isStale());
+        if (!result) return;
+        const { nextOffset } = result;
+        const first = BigInt(batch.messages[0].offset);
+        if (BigInt(nextOffset) < first) {
+          try {
+            await seek(batch.partition, nextOffset);
+          } catch (e) {
+            options.onFatal(e as Error);
+          }
+          return;
+        }
+        resolveOffset((BigInt(nextOffset) - 1n).toString());
+        // The stored offset in Postgres is the truth; committing to Kafka too keeps standard lag tools right.
+        await consumer
+          .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset }])
+          .catch(() => undefined);
+        await heartbeat();
+      },
+    });
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
+    this.consumers.clear();
+    const producer = this.producer;
+    const admin = this.admin;
+    this.producer = undefined;
+    this.admin = undefined;
+    await Promise.all([producer?.then((p) => p.disconnect()).catch(() => undefined), admin?.then((a) => a.disconnect()).catch(() => undefined)]);
+  }
+}
+
+/**
+ * Infrastructure errors (Postgres down) retry the same batch with backoff, heart-beating so the
+ * group keeps the partition; the offset does not move until the batch is applied.
+ */
+async function handleWithRetry(
+  batch: LogBatch,
+  options: SubscribeOptions,
+  heartbeat: () => Promise<void>,
+  active: () => boolean,
+): Promise<BatchResult | null> {
+  for (let attempt = 0; active(); attempt++) {
+    try {
+      return await options.handle(batch);
+    } catch (e) {
+      if (e instanceof OffsetBehindLogStartError) {
+        options.onFatal(e);
+        return null;
+      }
+      options.onRetry?.(e as Error, attempt);
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5_000)));
+      await heartbeat().catch(() => undefined);
+    }
+  }
+  return null;
+}
+
+function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (v === undefined) continue;
+    const value = Array.isArray(v) ? v[v.length - 1] : v;
+    out[k] = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+
+/**
+ * Every setting, from the environment (docs/configuration.md lists them). Validated at boot: a bad
+ * value stops the process with a message naming the variable.
+ */
+export class LedgerConfig {
+  /** HTTP port. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT = 3000;
+  /** Interface to listen on; 0.0.0.0 in containers. */
+  @IsString() HOST = '127.0.0.1';
+  /** PostgreSQL connection string. Unset: embedded PostgreSQL in LEDGER_DATA_DIR (single-machine mode). */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' }) DATABASE_URL?: string;
+  /** Comma-separated Kafka bootstrap servers. Unset: the embedded log (Postgres tables). */
+  @IsOptional() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' }) KAFKA_BROKERS?: string;
+  @IsString() KAFKA_CLIENT_ID = 'statement-ledger';
+  @Transform(toBool) @IsBoolean() KAFKA_SSL = false;
+  @IsOptional() @IsIn(['plain', 'scram-sha-256', 'scram-sha-512']) KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  @IsOptional() @IsString() KAFKA_SASL_USERNAME?: string;
+  @IsOptional() @IsString() KAFKA_SASL_PASSWORD?: string;
+  /** Folder for embedded PostgreSQL and the signing key. */
+  @IsString() LEDGER_DATA_DIR = './.ledger';
+  /** When set, an admin token with exactly this value exists after start (scripts, local runs). */
+  @IsOptional() @IsString() @MinLength(16, { message: 'LEDGER_BOOTSTRAP_TOKEN must be at least 16 characters' }) LEDGER_BOOTSTRAP_TOKEN?: string;
+  /** Consumer group of the projector. */
+  @IsString() LEDGER_PROJECTOR_GROUP = 'ledger-projector';
+  /** Largest request body, in bytes (413 beyond). */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(64 * 1024 * 1024) LEDGER_MAX_BODY_BYTES = 5 * 1024 * 1024;
+  /** How long a publish waits for the log's acknowledgement before answering 503. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(120_000) LEDGER_ACK_TIMEOUT_MS = 5_000;
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration; unknown variables are ignored, bad ones throw ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Partial<LedgerConfig> = {}): LedgerConfig {
+  const known = Object.keys(new LedgerConfig()).concat(
+    'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'LEDGER_BOOTSTRAP_TOKEN',
+  );
+  const given: Record<string, unknown> = { ...defaults };
+  for (const key of known) if (env[key] !== undefined && env[key] !== '') given[key] = env[key];
+  const config = plainToInstance(LedgerConfig, given);
+  const errors = validateSync(config);
+  const problems = errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) => `${e.property}=${JSON.stringify(given[e.property])}: ${m}`),
+  );
+  if (config.KAFKA_SASL_MECHANISM && !(config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD)) {
+    problems.push('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required too');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

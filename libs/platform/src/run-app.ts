@@ -1,0 +1,39 @@
+import { DynamicModule, Logger, Module, Type } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigError, LedgerConfig, loadConfig } from './config';
+import { createHttpApp } from './http-app';
+import { InfraOptions, LedgerInfraModule } from './infra.module';
+
+/** A root module: the shared infrastructure plus the feature modules of one deployable. */
+export function rootModule(infra: DynamicModule, features: (Type | DynamicModule)[]): Type {
+  @Module({ imports: [infra, ...features] })
+  class LedgerRootModule {}
+  return LedgerRootModule;
+}
+
+export interface AppSpec {
+  name: string;
+  features: (Type | DynamicModule)[];
+  defaults?: Partial<LedgerConfig>;
+  /** Infrastructure built before Nest starts (embedded PostgreSQL, the embedded log). */
+  infra?: (config: LedgerConfig) => Promise<Omit<InfraOptions, 'config'> & { close?: () => Promise<void> }>;
+}
+
+/** Boots one deployable: validated configuration (exit 1 naming the bad variable), HTTP, listen. */
+export async function runApp(spec: AppSpec): Promise<NestFastifyApplication> {
+  let config: LedgerConfig;
+  try {
+    config = loadConfig(process.env, spec.defaults);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${spec.name}: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const extra = spec.infra ? await spec.infra(config) : {};
+  const app = await createHttpApp(rootModule(LedgerInfraModule.forRoot({ config, ...extra }), spec.features), config);
+  await app.listen(config.PORT, config.HOST);
+  new Logger(spec.name).log(`listening on ${await app.getUrl()}`);
+  return app;
+}
