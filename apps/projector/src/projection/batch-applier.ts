@@ -1,0 +1,156 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool, PoolClient } from 'pg';
+import { contentHash, decodeEvent, Decoded, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
+import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/kafka';
+import { inTransaction, PG_POOL } from '@ledger/postgres';
+import { allProjections, insertJournal, insertRejections, JournalRow, RejectionRow, appliedContent } from '@ledger/read-models';
+import { LedgerConfig, LEDGER_TOPICS } from '@ledger/platform';
+import { toDeadLetter } from './dead-letter';
+
+/** The offset compare-and-set failed: another consumer advanced this partition first. */
+export class FencedError extends Error {
+  constructor(partition: number, expected: bigint) {
+    super(`partition ${partition}: stored offset moved away from ${expected}; this consumer was fenced`);
+    this.name = 'FencedError';
+  }
+}
+
+/** What one applied batch did, for metrics and the live stream. */
+export interface AppliedBatch {
+  partition: number;
+  applied: RecordedEvent[];
+  duplicates: number;
+  rejected: RejectionRow[];
+}
+
+/**
+ * Applies one batch of one partition in one Postgres transaction: journal rows for every record,
+ * rejections (and dead letters) for the invalid ones, read-model updates for the new facts, and the
+ * partition's next offset with compare-and-set. Redelivered records below the stored offset are
+ * skipped; an event id already applied is journaled as a duplicate and changes nothing.
+ */
+@Injectable()
+export class BatchApplier {
+  private readonly projections = allProjections();
+  private readonly listeners: ((batch: AppliedBatch) => void)[] = [];
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly log: EventLog,
+    @Inject(LEDGER_TOPICS) private readonly topics: LedgerTopics,
+    private readonly config: LedgerConfig,
+  ) {}
+
+  onApplied(listener: (batch: AppliedBatch) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async handle(batch: LogBatch): Promise<BatchResult> {
+    const decoded = batch.messages.map((m) => ({ entry: m, decoded: decodeEvent(m.value) }));
+    const outcome = await inTransaction(this.pool, (client) => this.applyInTransaction(client, batch, decoded));
+    if (outcome.applied) for (const listener of this.listeners) listener(outcome.applied);
+    return { nextOffset: outcome.nextOffset };
+  }
+
+  private async applyInTransaction(
+    client: PoolClient,
+    batch: LogBatch,
+    decoded: { entry: LogEntry; decoded: Decoded }[],
+  ): Promise<{ nextOffset: string; applied?: AppliedBatch }> {
+    const group = this.config.LEDGER_PROJECTOR_GROUP;
+    const stored = await lockOffset(client, group, batch.topic, batch.partition);
+    const first = BigInt(batch.messages[0].offset);
+    if (first > stored && batch.fetchedFrom !== stored.toString()) return { nextOffset: stored.toString() };
+    const fresh = decoded.filter((d) => BigInt(d.entry.offset) >= stored);
+    if (!fresh.length) return { nextOffset: stored.toString() };
+
+    const classified = await this.classify(client, batch, fresh);
+    await insertJournal(client, classified.journal);
+    await insertRejections(client, classified.rejected);
+    for (const projection of this.projections) await projection.apply(client, classified.applied);
+    if (classified.rejected.length) {
+      // Dead letters go out before the commit: a crash in between re-sends them (at least once,
+      // identified by their source coordinates), never loses them.
+      const letters: LogMessage[] = classified.rejected.map(toDeadLetter);
+      await this.log.append(this.topics.dlq, letters);
+    }
+    const next = BigInt(fresh[fresh.length - 1].entry.offset) + 1n;
+    const cas = await client.query(
+      `UPDATE ledger.consumer_offsets SET next_offset = $4, updated_at = now()
+        WHERE group_id = $1 AND topic = $2 AND partition = $3 AND next_offset = $5`,
+      [group, batch.topic, batch.partition, next.toString(), stored.toString()],
+    );
+    if (cas.rowCount !== 1) throw new FencedError(batch.partition, stored);
+    return {
+      nextOffset: next.toString(),
+      applied: { partition: batch.partition, applied: classified.applied, duplicates: classified.duplicates, rejected: classified.rejected },
+    };
+  }
+
+  private async classify(client: PoolClient, batch: LogBatch, fresh: { entry: LogEntry; decoded: Decoded }[]) {
+    const ids = fresh.flatMap((d) => (d.decoded.ok ? [d.decoded.event.eventId] : []));
+    const seen = await appliedContent(client, ids);
+    const journal: JournalRow[] = [];
+    const rejected: RejectionRow[] = [];
+    const applied: RecordedEvent[] = [];
+    let duplicates = 0;
+    for (const { entry, decoded } of fresh) {
+      const recordedAt = new Date(Number(entry.timestamp)).toISOString();
+      const base = { partition: batch.partition, offset: entry.offset, recordedAt };
+      if (!decoded.ok) {
+        journal.push({ ...base, eventId: null, disposition: 'rejected', type: null, occurredStart: null, contentSha256: null, envelope: null });
+        rejected.push(rejection(batch, entry, recordedAt, headerEventId(entry), decoded.reason, decoded.problems));
+        continue;
+      }
+      const event = decoded.event;
+      const hash = contentHash(event);
+      const row: JournalRow = {
+        ...base,
+        eventId: event.eventId,
+        disposition: 'applied',
+        type: event.type,
+        occurredStart: new Date(occurredStart(event.occurredAt) ?? 0).toISOString(),
+        contentSha256: hash,
+        envelope: event,
+      };
+      const previous = seen.get(event.eventId);
+      if (previous === undefined) {
+        seen.set(event.eventId, hash);
+        journal.push(row);
+        applied.push({ ...event, recordedAt, partition: batch.partition, offset: entry.offset });
+      } else if (previous === hash) {
+        duplicates++;
+        journal.push({ ...row, disposition: 'duplicate' });
+      } else {
+        journal.push({ ...row, disposition: 'rejected' });
+        rejected.push(
+          rejection(batch, entry, recordedAt, event.eventId, 'event.id_conflict', [
+            { field: 'eventId', message: 'this event id was already applied with different content; the first one stands' },
+          ]),
+        );
+      }
+    }
+    return { journal, rejected, applied, duplicates };
+  }
+}
+
+async function lockOffset(client: PoolClient, group: string, topic: string, partition: number): Promise<bigint> {
+  await client.query(
+    `INSERT INTO ledger.consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
+    [group, topic, partition],
+  );
+  const { rows } = await client.query(
+    `SELECT next_offset FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
+    [group, topic, partition],
+  );
+  return BigInt(rows[0].next_offset);
+}
+
+function headerEventId(entry: LogEntry): string | null {
+  const id = entry.headers['ce_id'];
+  return id && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? id : null;
+}
+
+function rejection(batch: LogBatch, entry: LogEntry, recordedAt: string, eventId: string | null, reason: string, problems: unknown): RejectionRow {
+  return { topic: batch.topic, partition: batch.partition, offset: entry.offset, eventId, reason, problems, raw: entry.value, headers: entry.headers, recordedAt };
+}

@@ -1,0 +1,64 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
+import { LedgerTopics } from '@ledger/contracts';
+import { EventLog, Subscription } from '@ledger/kafka';
+import { PG_POOL } from '@ledger/postgres';
+import { LedgerConfig, LEDGER_TOPICS } from '@ledger/platform';
+import { BatchApplier } from './batch-applier';
+
+/**
+ * Runs the projector's consumer: subscribes on start, seeks every assigned partition to the offset
+ * stored in Postgres, and stops cleanly (the batch in flight finishes) on shutdown.
+ */
+@Injectable()
+export class ProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('projector');
+  private subscription?: Subscription;
+  private fatal?: Error;
+  private readonly fatalListeners: ((error: Error) => void)[] = [];
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly applier: BatchApplier,
+    private readonly config: LedgerConfig,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(LEDGER_TOPICS) private readonly topics: LedgerTopics,
+  ) {}
+
+  /** Set when the projector stopped for good (a stored offset behind the log start). */
+  get fatalError(): Error | undefined {
+    return this.fatal;
+  }
+
+  onFatal(listener: (error: Error) => void): void {
+    this.fatalListeners.push(listener);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscription = await this.log.subscribe({
+      topic: this.topics.events,
+      groupId: this.config.LEDGER_PROJECTOR_GROUP,
+      handle: (batch) => this.applier.handle(batch),
+      storedOffsets: (partitions) => this.storedOffsets(partitions),
+      onRetry: (error, attempt) => this.logger.warn(`batch failed (attempt ${attempt + 1}), retrying: ${error.message}`),
+      onFatal: (error) => {
+        this.fatal = error;
+        this.logger.error(error.message);
+        for (const listener of this.fatalListeners) listener(error);
+      },
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  private async storedOffsets(partitions: number[]): Promise<Map<number, string>> {
+    const { rows } = await this.pool.query(
+      `SELECT partition, next_offset FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = ANY($3::int[])`,
+      [this.config.LEDGER_PROJECTOR_GROUP, this.topics.events, partitions],
+    );
+    return new Map(rows.map((r) => [r.partition as number, r.next_offset as string]));
+  }
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { BatchApplier } from './projection/batch-applier';
+import { ProjectorService } from './projection/projector.service';
+
+/** Kafka → fold → Postgres read models, offsets in the same transaction. */
+@Module({
+  providers: [BatchApplier, ProjectorService],
+  exports: [BatchApplier, ProjectorService],
+})
+export class ProjectorModule {}

@@ -1,0 +1,30 @@
+import { Controller, Get, Query as QueryParams } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { Transform } from 'class-transformer';
+import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ID_PATTERN } from '@ledger/contracts';
+import { parseQuery } from '@ledger/platform';
+import { Page, StatementView } from '@ledger/read-models';
+import { ListStatementsQuery } from './list-statements.query';
+
+export class ListStatementsParams {
+  @IsOptional() @Matches(ID_PATTERN, { message: 'party must be an actor id' }) party?: string;
+  @IsOptional() @Matches(ID_PATTERN, { message: 'proposal must be a proposal id' }) proposal?: string;
+  @IsOptional() @IsString() @MaxLength(200) q?: string;
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or timestamp' }) from?: string;
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or timestamp' }) to?: string;
+  @IsOptional() @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value)) @IsInt() @Min(1) @Max(500) limit?: number;
+  @IsOptional() @IsString() @MaxLength(512) cursor?: string;
+}
+
+/** GET /v1/statements?party=&proposal=&q=&from=&to=&limit=&cursor= */
+@Controller('v1/statements')
+export class ListStatementsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  list(@QueryParams() raw: Record<string, unknown>): Promise<Page<StatementView>> {
+    const p = parseQuery(ListStatementsParams, raw);
+    return this.queries.execute(new ListStatementsQuery({ ...p, limit: p.limit ?? 50 }));
+  }
+}
