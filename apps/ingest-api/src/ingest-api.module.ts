@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { RecordEventController } from './events/record-event/record-event.controller';
-import { RecordEventHandler } from './events/record-event/record-event.command';
+import { PublishEventsHandler } from './events/publish/publish-events.command';
+import { RecordBatchController } from './events/publish/record-batch.controller';
+import { RecordEventController } from './events/publish/record-event.controller';
 import { Receipts } from './events/shared/receipts';
 
 /** HTTP → validate → command → event → the log. */
 @Module({
   imports: [CqrsModule],
-  controllers: [RecordEventController],
-  providers: [RecordEventHandler, Receipts],
+  controllers: [RecordEventController, RecordBatchController],
+  providers: [PublishEventsHandler, Receipts],
 })
 export class IngestApiModule {}

@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // class-transformer's @Type reads design-time types
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,

@@ -125,6 +125,21 @@ export class KafkaEventLog extends EventLog {
     });
   }
 
+  /** Deletes topics (tests clean up their per-file topics; production never deletes). */
+  async deleteTopics(topics: string[]): Promise<void> {
+    const admin = await this.connectedAdmin();
+    const existing = new Set(await admin.listTopics());
+    const doomed = topics.filter((t) => existing.has(t));
+    if (doomed.length) await admin.deleteTopics({ topics: doomed });
+    for (const t of doomed) this.partitionCounts.delete(t);
+  }
+
+  /** Moves a stopped group's Kafka-committed offsets back to the log start (redelivery drills, tests). */
+  async resetGroupOffsets(groupId: string, topic: string): Promise<void> {
+    const admin = await this.connectedAdmin();
+    await admin.resetOffsets({ groupId, topic, earliest: true });
+  }
+
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024 });
     this.consumers.add(consumer);

@@ -5,3 +5,8 @@ export * from './tokens';
 export * from './infra.module';
 export * from './parse-query';
 export * from './run-app';
+export * from './auth/scopes';
+export * from './auth/token-store';
+export * from './auth/auth.guard';
+export * from './auth/auth.module';
+export * from './auth/principal.decorator';

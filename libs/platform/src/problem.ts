@@ -42,6 +42,7 @@ const HTTP_CODES: Record<number, string> = {
 /** Sends a problem document with its content type, and Retry-After where one applies. */
 export function sendProblem(reply: FastifyReply, problem: Problem): void {
   if (typeof problem.retryAfter === 'number') void reply.header('Retry-After', String(problem.retryAfter));
+  if (problem.status === 401) void reply.header('WWW-Authenticate', 'Bearer');
   void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
 }
 

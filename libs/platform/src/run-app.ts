@@ -2,11 +2,12 @@ import { DynamicModule, Logger, Module, Type } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, LedgerConfig, loadConfig } from './config';
 import { createHttpApp } from './http-app';
+import { AuthModule } from './auth/auth.module';
 import { InfraOptions, LedgerInfraModule } from './infra.module';
 
 /** A root module: the shared infrastructure plus the feature modules of one deployable. */
 export function rootModule(infra: DynamicModule, features: (Type | DynamicModule)[]): Type {
-  @Module({ imports: [infra, ...features] })
+  @Module({ imports: [infra, AuthModule, ...features] })
   class LedgerRootModule {}
   return LedgerRootModule;
 }

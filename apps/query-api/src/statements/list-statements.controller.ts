@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { Transform } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ID_PATTERN } from '@ledger/contracts';
-import { parseQuery } from '@ledger/platform';
+import { parseQuery, RequireScopes } from '@ledger/platform';
 import { Page, StatementView } from '@ledger/read-models';
 import { ListStatementsQuery } from './list-statements.query';
 
@@ -23,6 +23,7 @@ export class ListStatementsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
+  @RequireScopes('read')
   list(@QueryParams() raw: Record<string, unknown>): Promise<Page<StatementView>> {
     const p = parseQuery(ListStatementsParams, raw);
     return this.queries.execute(new ListStatementsQuery({ ...p, limit: p.limit ?? 50 }));

@@ -35,3 +35,12 @@ export function prepareEnvelope(body: unknown, publisher: string, idempotencyKey
   if (!result.ok) throw new InvalidEventError(result.reason, result.problems);
   return result.event;
 }
+
+/** Idempotency-Key: 1 to 255 printable ASCII characters (as in the IETF draft's examples). */
+export function checkIdempotencyKey(key: string | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw new InvalidEventError('request.invalid_idempotency_key', [{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }], 'Invalid Idempotency-Key header');
+  }
+  return key;
+}

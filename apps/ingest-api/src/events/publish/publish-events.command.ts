@@ -1,0 +1,49 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { contentHash, encodeEvent, EventEnvelope, LedgerTopics } from '@ledger/contracts';
+import { EventLog } from '@ledger/kafka';
+import { LEDGER_TOPICS } from '@ledger/platform';
+import { EventIdConflictError, PublishResult } from '../shared/publish-result';
+import { Receipts } from '../shared/receipts';
+
+/** Append validated envelopes to the ledger log, together, skipping exact repeats of accepted ones. */
+export class PublishEventsCommand extends Command<PublishResult[]> {
+  constructor(readonly events: EventEnvelope[]) {
+    super();
+  }
+}
+
+@CommandHandler(PublishEventsCommand)
+export class PublishEventsHandler implements ICommandHandler<PublishEventsCommand> {
+  constructor(
+    private readonly log: EventLog,
+    private readonly receipts: Receipts,
+    @Inject(LEDGER_TOPICS) private readonly topics: LedgerTopics,
+  ) {}
+
+  async execute({ events }: PublishEventsCommand): Promise<PublishResult[]> {
+    const hashes = events.map(contentHash);
+    const known = await Promise.all(events.map((e) => this.receipts.known(e.eventId)));
+    const firstInBatch = new Map<string, number>();
+    const fresh: number[] = [];
+    events.forEach((event, i) => {
+      const earlier = known[i] ?? (firstInBatch.has(event.eventId) ? hashes[firstInBatch.get(event.eventId)!] : null);
+      if (earlier !== null && earlier !== hashes[i]) throw new EventIdConflictError(event.eventId);
+      if (earlier === null) {
+        firstInBatch.set(event.eventId, i);
+        fresh.push(i);
+      }
+    });
+    // Every new event goes out in one append: all acknowledged, or the caller gets 503 and retries.
+    const appended = await this.log.append(this.topics.events, fresh.map((i) => encodeEvent(events[i])));
+    const results: PublishResult[] = events.map((e) => ({ eventId: e.eventId, status: 'duplicate' }));
+    fresh.forEach((i, k) => {
+      const a = appended[k];
+      results[i] = { eventId: events[i].eventId, status: 'accepted', partition: a.partition, offset: a.offset, recordedAt: new Date(Number(a.timestamp)).toISOString() };
+    });
+    this.receipts.record(
+      fresh.map((i, k) => ({ eventId: events[i].eventId, contentSha256: hashes[i], partition: appended[k].partition, offset: appended[k].offset, acceptedAt: new Date(Number(appended[k].timestamp)).toISOString() })),
+    );
+    return results;
+  }
+}

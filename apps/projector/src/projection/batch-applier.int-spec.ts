@@ -1,0 +1,108 @@
+import { Test } from '@nestjs/testing';
+import { DLQ_TOPIC, encodeEvent, EventEnvelope, LedgerTopics } from '@ledger/contracts';
+import { EventLog, LogBatch } from '@ledger/kafka';
+import { PG_POOL } from '@ledger/postgres';
+import { LedgerConfig, LEDGER_TOPICS } from '@ledger/platform';
+import { asLogEnvelope, createTestContext, statementMade, TestContext } from '@ledger/testing';
+import { BatchApplier } from './batch-applier';
+
+// The batch transaction against real Postgres (and real Kafka for dead letters), fed batches by
+// hand so every redelivery shape can be produced exactly.
+describe('BatchApplier', () => {
+  let ctx: TestContext;
+  let applier: BatchApplier;
+  let topics: LedgerTopics;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    topics = ctx.topics;
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        BatchApplier,
+        { provide: PG_POOL, useValue: ctx.pool },
+        { provide: EventLog, useValue: ctx.log },
+        { provide: LEDGER_TOPICS, useValue: topics },
+        { provide: LedgerConfig, useValue: ctx.config },
+      ],
+    }).compile();
+    applier = moduleRef.get(BatchApplier);
+  });
+
+  afterAll(async () => ctx?.close());
+
+  let nextOffset = 0;
+  const batch = (values: (Buffer | null)[], partition = 0, from = nextOffset): LogBatch => ({
+    topic: topics.events,
+    partition,
+    highWatermark: String(from + values.length),
+    messages: values.map((value, i) => ({ offset: String(from + i), key: 'k', value, headers: {}, timestamp: String(Date.parse('2025-03-14T12:00:00Z') + i) })),
+  });
+  const envelope = (overrides: Record<string, unknown> = {}) => asLogEnvelope(statementMade(overrides)) as EventEnvelope;
+  const bytes = (e: EventEnvelope) => encodeEvent(e).value;
+  const rows = async (sql: string, params: unknown[] = []) => (await ctx.pool.query(sql, params)).rows;
+
+  it('applies a batch and stores the next offset', async () => {
+    const events = [envelope(), envelope(), envelope()];
+    const result = await applier.handle(batch(events.map(bytes)));
+    expect(result.nextOffset).toBe('3');
+    nextOffset = 3;
+    expect(await rows('SELECT event_id FROM read_model.statements_v1 ORDER BY "offset"')).toEqual(events.map((e) => ({ event_id: e.eventId })));
+  });
+
+  it('changes nothing when the same batch is redelivered', async () => {
+    const before = await rows('SELECT count(*) AS n FROM ledger.journal');
+    const again = await applier.handle(batch([Buffer.from('ignored'), Buffer.from('ignored'), Buffer.from('ignored')], 0, 0));
+    expect(again.nextOffset).toBe('3');
+    expect(await rows('SELECT count(*) AS n FROM ledger.journal')).toEqual(before);
+  });
+
+  it('skips the already applied head of an overlapping batch', async () => {
+    const fresh = envelope();
+    const result = await applier.handle(batch([Buffer.from('old'), bytes(fresh)], 0, 2));
+    expect(result.nextOffset).toBe('4');
+    nextOffset = 4;
+    expect(await rows('SELECT disposition FROM ledger.journal WHERE partition = 0 AND "offset" = 3')).toEqual([{ disposition: 'applied' }]);
+  });
+
+  it('journals a repeated event id with the same content as a duplicate, and a conflicting one as rejected', async () => {
+    const original = (await rows(`SELECT envelope FROM ledger.journal WHERE partition = 0 AND "offset" = 0`))[0].envelope as EventEnvelope;
+    const conflicting = { ...original, data: { ...(original.data as object), text: 'A different text under the same id.' } } as EventEnvelope;
+    const result = await applier.handle(batch([bytes(original), bytes(conflicting)]));
+    nextOffset = Number(result.nextOffset);
+    expect(await rows(`SELECT disposition FROM ledger.journal WHERE partition = 0 AND "offset" >= 4 ORDER BY "offset"`)).toEqual([
+      { disposition: 'duplicate' },
+      { disposition: 'rejected' },
+    ]);
+    expect(await rows(`SELECT count(*)::int AS n FROM read_model.statements_v1 WHERE event_id = $1`, [original.eventId])).toEqual([{ n: 1 }]);
+    expect((await rows(`SELECT reason FROM ledger.rejections WHERE "offset" = 5`))[0].reason).toBe('event.id_conflict');
+  });
+
+  it('rejects undecodable and invalid records to the rejections table and the DLQ, and moves on', async () => {
+    const good = envelope();
+    const result = await applier.handle(batch([Buffer.from('{not json'), Buffer.from(JSON.stringify({ type: 'Nope' })), bytes(good)]));
+    expect(result.nextOffset).toBe(String(nextOffset + 3));
+    const rejected = await rows(`SELECT "offset", reason FROM ledger.rejections WHERE "offset" >= $1 ORDER BY "offset"`, [nextOffset]);
+    expect(rejected.map((r) => r.reason)).toEqual(['message.undecodable', 'event.unknown_type']);
+    expect(await rows(`SELECT count(*)::int AS n FROM read_model.statements_v1 WHERE event_id = $1`, [good.eventId])).toEqual([{ n: 1 }]);
+    const dlq = await ctx.log.bounds(topics.dlq);
+    expect(Number(dlq[0].high)).toBe(3); // the id conflict above and these two
+    expect(topics.dlq).not.toBe(DLQ_TOPIC);
+    nextOffset += 3;
+  });
+
+  it('asks to be sent back when a batch starts after the stored offset, unless it was fetched from there', async () => {
+    const e = envelope();
+    const gap = await applier.handle(batch([bytes(e)], 0, nextOffset + 5));
+    expect(gap.nextOffset).toBe(String(nextOffset));
+    const accepted = await applier.handle({ ...batch([bytes(e)], 0, nextOffset + 5), fetchedFrom: String(nextOffset) });
+    expect(accepted.nextOffset).toBe(String(nextOffset + 6));
+  });
+
+  it('fences a stale consumer: two appliers racing on one partition apply each record once', async () => {
+    const events = Array.from({ length: 20 }, () => envelope());
+    const b = batch(events.map(bytes), 1, 0);
+    const results = await Promise.all([applier.handle(b), applier.handle(b)]);
+    expect(results.map((r) => r.nextOffset)).toEqual(['20', '20']);
+    expect(await rows(`SELECT count(*)::int AS n FROM ledger.journal WHERE partition = 1`)).toEqual([{ n: 20 }]);
+  });
+});

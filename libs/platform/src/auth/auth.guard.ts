@@ -1,0 +1,87 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Pool } from 'pg';
+import { LedgerError } from '@ledger/contracts';
+import { PG_POOL } from '@ledger/postgres';
+import { CLOCK, Clock } from '../tokens';
+import { hasScope, Principal, PUBLIC_KEY, Scope, SCOPES_KEY } from './scopes';
+import { TokenStore } from './token-store';
+
+/** How long a verified (or refused) token is trusted before it is looked up again: revocation delay. */
+export const TOKEN_CACHE_MS = 2_000;
+
+interface Cached {
+  principal: Principal | null;
+  until: number;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/**
+ * Every route needs a bearer token unless marked @Public(); @RequireScopes names the scopes that
+ * let a caller in (admin implies all). 401 without a valid token, 403 without the scope, 429 past
+ * the token's rate (a token bucket of one second's worth, per process).
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly store: TokenStore;
+  private readonly cache = new Map<string, Cached>();
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(PG_POOL) pool: Pool,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.store = new TokenStore(pool);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const wanted = this.reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets) ?? ['admin'];
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
+    const principal = await this.authenticate(request.headers.authorization);
+    if (!hasScope(principal, wanted)) {
+      throw new LedgerError(403, 'auth.forbidden', 'Missing scope', `This needs a token with scope ${wanted.join(' or ')}; yours has ${principal.scopes.join(', ')}.`);
+    }
+    this.throttle(principal);
+    request.principal = principal;
+    return true;
+  }
+
+  private async authenticate(header: string | undefined): Promise<Principal> {
+    const match = /^Bearer\s+(\S{1,512})$/i.exec(header ?? '');
+    if (!match) {
+      throw new LedgerError(401, 'auth.unauthenticated', 'Token required', 'Send Authorization: Bearer <token>.');
+    }
+    const token = match[1];
+    const now = this.clock();
+    let cached = this.cache.get(token);
+    if (!cached || cached.until < now) {
+      cached = { principal: await this.store.verify(token), until: now + TOKEN_CACHE_MS };
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(token, cached);
+    }
+    if (!cached.principal) throw new LedgerError(401, 'auth.invalid_token', 'Invalid token', 'The token is unknown or revoked.');
+    return cached.principal;
+  }
+
+  private throttle(principal: Principal): void {
+    const now = this.clock();
+    const rate = principal.ratePerSec;
+    const bucket = this.buckets.get(principal.tokenId) ?? { tokens: rate, at: now };
+    bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.at) / 1000) * rate);
+    bucket.at = now;
+    if (bucket.tokens < 1) {
+      this.buckets.set(principal.tokenId, bucket);
+      const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / rate));
+      throw new LedgerError(429, 'rate.limited', 'Too many requests', `This token may make ${rate} requests per second.`, { retryAfter });
+    }
+    bucket.tokens -= 1;
+    this.buckets.set(principal.tokenId, bucket);
+  }
+}

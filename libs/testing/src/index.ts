@@ -1,0 +1,3 @@
+export * from './test-context';
+export * from './http';
+export * from './builders';

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { DynamicModule, Type } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Pool } from 'pg';
+import { LedgerTopics } from '@ledger/contracts';
+import { KafkaEventLog } from '@ledger/kafka';
+import { createHttpApp, LedgerConfig, LedgerInfraModule, loadConfig, rootModule } from '@ledger/platform';
+import { createPool, migrate, quoteIdent } from '@ledger/postgres';
+import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA, READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
+
+/** A fresh database and fresh topics for one test file, on the real servers the global setup found. */
+export interface TestContext {
+  id: string;
+  databaseUrl: string;
+  brokers: string[];
+  pool: Pool;
+  log: KafkaEventLog;
+  topics: LedgerTopics;
+  config: LedgerConfig;
+  close(): Promise<void>;
+}
+
+export function testServers(): { adminUrl: string; brokers: string[] } {
+  const adminUrl = process.env.LEDGER_TEST_DATABASE_URL;
+  const brokers = process.env.LEDGER_TEST_KAFKA_BROKERS;
+  if (!adminUrl || !brokers) throw new Error('LEDGER_TEST_DATABASE_URL / LEDGER_TEST_KAFKA_BROKERS unset: run through jest (its global setup starts the servers)');
+  return { adminUrl, brokers: brokers.split(',') };
+}
+
+export async function createTestDatabase(prefix = 't'): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const { adminUrl } = testServers();
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new Pool({ connectionString: adminUrl, max: 1 });
+  await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = '/' + name;
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
+      const a = new Pool({ connectionString: adminUrl, max: 1 });
+      await a.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).finally(() => a.end());
+    },
+  };
+}
+
+export async function createTestContext(overrides: Partial<LedgerConfig> = {}): Promise<TestContext> {
+  const { brokers } = testServers();
+  const db = await createTestDatabase();
+  const id = db.name;
+  const pool = createPool(db.url);
+  await migrate(pool, LEDGER_SCHEMA, LEDGER_MIGRATIONS_DIR);
+  await migrate(pool, READ_SCHEMA, READ_MIGRATIONS_DIR);
+  const topics = { events: `ledger.events.v1.${id}`, dlq: `ledger.events.dlq.v1.${id}` };
+  const log = new KafkaEventLog({ brokers, clientId: `test-${id}` });
+  await log.ensureTopics(topics);
+  const config = loadConfig({}, {
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: brokers.join(','),
+    LEDGER_PROJECTOR_GROUP: `projector-${id}`,
+    PORT: 0,
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+  return {
+    id,
+    databaseUrl: db.url,
+    brokers,
+    pool,
+    log,
+    topics,
+    config,
+    close: async () => {
+      await log.deleteTopics([topics.events, topics.dlq]).catch(() => undefined);
+      await log.close();
+      await pool.end();
+      await db.drop();
+    },
+  };
+}
+
+/** Starts a Nest app with the given feature modules on the context's database and topics, on a free port. */
+export async function startTestApp(
+  ctx: TestContext,
+  features: (Type | DynamicModule)[],
+  options: { log?: KafkaEventLog } = {},
+): Promise<{ app: NestFastifyApplication; url: string; close(): Promise<void> }> {
+  const infra = LedgerInfraModule.forRoot({ config: ctx.config, pool: ctx.pool, log: options.log ?? ctx.log, topics: ctx.topics });
+  const app = await createHttpApp(rootModule(infra, features), ctx.config);
+  app.useLogger(false);
+  await app.listen(0, '127.0.0.1');
+  const url = await app.getUrl();
+  return { app, url: url.replace('[::1]', '127.0.0.1'), close: () => app.close() };
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
