@@ -18,14 +18,20 @@ import {
   MaxLength,
   Min,
   ValidateNested,
+  ValidationOptions,
 } from 'class-validator';
 import { PRECISIONS, Precision } from './occurred-at';
 import { ActorRef, Citation, Codes, Evidence, EventSource, Modality } from './envelope';
-import { IsOccurredAt } from './validators';
+import { IsKnownCameo, IsOccurredAt } from './validators';
 
 /** Registry ids and proposal ids: short, printable, no spaces. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 const ID_MESSAGE = '$property must be an id: letters, digits and _ . : - (at most 128)';
+
+/** An actor, proposal, condition or agreement id (ID_PATTERN); `{ each: true }` for arrays of ids. */
+export function IsId(options?: ValidationOptions): PropertyDecorator {
+  return Matches(ID_PATTERN, { message: ID_MESSAGE, ...options });
+}
 
 export class ActorRefDto implements ActorRef {
   @Matches(ID_PATTERN, { message: ID_MESSAGE }) actorId: string;
@@ -39,7 +45,8 @@ export class OccurredAtDto {
 }
 
 export class CodesDto implements Codes {
-  @Matches(/^\d{2,4}$/, { message: 'cameo must be a CAMEO code of 2 to 4 digits' }) cameo: string;
+  /** Must be in the CAMEO table (cameo.ts): a more specific code than the default is welcome, an invented one is not. */
+  @Matches(/^\d{2,4}$/, { message: 'cameo must be a CAMEO code of 2 to 4 digits' }) @IsKnownCameo() cameo: string;
   @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-10) @Max(10) goldstein: number;
 }
 
@@ -81,6 +88,6 @@ export class EnvelopeDto {
   @IsOptional() @ValidateNested() @Type(() => ModalityDto) modality?: ModalityDto;
   @IsOptional() @ValidateNested() @Type(() => EvidenceDto) evidence?: EvidenceDto;
   @IsOptional() @ValidateNested({ each: true }) @ArrayMaxSize(50) @Type(() => CitationDto) citations?: CitationDto[];
-  @ValidateNested() @Type(() => SourceDto) source: SourceDto;
+  @IsObject() @ValidateNested() @Type(() => SourceDto) source: SourceDto;
   @IsObject() data: Record<string, unknown>;
 }

@@ -16,7 +16,7 @@ export type Precision = (typeof PRECISIONS)[number];
 /** Rank used by the fold's total order: a more precise report of the same instant sorts first. */
 export const PRECISION_RANK: Record<Precision, number> = { exact: 0, day: 1, week: 2, month: 3 };
 
-const EXACT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const EXACT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const WEEK = /^(\d{4})-W(\d{2})$/;
 const MONTH = /^(\d{4})-(\d{2})$/;
@@ -27,8 +27,11 @@ const MONTH = /^(\d{4})-(\d{2})$/;
  */
 export function occurredStart(at: OccurredAt): number | null {
   switch (at.precision) {
-    case 'exact':
-      return EXACT.test(at.value) ? realOrNull(Date.parse(at.value)) : null;
+    case 'exact': {
+      const m = EXACT.exec(at.value);
+      // Date.parse rolls 2025-02-30 over to 2 March and reads 24:00 as the next midnight: check first.
+      return m && utcDate(+m[1], +m[2], +m[3]) !== null && +m[4] < 24 ? realOrNull(Date.parse(at.value)) : null;
+    }
     case 'day': {
       const m = DAY.exec(at.value);
       return m ? utcDate(+m[1], +m[2], +m[3]) : null;

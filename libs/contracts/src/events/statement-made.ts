@@ -1,7 +1,6 @@
-import { ArrayMaxSize, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { EventEnvelope } from '../envelope';
-import { defineEvent } from '../event-definition';
-import { Codes } from '../envelope';
+import { CodeRule, defineEvent } from '../event-definition';
 
 export const STATEMENT_TONES = ['neutral', 'optimistic', 'pessimistic', 'accord', 'denial'] as const;
 /** How a statement sounds: CAMEO 010 neutral, 013 optimistic, 012 pessimistic, 019 accord, 016 denial. */
@@ -13,19 +12,13 @@ export class StatementMadeData {
   @IsString() @MinLength(1) @MaxLength(10000) text: string;
   @IsIn(STATEMENT_TONES) tone: StatementTone;
   /** Free topic tags (`ceasefire`, `sanctions`). */
-  @IsString({ each: true }) @MaxLength(64, { each: true }) @ArrayMaxSize(20) topics: string[];
+  @IsArray() @IsString({ each: true }) @MaxLength(64, { each: true }) @ArrayMaxSize(20) topics: string[];
 }
 
 /** ★ A statement by a party (CAMEO 01x). */
 export type StatementMade = EventEnvelope<'StatementMade', StatementMadeData>;
 
-const TONE_CODES: Record<StatementTone, Codes> = {
-  neutral: { cameo: '010', goldstein: 0 },
-  optimistic: { cameo: '013', goldstein: 0.4 },
-  pessimistic: { cameo: '012', goldstein: -0.4 },
-  accord: { cameo: '019', goldstein: 3.4 },
-  denial: { cameo: '016', goldstein: -2.0 },
-};
+const TONE_CODES: Record<StatementTone, string> = { neutral: '010', optimistic: '013', pessimistic: '012', accord: '019', denial: '016' };
 
 export const StatementMadeEvent = defineEvent<StatementMadeData>({
   type: 'StatementMade',
@@ -34,7 +27,9 @@ export const StatementMadeEvent = defineEvent<StatementMadeData>({
   description: 'A public statement by a party; its tone sets the CAMEO code. Moves lean, never the category.',
   dataClass: StatementMadeData,
   requiresProposal: false,
-  defaultCodes: (data) => TONE_CODES[data.tone],
+  defaultCodeRules: STATEMENT_TONES.map(
+    (tone): CodeRule<StatementMadeData> => ({ cameo: TONE_CODES[tone], when: `data.tone is ${tone}`, matches: (d) => d.tone === tone }),
+  ),
   example: {
     eventId: '6f1c2a8e-1b7d-4c55-9a57-2f6a0f3b9d10',
     type: 'StatementMade',

@@ -1,0 +1,30 @@
+import { CATALOG } from './catalog';
+import { validateEnvelope } from './validate';
+
+const statement = { ...CATALOG.StatementMade.example, source: { publisher: 'test' } };
+
+describe('validateEnvelope', () => {
+  it('refuses an envelope without a source at source', () => {
+    const { source: _dropped, ...withoutSource } = statement;
+    expect(validateEnvelope(withoutSource)).toMatchObject({ ok: false, reason: 'envelope.invalid', problems: [{ field: 'source' }] });
+  });
+
+  it('refuses a type that is not in the catalog, naming it', () => {
+    expect(validateEnvelope({ ...statement, type: 'TreatyRatified' })).toMatchObject({ ok: false, reason: 'event.unknown_type', problems: [{ field: 'type' }] });
+  });
+
+  it('refuses a schema version newer than the catalog knows', () => {
+    expect(validateEnvelope({ ...statement, schemaVersion: 2 })).toMatchObject({ ok: false, reason: 'event.unsupported_version' });
+  });
+
+  it('refuses prototype keys anywhere, also inside a correction patch', () => {
+    const patch = JSON.parse('{"data": {"__proto__": {"polluted": true}}}');
+    const correction = { ...CATALOG.EventCorrected.example, source: { publisher: 'test' }, data: { ...CATALOG.EventCorrected.example.data, patch } };
+    expect(validateEnvelope(correction)).toMatchObject({ ok: false, reason: 'envelope.forbidden_key', problems: [{ field: 'data.patch.data.__proto__' }] });
+  });
+
+  it('returns data as given, not as class instances', () => {
+    const result = validateEnvelope({ ...CATALOG.ProposalMade.example, source: { publisher: 'test' } });
+    expect(result.ok && Object.getPrototypeOf(result.event.data)).toBe(Object.prototype);
+  });
+});
