@@ -69,7 +69,12 @@ export interface PartitionBounds {
  * port for a single machine.
  */
 export abstract class EventLog {
-  /** Appends messages together; resolves only when the log acknowledged every one of them. */
+  /**
+   * Appends messages together; resolves only when the log acknowledged every one of them. Within
+   * one partition an append is all or nothing and in order. Across partitions a failed append may
+   * have written some partitions (Kafka has no atomic multi-partition write without transactions):
+   * the caller got an error, retries with the same event ids, and the projector applies each once.
+   */
   abstract append(topic: string, messages: LogMessage[]): Promise<Appended[]>;
   abstract subscribe(options: SubscribeOptions): Promise<Subscription>;
   abstract bounds(topic: string): Promise<PartitionBounds[]>;

@@ -42,12 +42,21 @@ export class KafkaEventLog extends EventLog {
     const producer = await this.connectedProducer();
     const count = await this.partitionCount(topic);
     const partitions = messages.map((m) => partitionForKey(m.key, count));
-    const metadata = await producer.send({
-      topic,
-      acks: -1,
-      timeout: this.batching.ackTimeoutMs,
-      messages: messages.map((m, i) => ({ key: m.key, value: m.value, headers: m.headers, partition: partitions[i] })),
-    });
+    let metadata;
+    try {
+      metadata = await producer.send({
+        topic,
+        acks: -1,
+        timeout: this.batching.ackTimeoutMs,
+        messages: messages.map((m, i) => ({ key: m.key, value: m.value, headers: m.headers, partition: partitions[i] })),
+      });
+    } catch (e) {
+      // After a failed send kafkajs may hold sequence numbers the broker no longer agrees with
+      // (some partitions of the request were written): every later send would fail. A new producer
+      // gets a new producer id and starts clean; the caller retries with the same event ids.
+      this.discardProducer();
+      throw e;
+    }
     // Messages of one partition are appended in send order from the partition's base offset.
     const next = new Map<number, { offset: bigint; time: string }>();
     for (const md of metadata) next.set(md.partition, { offset: BigInt(md.baseOffset ?? '0'), time: md.logAppendTime ?? '-1' });
@@ -70,6 +79,12 @@ export class KafkaEventLog extends EventLog {
       throw e;
     });
     return this.producer;
+  }
+
+  private discardProducer(): void {
+    const producer = this.producer;
+    this.producer = undefined;
+    void producer?.then((p) => p.disconnect()).catch(() => undefined);
   }
 
   private connectedAdmin(): Promise<Admin> {
@@ -141,7 +156,8 @@ export class KafkaEventLog extends EventLog {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
-    const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024 });
+    // maxWaitTimeInMs bounds how long an idle fetch holds a stop or a rebalance (kafkajs waits it out).
+    const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024, maxWaitTimeInMs: 1_000 });
     this.consumers.add(consumer);
     const seekedTo = new Map<number, string>();
     const seek = async (partition: number, offset: string) => {
@@ -150,15 +166,38 @@ export class KafkaEventLog extends EventLog {
       seekedTo.set(partition, offset);
       consumer.seek({ topic: options.topic, partition, offset });
     };
+    // Every assigned partition starts at the consumer's stored offset. Batches wait until the seeks
+    // of the latest join are done, so nothing fetched from Kafka's own position slips through.
+    let assigned: number[] = [];
+    const position = async () => {
+      const stored = await options.storedOffsets(assigned);
+      for (const p of assigned) await seek(p, stored.get(p) ?? '0');
+    };
+    let positioned: Promise<void> = Promise.resolve();
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      const assigned = event.payload.memberAssignment[options.topic] ?? [];
-      void options
-        .storedOffsets(assigned)
-        .then(async (stored) => {
-          for (const p of assigned) await seek(p, stored.get(p) ?? '0');
-        })
-        .catch((e) => options.onFatal(e as Error));
+      assigned = event.payload.memberAssignment[options.topic] ?? [];
+      positioned = position();
+      positioned.catch(() => undefined);
     });
+    const ready = async (heartbeat: () => Promise<void>, active: () => boolean): Promise<boolean> => {
+      for (let attempt = 0; active(); attempt++) {
+        try {
+          await positioned;
+          return true;
+        } catch (e) {
+          if (e instanceof OffsetBehindLogStartError) {
+            options.onFatal(e);
+            return false;
+          }
+          options.onRetry?.(e as Error, attempt);
+          await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5_000)));
+          await heartbeat().catch(() => undefined);
+          positioned = position();
+          positioned.catch(() => undefined);
+        }
+      }
+      return false;
+    };
     consumer.on(consumer.events.CRASH, (event) => {
       if (!event.payload.restart) options.onFatal(event.payload.error);
     });
@@ -169,6 +208,7 @@ export class KafkaEventLog extends EventLog {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.concurrency ?? 3,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        if (!(await ready(heartbeat, () => isRunning() && !isStale()))) return;
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const logBatch: LogBatch = {
           topic: batch.topic,

@@ -1,3 +1,4 @@
 export * from './test-context';
 export * from './http';
 export * from './builders';
+export * from './log-contract';
