@@ -1,11 +1,12 @@
 import { PoolClient } from 'pg';
-import { RecordedEvent } from '@ledger/contracts';
+import { FactChange } from './facts/fact';
 
 /**
- * A read model's writer. `apply` receives the events of one batch that are new to the ledger (never
- * a duplicate), in log order, inside the batch's transaction.
+ * A read model's writer. `refresh` receives every event whose effective form or resolution changed
+ * in this batch (inside the batch's transaction); it drops what it derived from those events and
+ * derives again, so the result depends only on the set of events, never on their arrival order.
  */
 export interface Projection {
   readonly name: string;
-  apply(client: PoolClient, events: RecordedEvent[]): Promise<void>;
+  refresh(client: PoolClient, changes: FactChange[]): Promise<void>;
 }

@@ -2,3 +2,4 @@ export * from './test-context';
 export * from './http';
 export * from './builders';
 export * from './log-contract';
+export * from './recorded';

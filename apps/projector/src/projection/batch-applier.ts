@@ -3,7 +3,7 @@ import { Pool, PoolClient } from 'pg';
 import { contentHash, decodeEvent, Decoded, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
 import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/kafka';
 import { inTransaction, PG_POOL } from '@ledger/postgres';
-import { allProjections, insertJournal, insertRejections, JournalRow, RejectionRow, appliedContent } from '@ledger/read-models';
+import { appliedContent, FactChange, insertJournal, insertRejections, JournalRow, ReadModels, RejectionRow } from '@ledger/read-models';
 import { LedgerConfig, LEDGER_TOPICS } from '@ledger/platform';
 import { toDeadLetter } from './dead-letter';
 
@@ -19,6 +19,8 @@ export class FencedError extends Error {
 export interface AppliedBatch {
   partition: number;
   applied: RecordedEvent[];
+  /** What changed in the read models (new facts, corrected or retracted ones, re-resolved ones). */
+  changes: FactChange[];
   duplicates: number;
   rejected: RejectionRow[];
 }
@@ -31,7 +33,7 @@ export interface AppliedBatch {
  */
 @Injectable()
 export class BatchApplier {
-  private readonly projections = allProjections();
+  private readonly readModels = new ReadModels();
   private readonly listeners: ((batch: AppliedBatch) => void)[] = [];
 
   constructor(
@@ -67,7 +69,7 @@ export class BatchApplier {
     const classified = await this.classify(client, batch, fresh);
     await insertJournal(client, classified.journal);
     await insertRejections(client, classified.rejected);
-    for (const projection of this.projections) await projection.apply(client, classified.applied);
+    const changes = await this.readModels.apply(client, classified.applied);
     if (classified.rejected.length) {
       // Dead letters go out before the commit: a crash in between re-sends them (at least once,
       // identified by their source coordinates), never loses them.
@@ -83,7 +85,7 @@ export class BatchApplier {
     if (cas.rowCount !== 1) throw new FencedError(batch.partition, stored);
     return {
       nextOffset: next.toString(),
-      applied: { partition: batch.partition, applied: classified.applied, duplicates: classified.duplicates, rejected: classified.rejected },
+      applied: { partition: batch.partition, applied: classified.applied, changes, duplicates: classified.duplicates, rejected: classified.rejected },
     };
   }
 

@@ -1,0 +1,112 @@
+import { PoolClient } from 'pg';
+import { EventEnvelope, occurredStart, PRECISION_RANK, RecordedEvent } from '@ledger/contracts';
+import { effectiveEnvelope, Modifier } from './effective';
+import { Fact, isModifier } from './fact';
+
+/**
+ * Stores the batch's new facts in events_v1 and recomputes the effective form of every event the
+ * batch touches: the new ones, the targets of new corrections, retractions and citations, and new
+ * events that earlier modifiers were waiting for. Answers each event whose effective form is new or
+ * changed (a fact, or null when it no longer counts).
+ */
+export async function writeFacts(client: PoolClient, events: RecordedEvent[]): Promise<Map<string, Fact>> {
+  if (!events.length) return new Map();
+  await client.query(
+    `INSERT INTO events_v1 (event_id, type, partition, "offset", recorded_at, envelope, effective, target_event_id, occurred_start, precision_rank, reported_at, proposal_id)
+     SELECT event_id, type, partition, "offset", recorded_at, envelope, envelope, target_event_id, occurred_start, precision_rank, reported_at, proposal_id
+       FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, type text, partition int, "offset" bigint, recorded_at timestamptz, envelope jsonb,
+            target_event_id uuid, occurred_start timestamptz, precision_rank smallint, reported_at timestamptz, proposal_id text)
+     ON CONFLICT (event_id) DO NOTHING`,
+    [JSON.stringify(events.map(toRow))],
+  );
+  const changes = new Map<string, Fact>();
+  const fresh = new Set(events.map((e) => e.eventId));
+  // Modifiers first (a retracted correction stops counting), then the events they modify.
+  let pending = [...new Set(events.flatMap((e) => (isModifier(e.type) ? [String((e.data as any).targetEventId)] : [e.eventId])))];
+  pending.push(...(await waitingTargets(client, events)));
+  for (let depth = 0; pending.length && depth < 4; depth++) {
+    const next: string[] = [];
+    for (const fact of await recompute(client, [...new Set(pending)], fresh)) {
+      changes.set(fact.eventId, changes.get(fact.eventId) ? { ...fact, previous: changes.get(fact.eventId)!.previous } : fact);
+      if (isModifier(fact.type)) next.push(String((fact.envelope.data as any).targetEventId));
+    }
+    pending = next;
+  }
+  return changes;
+}
+
+/** New events that modifiers recorded earlier were waiting for. */
+async function waitingTargets(client: PoolClient, events: RecordedEvent[]): Promise<string[]> {
+  const ids = events.filter((e) => !isModifier(e.type)).map((e) => e.eventId);
+  if (!ids.length) return [];
+  const { rows } = await client.query(`SELECT DISTINCT target_event_id AS id FROM events_v1 WHERE target_event_id = ANY($1::uuid[])`, [ids]);
+  return rows.map((r) => r.id as string);
+}
+
+/** Recomputes the effective envelope of `ids`; answers the facts that are new or changed. */
+async function recompute(client: PoolClient, ids: string[], fresh: Set<string>): Promise<Fact[]> {
+  const { rows } = await client.query(
+    `SELECT e.event_id, e.type, e.partition, e."offset", e.recorded_at, e.envelope, e.effective,
+            coalesce(jsonb_agg(jsonb_build_object('eventId', m.event_id, 'type', m.type, 'recordedAt', m.recorded_at, 'partition', m.partition,
+                     'offset', m."offset"::text, 'data', m.envelope->'data')) FILTER (WHERE m.event_id IS NOT NULL), '[]') AS modifiers
+       FROM events_v1 e
+       LEFT JOIN events_v1 m ON m.target_event_id = e.event_id AND m.effective IS NOT NULL
+      WHERE e.event_id = ANY($1::uuid[])
+      GROUP BY e.event_id`,
+    [ids],
+  );
+  const changed: Fact[] = [];
+  const updates: Record<string, unknown>[] = [];
+  for (const r of rows) {
+    const modifiers: Modifier[] = (r.modifiers as any[]).map((m) => ({ ...m, recordedAt: Date.parse(m.recordedAt) }));
+    const effective = isModifier(r.type) ? (modifiers.some((m) => m.type === 'EventRetracted') ? null : r.envelope) : effectiveEnvelope(r.envelope, modifiers);
+    const before = JSON.stringify(r.effective);
+    const after = JSON.stringify(effective);
+    if (before === after && !fresh.has(r.event_id)) continue;
+    // Order columns follow the effective form (a correction may move the valid time).
+    if (before !== after) updates.push({ ...orderColumns(effective ?? r.envelope), event_id: r.event_id, effective });
+    changed.push({
+      eventId: r.event_id,
+      type: r.type,
+      partition: r.partition,
+      offset: r.offset,
+      recordedAt: (r.recorded_at as Date).toISOString(),
+      envelope: r.envelope,
+      effective,
+      previous: fresh.has(r.event_id) ? null : r.effective,
+    });
+  }
+  if (updates.length) {
+    await client.query(
+      `UPDATE events_v1 e
+          SET effective = u.effective, occurred_start = u.occurred_start, precision_rank = u.precision_rank, reported_at = u.reported_at, proposal_id = u.proposal_id
+         FROM jsonb_to_recordset($1::jsonb) AS u(event_id uuid, effective jsonb, occurred_start timestamptz, precision_rank smallint, reported_at timestamptz, proposal_id text)
+        WHERE e.event_id = u.event_id`,
+      [JSON.stringify(updates)],
+    );
+  }
+  return changed;
+}
+
+function toRow(e: RecordedEvent) {
+  const { recordedAt: _r, partition: _p, offset: _o, ...envelope } = e;
+  return {
+    ...orderColumns(e),
+    event_id: e.eventId,
+    type: e.type,
+    partition: e.partition,
+    offset: e.offset,
+    recorded_at: e.recordedAt,
+    envelope,
+    target_event_id: isModifier(e.type) ? (e.data as any).targetEventId : null,
+  };
+}
+
+function orderColumns(e: EventEnvelope) {
+  return {
+    occurred_start: new Date(occurredStart(e.occurredAt) ?? 0).toISOString(),
+    precision_rank: PRECISION_RANK[e.occurredAt.precision],
+    reported_at: e.reportedAt ?? null,
+    proposal_id: e.proposalId ?? null,
+  };
+}

@@ -1,0 +1,184 @@
+import { PoolClient } from 'pg';
+import { compareOrder, keyColumns, OrderKey, rowKey } from './fold-order';
+import { foldPosition, INITIAL_STATE, openConditions, POLICY_VERSION, PositionInput, PositionState, scoreOf } from './position-fold';
+
+interface Pair {
+  party: string;
+  proposalId: string;
+  from: OrderKey;
+}
+
+interface Input extends OrderKey {
+  own: boolean;
+  speaker: string | null;
+  type: string;
+  effective: any;
+  recordedAt: string;
+}
+
+/** The fold order as an SQL row value over the columns of table alias `t` (compare with >=). */
+const keyOf = (t: string) => `(${t}.occurred_start, ${t}.precision_rank, coalesce(${t}.authority, 9), coalesce(${t}.reported_at, 'infinity'), ${t}.partition, ${t}."offset", ${t}.event_id)`;
+const FROM = keyOf('k');
+const PAIRS = `jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text, occurred_start timestamptz, precision_rank int, authority int,
+               reported_at timestamptz, partition int, "offset" bigint, event_id uuid)`;
+
+/**
+ * Re-folds each pair from its insertion point: history from there on is dropped, the state just
+ * before it is the starting point, and the pair's events from there on are folded again in the total
+ * order. An event appended in order re-folds exactly one step.
+ */
+export async function refoldPairs(client: PoolClient, pairs: Pair[]): Promise<void> {
+  const keys = JSON.stringify(pairs.map((p) => ({ ...keyColumns(p.from), party: p.party, proposal_id: p.proposalId })));
+  await client.query(
+    `DELETE FROM position_history_v1 h USING ${PAIRS}
+      WHERE h.party = k.party AND h.proposal_id = k.proposal_id AND ${keyOf('h')} >= ${FROM}`,
+    [keys],
+  );
+  const [snapshots, inputs] = await Promise.all([loadSnapshots(client, keys), loadInputs(client, keys)]);
+  const history: unknown[] = [];
+  const current: unknown[] = [];
+  const emptied: { party: string; proposal_id: string }[] = [];
+  for (const pair of pairs) {
+    const id = `${pair.party}\u0000${pair.proposalId}`;
+    const events = (inputs.get(id) ?? []).sort(compareOrder);
+    let state = snapshots.get(id) ?? INITIAL_STATE;
+    for (const e of events) {
+      const next = foldPosition(state, toInput(e));
+      history.push(historyRow(pair, e, state, next));
+      state = next;
+    }
+    if (!snapshots.has(id) && !events.length) emptied.push({ party: pair.party, proposal_id: pair.proposalId });
+    else current.push(currentRow(pair, state));
+  }
+  await insertHistory(client, history);
+  await upsertCurrent(client, current);
+  if (emptied.length) {
+    await client.query(
+      `DELETE FROM party_positions_v1 p USING jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text)
+        WHERE p.party = k.party AND p.proposal_id = k.proposal_id`,
+      [JSON.stringify(emptied)],
+    );
+  }
+}
+
+async function loadSnapshots(client: PoolClient, keys: string): Promise<Map<string, PositionState>> {
+  const { rows } = await client.query(
+    `SELECT DISTINCT ON (h.party, h.proposal_id) h.party, h.proposal_id, h.state
+       FROM position_history_v1 h JOIN ${PAIRS} ON h.party = k.party AND h.proposal_id = k.proposal_id
+      ORDER BY h.party, h.proposal_id, h.occurred_start DESC, h.precision_rank DESC, coalesce(h.authority, 9) DESC,
+               coalesce(h.reported_at, 'infinity') DESC, h.partition DESC, h."offset" DESC, h.event_id DESC`,
+    [keys],
+  );
+  return new Map(rows.map((r) => [`${r.party}\u0000${r.proposal_id}`, r.state as PositionState]));
+}
+
+/** The pair's own events from the insertion point on, and its proposal's ConditionResolved events by others. */
+async function loadInputs(client: PoolClient, keys: string): Promise<Map<string, Input[]>> {
+  const { rows } = await client.query(
+    `SELECT k.party, k.proposal_id, true AS own, m.speaker, m.occurred_start, m.precision_rank, m.authority, m.reported_at, m.partition, m."offset",
+            m.event_id, e.type, e.effective, e.recorded_at
+       FROM ${PAIRS}
+       JOIN position_events_v1 m ON m.party = k.party AND m.proposal_id = k.proposal_id
+       JOIN events_v1 e ON e.event_id = m.event_id
+      WHERE ${keyOf('m')} >= ${FROM}
+     UNION ALL
+     SELECT k.party, k.proposal_id, false, NULL, e.occurred_start, e.precision_rank, NULL, e.reported_at, e.partition, e."offset",
+            e.event_id, e.type, e.effective, e.recorded_at
+       FROM ${PAIRS}
+       JOIN events_v1 e ON e.proposal_id = k.proposal_id AND e.type = 'ConditionResolved' AND e.effective IS NOT NULL
+      WHERE (e.occurred_start, e.precision_rank, 9, coalesce(e.reported_at, 'infinity'), e.partition, e."offset", e.event_id) >= ${FROM}
+        AND NOT EXISTS (SELECT 1 FROM position_events_v1 m WHERE m.party = k.party AND m.proposal_id = k.proposal_id AND m.event_id = e.event_id)`,
+    [keys],
+  );
+  const out = new Map<string, Input[]>();
+  for (const r of rows) {
+    const id = `${r.party}\u0000${r.proposal_id}`;
+    const list = out.get(id) ?? [];
+    list.push({ ...rowKey(r), own: r.own, speaker: r.speaker, type: r.type, effective: r.effective, recordedAt: (r.recorded_at as Date).toISOString() });
+    out.set(id, list);
+  }
+  return out;
+}
+
+function toInput(e: Input): PositionInput {
+  return {
+    eventId: e.eventId,
+    type: e.type,
+    occurredStart: e.occurredStart,
+    occurredValue: e.effective.occurredAt.value,
+    authority: e.authority,
+    speaker: e.speaker ?? e.eventId,
+    own: e.own,
+    modality: e.effective.modality,
+    data: e.effective.data ?? {},
+  };
+}
+
+function visible(s: PositionState): string {
+  return JSON.stringify([s.category, scoreOf(s), s.conditions, s.contested, s.version]);
+}
+
+function historyRow(pair: Pair, e: Input, before: PositionState, after: PositionState) {
+  return {
+    ...keyColumns(e),
+    party: pair.party,
+    proposal_id: pair.proposalId,
+    event_type: e.type,
+    occurred_value: e.effective.occurredAt.value,
+    occurred_precision: e.effective.occurredAt.precision,
+    recorded_at: e.recordedAt,
+    category: after.category,
+    score: scoreOf(after),
+    open_conditions: openConditions(after),
+    contested: after.contested,
+    basis_event_id: after.basisEventId,
+    changed: visible(before) !== visible(after),
+    state: after,
+  };
+}
+
+function currentRow(pair: Pair, s: PositionState) {
+  return {
+    party: pair.party,
+    proposal_id: pair.proposalId,
+    category: s.category,
+    score: scoreOf(s),
+    version: s.version,
+    open_conditions: openConditions(s),
+    conditions: s.conditions,
+    contested: s.contested,
+    basis_event_id: s.basisEventId,
+    since_value: s.sinceValue,
+    since_start: s.sinceStart === null ? null : new Date(s.sinceStart).toISOString(),
+    policy_version: POLICY_VERSION,
+  };
+}
+
+async function insertHistory(client: PoolClient, rows: unknown[]): Promise<void> {
+  if (!rows.length) return;
+  await client.query(
+    `INSERT INTO position_history_v1 (party, proposal_id, occurred_start, precision_rank, authority, reported_at, partition, "offset", event_id,
+            event_type, occurred_value, occurred_precision, recorded_at, category, score, open_conditions, contested, basis_event_id, changed, state)
+     SELECT party, proposal_id, occurred_start, precision_rank, authority, reported_at, partition, "offset", event_id,
+            event_type, occurred_value, occurred_precision, recorded_at, category, score, open_conditions, contested, basis_event_id, changed, state
+       FROM jsonb_to_recordset($1::jsonb) AS r(party text, proposal_id text, occurred_start timestamptz, precision_rank smallint, authority smallint,
+            reported_at timestamptz, partition int, "offset" bigint, event_id uuid, event_type text, occurred_value text, occurred_precision text,
+            recorded_at timestamptz, category text, score numeric, open_conditions int, contested boolean, basis_event_id uuid, changed boolean, state jsonb)`,
+    [JSON.stringify(rows)],
+  );
+}
+
+async function upsertCurrent(client: PoolClient, rows: unknown[]): Promise<void> {
+  if (!rows.length) return;
+  await client.query(
+    `INSERT INTO party_positions_v1 (party, proposal_id, category, score, version, open_conditions, conditions, contested, basis_event_id,
+            since_value, since_start, policy_version)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(party text, proposal_id text, category text, score numeric, version int, open_conditions int,
+            conditions jsonb, contested boolean, basis_event_id uuid, since_value text, since_start timestamptz, policy_version int)
+     ON CONFLICT (party, proposal_id) DO UPDATE SET category = excluded.category, score = excluded.score, version = excluded.version,
+            open_conditions = excluded.open_conditions, conditions = excluded.conditions, contested = excluded.contested,
+            basis_event_id = excluded.basis_event_id, since_value = excluded.since_value, since_start = excluded.since_start,
+            policy_version = excluded.policy_version`,
+    [JSON.stringify(rows)],
+  );
+}

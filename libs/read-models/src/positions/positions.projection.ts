@@ -1,0 +1,81 @@
+import { PoolClient } from 'pg';
+import { effectiveCodes } from '@ledger/contracts';
+import { FactChange } from '../facts/fact';
+import { Projection } from '../projection';
+import { compareOrder, keyColumns, OrderKey, rowKey } from './fold-order';
+import { memberships, orderKeyOf, partyVoices, TONAL_TYPES } from './position-membership';
+import { refoldPairs } from './position-refold';
+
+type Pair = { party: string; proposalId: string; from: OrderKey };
+
+/**
+ * Positions and their history. For each changed event: its old and new (party, proposal)
+ * memberships are swapped, and every pair touched is re-folded from its insertion point (the
+ * earliest of the event's old and new places in the fold order). A ConditionResolved touches every
+ * party with a stance on its proposal: whoever stated the condition sees it closed.
+ */
+export class PositionsProjection implements Projection {
+  readonly name = 'positions_v1';
+
+  async refresh(client: PoolClient, changes: FactChange[]): Promise<void> {
+    const ids = changes.map((c) => c.eventId);
+    const pairs = new Map<string, Pair>();
+    const touch = (party: string, proposalId: string, from: OrderKey) => {
+      const key = `${party}\u0000${proposalId}`;
+      const known = pairs.get(key);
+      if (!known || compareOrder(from, known.from) < 0) pairs.set(key, { party, proposalId, from });
+    };
+
+    const { rows: old } = await client.query(`DELETE FROM position_events_v1 WHERE event_id = ANY($1::uuid[]) RETURNING *`, [ids]);
+    for (const r of old) touch(r.party, r.proposal_id, rowKey(r));
+    const fresh = changes.flatMap((c) => (c.after ? memberships(c.after) : []));
+    for (const m of fresh) touch(m.party, m.proposalId, m);
+    if (fresh.length) {
+      await client.query(
+        `INSERT INTO position_events_v1 (party, proposal_id, event_id, occurred_start, precision_rank, authority, reported_at, partition, "offset", event_type, speaker)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(party text, proposal_id text, event_id uuid, occurred_start timestamptz, precision_rank smallint,
+                authority smallint, reported_at timestamptz, partition int, "offset" bigint, event_type text, speaker text)`,
+        [JSON.stringify(fresh.map((m) => ({ ...keyColumns(m), party: m.party, proposal_id: m.proposalId, event_type: m.eventType, speaker: m.speaker })))],
+      );
+    }
+    await this.touchConditionResolutions(client, changes, touch);
+    await refreshTonal(client, changes);
+    if (pairs.size) await refoldPairs(client, [...pairs.values()]);
+  }
+
+  /** Every party with a stance on the proposal of a changed ConditionResolved, from that event on. */
+  private async touchConditionResolutions(client: PoolClient, changes: FactChange[], touch: (p: string, q: string, k: OrderKey) => void): Promise<void> {
+    const starts = new Map<string, OrderKey>();
+    for (const c of changes) {
+      if (c.type !== 'ConditionResolved') continue;
+      for (const e of [c.previous, c.after?.effective]) {
+        if (!e?.proposalId) continue;
+        const key = orderKeyOf(e, c.after?.partition ?? 0, c.after?.offset ?? '0', null);
+        const known = starts.get(e.proposalId);
+        if (!known || compareOrder(key, known) < 0) starts.set(e.proposalId, key);
+      }
+    }
+    if (!starts.size) return;
+    const { rows } = await client.query(`SELECT DISTINCT proposal_id, party FROM position_events_v1 WHERE proposal_id = ANY($1::text[])`, [[...starts.keys()]]);
+    for (const r of rows) touch(r.party, r.proposal_id, starts.get(r.proposal_id)!);
+  }
+}
+
+/** Tonal events per (party, proposal): the lean is summed from them at query time, anchored to asOf. */
+async function refreshTonal(client: PoolClient, changes: FactChange[]): Promise<void> {
+  await client.query(`DELETE FROM tonal_events_v1 WHERE event_id = ANY($1::uuid[])`, [changes.map((c) => c.eventId)]);
+  const rows = changes.flatMap((c) => {
+    const e = c.after?.effective;
+    if (!c.after || !e || !e.proposalId || !TONAL_TYPES.has(e.type) || e.modality?.negated || e.modality?.hypothetical) return [];
+    const goldstein = effectiveCodes(e)?.goldstein;
+    if (goldstein === undefined) return [];
+    const start = orderKeyOf(e, 0, '0', null).occurredStart;
+    return partyVoices(c.after, 'actor').map((v) => ({ party: v.principal, proposal_id: e.proposalId, event_id: e.eventId, occurred_start: new Date(start).toISOString(), goldstein }));
+  });
+  if (!rows.length) return;
+  await client.query(
+    `INSERT INTO tonal_events_v1 (party, proposal_id, event_id, occurred_start, goldstein)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(party text, proposal_id text, event_id uuid, occurred_start timestamptz, goldstein numeric)`,
+    [JSON.stringify(rows)],
+  );
+}

@@ -1,0 +1,95 @@
+import { Pool } from 'pg';
+import { createPool, inTransaction, migrate } from '@ledger/postgres';
+import { createTestDatabase, recordAll, seedEnvelopes } from '@ledger/testing';
+import { RecordedEvent } from '@ledger/contracts';
+import { ReadModels } from './read-models';
+import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA, READ_MIGRATIONS_DIR, READ_SCHEMA } from './schemas';
+
+// The seed case folded by the real projection SQL on a real server (DOMAIN.md §5).
+describe('read models of the seed case', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let pool: Pool;
+  const P1 = 'us-30-day-ceasefire-2025';
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pool = createPool(db.url);
+    await migrate(pool, LEDGER_SCHEMA, LEDGER_MIGRATIONS_DIR);
+    await migrate(pool, READ_SCHEMA, READ_MIGRATIONS_DIR);
+    const models = new ReadModels();
+    const events = recordAll(seedEnvelopes());
+    for (let i = 0; i < events.length; i += 7) await inTransaction(pool, (c) => models.apply(c, events.slice(i, i + 7)));
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  const rows = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows;
+
+  it('gives USA PROPOSER, UKR ACCEPTED and RUS CONDITIONAL with four open conditions', async () => {
+    const positions = await rows(`SELECT party, category, score::float, open_conditions FROM read_model.party_positions_v1 WHERE proposal_id = $1 ORDER BY party`, [P1]);
+    expect(positions).toEqual([
+      { party: 'RUS', category: 'CONDITIONAL', score: 0.1, open_conditions: 4 },
+      { party: 'UKR', category: 'ACCEPTED', score: 1, open_conditions: 0 },
+      { party: 'USA', category: 'PROPOSER', score: 1, open_conditions: 0 },
+    ]);
+  });
+
+  it('arms one sanction threat, USA against RUS, triggered by RUS rejecting the proposal', async () => {
+    expect(await rows(`SELECT by_party, against, trigger_party, trigger_type, triggered_by, executed_by FROM read_model.threats_v1`)).toEqual([
+      { by_party: 'USA', against: ['RUS'], trigger_party: 'RUS', trigger_type: 'ProposalRejected', triggered_by: null, executed_by: null },
+    ]);
+  });
+
+  it("moves UKR's lean with Zelensky's accusation, never its category", async () => {
+    expect(await rows(`SELECT party, sum(goldstein)::float AS g FROM read_model.tonal_events_v1 WHERE proposal_id = $1 GROUP BY party ORDER BY party`, [P1])).toEqual([
+      { party: 'RUS', g: 0.4 },
+      { party: 'UKR', g: -2 },
+      // appeal 020 (+3.0) + threat 1312 (−5.8) + optimistic statement 013 (+0.4)
+      { party: 'USA', g: -2.4 },
+    ]);
+  });
+
+  it('resolves Peskov through Putin to RUS', async () => {
+    const voices = await rows(`SELECT v.person, v.principal, v.authority FROM read_model.event_voices_v1 v JOIN read_model.events_v1 e USING (event_id)
+                               WHERE v.actor_id = 'peskov' AND e.type = 'StatementMade'`);
+    expect(voices).toEqual([{ person: 'peskov', principal: 'RUS', authority: 2 }]);
+  });
+
+  it('counts directed dyads, with the meeting in Moscow both ways', async () => {
+    const dyads = await rows(`SELECT source, target, sum(events)::int AS n FROM read_model.dyads_v1 GROUP BY source, target ORDER BY source, target`);
+    expect(dyads).toEqual(expect.arrayContaining([{ source: 'USA', target: 'RUS', n: expect.any(Number) }, { source: 'RUS', target: 'USA', n: expect.any(Number) }]));
+    expect(dyads.find((d) => d.source === 'USA' && d.target === 'USA')).toBeUndefined();
+  });
+
+  it('names the proposal with its proposer', async () => {
+    expect(await rows(`SELECT id, kind, proposer, version, duration_days FROM read_model.proposals_v1`)).toEqual([
+      { id: P1, kind: 'ceasefire', proposer: 'USA', version: 1, duration_days: 30 },
+    ]);
+  });
+
+  it('keeps the step series: RUS went from UNKNOWN to CONDITIONAL on 13 March', async () => {
+    const steps = await rows(`SELECT occurred_value, category, changed FROM read_model.position_history_v1 WHERE party = 'RUS' AND proposal_id = $1 ORDER BY occurred_start`, [P1]);
+    expect(steps.filter((s) => s.changed)).toEqual([{ occurred_value: '2025-03-13', category: 'CONDITIONAL', changed: true }]);
+  });
+
+  it('is the same whatever order the events arrive in', async () => {
+    const digest = async (p: Pool) => (await p.query(DIGEST)).rows;
+    const other = await createTestDatabase();
+    const otherPool = createPool(other.url);
+    try {
+      await migrate(otherPool, READ_SCHEMA, READ_MIGRATIONS_DIR);
+      const events: RecordedEvent[] = recordAll(seedEnvelopes()).reverse();
+      for (const e of events) await inTransaction(otherPool, (c) => new ReadModels().apply(c, [e]));
+      expect(await digest(otherPool)).toEqual(await digest(pool));
+    } finally {
+      await otherPool.end();
+      await other.drop();
+    }
+  });
+});
+
+const DIGEST = `SELECT table_name, (xpath('/row/d/text()', query_to_xml(format('SELECT md5(coalesce(string_agg(t::text, E''\\n'' ORDER BY t::text), '''')) AS d FROM read_model.%I t', table_name), false, false, '')))[1]::text AS digest
+  FROM information_schema.tables WHERE table_schema = 'read_model' AND table_name LIKE '%\\_v1' ORDER BY table_name`;

@@ -1,0 +1,67 @@
+import { PoolClient } from 'pg';
+import { FactChange } from '../facts/fact';
+import { Projection } from '../projection';
+
+const ORDER = `e.occurred_start, e.precision_rank, e.reported_at NULLS LAST, e.partition, e."offset", e.event_id`;
+
+/**
+ * Sanction threats and their tracker. A threat is armed when made; triggered by the first event
+ * (fold order) at or after it in which the trigger party does the trigger act (on the trigger
+ * proposal, when one is named); executed by the first SanctionImposed that fulfils it. Lapsed is
+ * judged at query time, against asOf.
+ */
+export class ThreatsProjection implements Projection {
+  readonly name = 'threats_v1';
+
+  async refresh(client: PoolClient, changes: FactChange[]): Promise<void> {
+    const ids = changes.map((c) => c.eventId);
+    const threats = new Set(changes.filter((c) => c.type === 'SanctionThreatened').map((c) => c.eventId));
+    for (const c of changes) {
+      for (const e of [c.previous, c.after?.effective]) {
+        const fulfils = c.type === 'SanctionImposed' ? (e?.data as { fulfilsThreat?: string } | undefined)?.fulfilsThreat : undefined;
+        if (fulfils) threats.add(fulfils);
+      }
+    }
+    const { rows: linked } = await client.query(
+      `SELECT threat_id FROM threats_v1 WHERE triggered_by = ANY($1::uuid[]) OR executed_by = ANY($1::uuid[])
+       UNION
+       SELECT t.threat_id FROM threats_v1 t JOIN event_voices_v1 v ON v.principal = t.trigger_party AND v.role = 'actor' AND v.counted
+         JOIN events_v1 e ON e.event_id = v.event_id AND e.type = t.trigger_type
+        WHERE v.event_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    linked.forEach((r) => threats.add(r.threat_id));
+    if (threats.size) await rebuild(client, [...threats]);
+  }
+}
+
+async function rebuild(client: PoolClient, ids: string[]): Promise<void> {
+  await client.query(`DELETE FROM threats_v1 WHERE threat_id = ANY($1::uuid[])`, [ids]);
+  await client.query(
+    `WITH t AS (
+       SELECT e.event_id, e.effective AS env, e.occurred_start, e.proposal_id,
+              (SELECT v.principal FROM event_voices_v1 v WHERE v.event_id = e.event_id AND v.role = 'actor' AND v.counted ORDER BY v.authority NULLS LAST, v.idx LIMIT 1) AS by_party,
+              ARRAY(SELECT DISTINCT v.principal FROM event_voices_v1 v WHERE v.event_id = e.event_id AND v.role = 'recipient' AND v.counted ORDER BY 1) AS against,
+              (SELECT v.principal FROM event_voices_v1 v WHERE v.event_id = e.event_id AND v.role = 'trigger' LIMIT 1) AS trigger_party
+         FROM events_v1 e
+        WHERE e.event_id = ANY($1::uuid[]) AND e.type = 'SanctionThreatened' AND e.effective IS NOT NULL)
+     INSERT INTO threats_v1 (threat_id, by_party, against, sanction, trigger_party, trigger_type, trigger_proposal, deadline, ultimatum, proposal_id,
+                             occurred_value, occurred_start, triggered_by, triggered_start, executed_by, executed_start)
+     SELECT t.event_id, t.by_party, t.against, t.env->'data'->'sanction', t.trigger_party, t.env->'data'->'trigger'->>'eventType',
+            t.env->'data'->'trigger'->>'proposalId', (t.env->'data'->>'deadline')::date, coalesce((t.env->'data'->>'ultimatum')::boolean, false),
+            t.proposal_id, t.env->'occurredAt'->>'value', t.occurred_start, trig.event_id, trig.occurred_start, ex.event_id, ex.occurred_start
+       FROM t
+       LEFT JOIN LATERAL (
+         SELECT e.event_id, e.occurred_start FROM event_voices_v1 v JOIN events_v1 e ON e.event_id = v.event_id
+          WHERE t.trigger_party IS NOT NULL AND v.principal = t.trigger_party AND v.role = 'actor' AND v.counted
+            AND e.type = t.env->'data'->'trigger'->>'eventType' AND e.effective IS NOT NULL AND e.occurred_start >= t.occurred_start
+            AND (t.env->'data'->'trigger'->>'proposalId' IS NULL OR e.proposal_id = t.env->'data'->'trigger'->>'proposalId')
+            AND NOT coalesce((e.effective->'modality'->>'negated')::boolean, false)
+          ORDER BY ${ORDER} LIMIT 1) trig ON true
+       LEFT JOIN LATERAL (
+         SELECT e.event_id, e.occurred_start FROM events_v1 e
+          WHERE e.type = 'SanctionImposed' AND e.effective IS NOT NULL AND e.effective->'data'->>'fulfilsThreat' = t.event_id::text
+          ORDER BY ${ORDER} LIMIT 1) ex ON true`,
+    [ids],
+  );
+}

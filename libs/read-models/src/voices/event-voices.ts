@@ -1,0 +1,44 @@
+import { ActorRef, EventEnvelope, occurredStart } from '@ledger/contracts';
+import { RoleVoice, VoiceRole } from '../facts/fact';
+import { resolveActor, RollupContext } from '../rollup/rollup';
+
+/** Every actor id an envelope names, in any role: what a registry change must look for. */
+export function namedActors(e: EventEnvelope): string[] {
+  const d = e.data as Record<string, any>;
+  const ids = [
+    ...e.actors.flatMap((a) => [a.actorId, a.onBehalfOf]),
+    ...(e.recipients ?? []).flatMap((a) => [a.actorId, a.onBehalfOf]),
+    ...(d.participants ?? []),
+    ...(d.signatories ?? []),
+    d.trigger?.party,
+    d.by,
+    d.host,
+    d.mediator,
+  ];
+  return [...new Set(ids.filter((x): x is string => typeof x === 'string'))];
+}
+
+/** The references of each role an event has: its actors, recipients, and the ids its data names. */
+function roleRefs(e: EventEnvelope): [VoiceRole, ActorRef[]][] {
+  const d = e.data as Record<string, any>;
+  const ids = (list: unknown): ActorRef[] => (Array.isArray(list) ? list.filter((x) => typeof x === 'string').map((actorId) => ({ actorId })) : []);
+  return [
+    ['actor', e.actors],
+    ['recipient', e.recipients ?? []],
+    ['participant', ids(d.participants)],
+    ['signatory', ids(d.signatories)],
+    ['trigger', typeof d.trigger?.party === 'string' ? [{ actorId: d.trigger.party }] : []],
+    ['by', typeof d.by === 'string' ? [{ actorId: d.by }] : []],
+  ];
+}
+
+/** Resolves every voice of an event at its valid time. Pure given the context. */
+export function resolveVoices(e: EventEnvelope, ctx: RollupContext): RoleVoice[] {
+  const at = occurredStart(e.occurredAt) ?? 0;
+  const out: RoleVoice[] = [];
+  for (const [role, refs] of roleRefs(e)) {
+    let idx = 0;
+    for (const ref of refs) for (const v of resolveActor(ref, at, ctx)) out.push({ ...v, role, idx: idx++ });
+  }
+  return out;
+}
