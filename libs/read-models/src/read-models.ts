@@ -21,27 +21,30 @@ const READ_MODEL_LOCK = 0x5e_1ed9e5;
  * resolved voices, then each projection. The schema is a parameter, so a replay can build a fresh
  * copy beside the live one.
  */
+/** What one batch changed in the read models. */
+export interface ReadModelChanges {
+  changes: FactChange[];
+  /** The (party, proposal) stances re-folded. */
+  positions: { party: string; proposalId: string }[];
+}
+
 export class ReadModels {
-  private readonly projections: Projection[] = [
-    new StatementsProjection(),
-    new PositionsProjection(),
-    new ProposalsProjection(),
-    new ThreatsProjection(),
-    new DyadsProjection(),
-  ];
+  private readonly positions = new PositionsProjection();
+  private readonly others: Projection[] = [new StatementsProjection(), new ProposalsProjection(), new ThreatsProjection(), new DyadsProjection()];
 
   constructor(readonly schema: string = READ_SCHEMA) {}
 
   /** Folds newly applied events (never duplicates) into the read models; answers what changed. */
-  async apply(client: PoolClient, events: RecordedEvent[]): Promise<FactChange[]> {
-    if (!events.length) return [];
+  async apply(client: PoolClient, events: RecordedEvent[]): Promise<ReadModelChanges> {
+    if (!events.length) return { changes: [], positions: [] };
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [READ_MODEL_LOCK, this.schema]);
     // Transaction-scoped: the caller's later statements qualify their schemas (ledger.*).
     await client.query(`SET LOCAL search_path TO ${quoteIdent(this.schema)}, public`);
     const facts = await writeFacts(client, events);
     const rolledUp = await refreshRegistry(client, facts);
     const changes = await refreshVoices(client, facts, rolledUp);
-    for (const projection of this.projections) await projection.refresh(client, changes);
-    return changes;
+    const positions = await this.positions.refreshPairs(client, changes);
+    for (const projection of this.others) await projection.refresh(client, changes);
+    return { changes, positions };
   }
 }

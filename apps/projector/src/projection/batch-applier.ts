@@ -69,7 +69,7 @@ export class BatchApplier {
     const classified = await this.classify(client, batch, fresh);
     await insertJournal(client, classified.journal);
     await insertRejections(client, classified.rejected);
-    const changes = await this.readModels.apply(client, classified.applied);
+    const { changes, positions } = await this.readModels.apply(client, classified.applied);
     if (classified.rejected.length) {
       // Dead letters go out before the commit: a crash in between re-sends them (at least once,
       // identified by their source coordinates), never loses them.
@@ -83,6 +83,7 @@ export class BatchApplier {
       [group, batch.topic, batch.partition, next.toString(), stored.toString()],
     );
     if (cas.rowCount !== 1) throw new FencedError(batch.partition, stored);
+    await notifyApplied(client, batch.partition, next.toString(), classified.applied, positions);
     return {
       nextOffset: next.toString(),
       applied: { partition: batch.partition, applied: classified.applied, changes, duplicates: classified.duplicates, rejected: classified.rejected },
@@ -134,6 +135,23 @@ export class BatchApplier {
     }
     return { journal, rejected, applied, duplicates };
   }
+}
+
+/** Channel the query API listens on to feed GET /v1/stream; delivered when the batch commits. */
+export const APPLIED_CHANNEL = 'ledger_applied';
+const NOTIFY_LIMIT = 7_000; // PostgreSQL refuses payloads of 8000 bytes or more
+
+async function notifyApplied(client: PoolClient, partition: number, nextOffset: string, applied: RecordedEvent[], positions: { party: string; proposalId: string }[]): Promise<void> {
+  if (!applied.length && !positions.length) return;
+  let events = applied.map((e) => ({ eventId: e.eventId, type: e.type }));
+  let touched = positions;
+  let payload = JSON.stringify({ partition, nextOffset, events, positions: touched, truncated: false });
+  while (payload.length > NOTIFY_LIMIT && (events.length > 1 || touched.length > 1)) {
+    events = events.slice(0, Math.ceil(events.length / 2));
+    touched = touched.slice(0, Math.ceil(touched.length / 2));
+    payload = JSON.stringify({ partition, nextOffset, events, positions: touched, truncated: true, applied: applied.length });
+  }
+  await client.query('SELECT pg_notify($1, $2)', [APPLIED_CHANNEL, payload]);
 }
 
 async function lockOffset(client: PoolClient, group: string, topic: string, partition: number): Promise<bigint> {

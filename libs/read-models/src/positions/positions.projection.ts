@@ -18,6 +18,11 @@ export class PositionsProjection implements Projection {
   readonly name = 'positions_v1';
 
   async refresh(client: PoolClient, changes: FactChange[]): Promise<void> {
+    await this.refreshPairs(client, changes);
+  }
+
+  /** Refreshes and answers the (party, proposal) pairs re-folded, for the live stream. */
+  async refreshPairs(client: PoolClient, changes: FactChange[]): Promise<{ party: string; proposalId: string }[]> {
     const ids = changes.map((c) => c.eventId);
     const pairs = new Map<string, Pair>();
     const touch = (party: string, proposalId: string, from: OrderKey) => {
@@ -41,6 +46,7 @@ export class PositionsProjection implements Projection {
     await this.touchConditionResolutions(client, changes, touch);
     await refreshTonal(client, changes);
     if (pairs.size) await refoldPairs(client, [...pairs.values()]);
+    return [...pairs.values()].map(({ party, proposalId }) => ({ party, proposalId }));
   }
 
   /** Every party with a stance on the proposal of a changed ConditionResolved, from that event on. */
