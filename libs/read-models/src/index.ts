@@ -9,3 +9,4 @@ export * from './facts/fact';
 export * from './rollup/rollup';
 export * from './positions/position-fold';
 export * from './positions/fold-order';
+export * from './positions/positions.queries';

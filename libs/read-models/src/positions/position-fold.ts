@@ -1,4 +1,4 @@
-import { ConditionDto, ConditionResolution, Modality } from '@ledger/contracts';
+import { ConditionDto, ConditionResolution, Modality, Precision } from '@ledger/contracts';
 
 /** Where a party stands on a proposal (DOMAIN.md §4). */
 export const CATEGORIES = ['UNKNOWN', 'NONCOMMITTAL', 'CONDITIONAL', 'ACCEPTED', 'PROPOSER', 'REJECTED'] as const;
@@ -45,6 +45,7 @@ export interface PositionState {
   contested: boolean;
   /** When the current category began (valid time of the event that set it). */
   sinceValue: string | null;
+  sincePrecision: Precision | null;
   sinceStart: number | null;
   voices: VoiceRecord[];
 }
@@ -55,6 +56,7 @@ export interface PositionInput {
   type: string;
   occurredStart: number;
   occurredValue: string;
+  occurredPrecision: Precision;
   /** The voice's authority (1 highest); null when unknown. */
   authority: number | null;
   /** Who spoke (person or actor id), to tell different voices of one principal apart. */
@@ -74,6 +76,7 @@ export const INITIAL_STATE: PositionState = Object.freeze({
   basisAuthority: null,
   contested: false,
   sinceValue: null,
+  sincePrecision: null,
   sinceStart: null,
   voices: [],
 }) as PositionState;
@@ -183,6 +186,7 @@ function setCategory(s: PositionState, e: PositionInput, intended: Category): Po
   if (typeof e.data.version === 'number') s.version = e.data.version;
   if (intended !== s.category || s.sinceValue === null) {
     s.sinceValue = e.occurredValue;
+    s.sincePrecision = e.occurredPrecision;
     s.sinceStart = e.occurredStart;
   }
   s.category = intended;

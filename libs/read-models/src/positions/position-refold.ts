@@ -106,6 +106,7 @@ function toInput(e: Input): PositionInput {
     type: e.type,
     occurredStart: e.occurredStart,
     occurredValue: e.effective.occurredAt.value,
+    occurredPrecision: e.effective.occurredAt.precision,
     authority: e.authority,
     speaker: e.speaker ?? e.eventId,
     own: e.own,

@@ -19,6 +19,10 @@ CREATE INDEX events_v1_target ON events_v1 (target_event_id) WHERE target_event_
 CREATE INDEX events_v1_fulfils ON events_v1 ((effective->'data'->>'fulfilsThreat')) WHERE type = 'SanctionImposed';
 CREATE INDEX events_v1_registration ON events_v1 ((effective->'data'->>'id')) WHERE type = 'ActorRegistered';
 CREATE INDEX events_v1_affiliation ON events_v1 ((effective->'data'->>'person')) WHERE type IN ('AffiliationAsserted', 'AffiliationEnded');
+-- The same over the envelopes as recorded: what the registry looked like at a past record time.
+CREATE INDEX events_v1_registration_recorded ON events_v1 ((envelope->'data'->>'id'), recorded_at) WHERE type = 'ActorRegistered';
+CREATE INDEX events_v1_affiliation_recorded ON events_v1 ((envelope->'data'->>'person'), recorded_at) WHERE type IN ('AffiliationAsserted', 'AffiliationEnded');
+CREATE INDEX events_v1_proposal_recorded ON events_v1 ((envelope->>'proposalId'), recorded_at);
 
 -- Every actor id an event names, so a change in the registry finds the events to resolve again.
 CREATE TABLE event_actors_v1 (

@@ -1,0 +1,164 @@
+import { Pool } from 'pg';
+import { effectiveCodes, EventEnvelope } from '@ledger/contracts';
+import { effectiveEnvelope, Modifier } from '../facts/effective';
+import { ResolvedFact } from '../facts/fact';
+import { ActorInfo, AffiliationInfo, RollupContext } from '../rollup/rollup';
+import { namedActors, resolveVoices } from '../voices/event-voices';
+import { compareOrder, OrderKey } from './fold-order';
+import { foldPosition, INITIAL_STATE, PositionState } from './position-fold';
+import { FOLD_TYPES, memberships, orderKeyOf, partyVoices, TONAL_TYPES } from './position-membership';
+
+/** One folded event and the state after it. */
+export interface FoldedStep {
+  key: OrderKey;
+  fact: ResolvedFact;
+  state: PositionState;
+  changed: boolean;
+}
+
+/** A tonal event of the party about the proposal, as known at the record time asked. */
+export interface KnownTone {
+  occurredStart: number;
+  goldstein: number;
+}
+
+interface Row {
+  event_id: string;
+  type: string;
+  partition: number;
+  offset: string;
+  recorded_at: Date;
+  envelope: EventEnvelope;
+}
+
+/**
+ * What the ledger said about (party, proposal) at record time `knownAt`: only events, corrections,
+ * retractions and registry facts recorded by then, resolved and folded with the same pure functions
+ * as the projection. The materialised tables answer "now"; this answers any past moment.
+ */
+export async function foldAsKnownAt(pool: Pool, party: string, proposalId: string, knownAt: Date): Promise<{ steps: FoldedStep[]; tones: KnownTone[] }> {
+  const { rows } = await pool.query<Row>(
+    `SELECT event_id, type, partition, "offset", recorded_at, envelope FROM read_model.events_v1
+      WHERE recorded_at <= $2 AND (envelope->>'proposalId' = $1 OR proposal_id = $1) AND type = ANY($3::text[])`,
+    [proposalId, knownAt, [...FOLD_TYPES, ...TONAL_TYPES]],
+  );
+  const modifiers = await modifiersAt(pool, rows.map((r) => r.event_id), knownAt);
+  const facts = rows
+    .map((r) => ({ r, effective: effectiveEnvelope(r.envelope, modifiers.get(r.event_id) ?? []) }))
+    .filter((x): x is { r: Row; effective: EventEnvelope } => x.effective !== null && x.effective.proposalId === proposalId);
+  const ctx = await registryAt(pool, facts.flatMap((f) => namedActors(f.effective)), knownAt);
+  const resolved: ResolvedFact[] = facts.map(({ r, effective }) => ({
+    eventId: r.event_id,
+    type: r.type,
+    partition: r.partition,
+    offset: String(r.offset),
+    recordedAt: r.recorded_at.toISOString(),
+    envelope: r.envelope,
+    effective,
+    previous: null,
+    voices: resolveVoices(effective, ctx),
+  }));
+
+  const inputs: { key: OrderKey; fact: ResolvedFact; own: boolean; speaker: string | null }[] = [];
+  for (const fact of resolved) {
+    const mine = memberships(fact).find((m) => m.party === party);
+    if (mine) inputs.push({ key: mine, fact, own: true, speaker: mine.speaker });
+    else if (fact.type === 'ConditionResolved') inputs.push({ key: orderKeyOf(fact.effective!, fact.partition, fact.offset, null), fact, own: false, speaker: null });
+  }
+  inputs.sort((a, b) => compareOrder(a.key, b.key));
+  const steps: FoldedStep[] = [];
+  let state = INITIAL_STATE;
+  for (const input of inputs) {
+    const e = input.fact.effective!;
+    const next = foldPosition(state, {
+      eventId: e.eventId,
+      type: e.type,
+      occurredStart: input.key.occurredStart,
+      occurredValue: e.occurredAt.value,
+      occurredPrecision: e.occurredAt.precision,
+      authority: input.key.authority,
+      speaker: input.speaker ?? e.eventId,
+      own: input.own,
+      modality: e.modality,
+      data: e.data as Record<string, any>,
+    });
+    steps.push({ key: input.key, fact: input.fact, state: next, changed: JSON.stringify(visible(state)) !== JSON.stringify(visible(next)) });
+    state = next;
+  }
+  const tones = resolved.flatMap((f) => {
+    const e = f.effective!;
+    if (!TONAL_TYPES.has(e.type) || e.modality?.negated || e.modality?.hypothetical) return [];
+    if (!partyVoices(f, 'actor').some((v) => v.principal === party)) return [];
+    const goldstein = effectiveCodes(e)?.goldstein;
+    return goldstein === undefined ? [] : [{ occurredStart: orderKeyOf(e, 0, '0', null).occurredStart, goldstein }];
+  });
+  return { steps, tones };
+}
+
+function visible(s: PositionState) {
+  return [s.category, s.conditions, s.contested, s.version];
+}
+
+/** Corrections, retractions and citations recorded by `knownAt`, minus those retracted by then. */
+async function modifiersAt(pool: Pool, targets: string[], knownAt: Date): Promise<Map<string, Modifier[]>> {
+  if (!targets.length) return new Map();
+  const { rows } = await pool.query(
+    `SELECT m.event_id, m.type, m.recorded_at, m.partition, m."offset", m.envelope->'data' AS data, m.target_event_id
+       FROM read_model.events_v1 m
+      WHERE m.target_event_id = ANY($1::uuid[]) AND m.recorded_at <= $2
+        AND NOT EXISTS (SELECT 1 FROM read_model.events_v1 r WHERE r.target_event_id = m.event_id AND r.type = 'EventRetracted' AND r.recorded_at <= $2)`,
+    [targets, knownAt],
+  );
+  const out = new Map<string, Modifier[]>();
+  for (const r of rows) {
+    const list = out.get(r.target_event_id) ?? [];
+    list.push({ eventId: r.event_id, type: r.type, recordedAt: (r.recorded_at as Date).getTime(), partition: r.partition, offset: String(r.offset), data: r.data });
+    out.set(r.target_event_id, list);
+  }
+  return out;
+}
+
+/** The registry as recorded by `knownAt`: registrations and roles of the named actors, followed level by level. */
+async function registryAt(pool: Pool, ids: string[], knownAt: Date): Promise<RollupContext> {
+  const actors = new Map<string, { info: ActorInfo; key: OrderKey }>();
+  const roles = new Map<string, AffiliationInfo[]>();
+  const ended: Record<string, any>[] = [];
+  const seen = new Set<string>();
+  let frontier = [...new Set(ids)];
+  for (let depth = 0; frontier.length && depth < 7; depth++) {
+    frontier.forEach((id) => seen.add(id));
+    const { rows } = await pool.query<Row>(
+      `SELECT event_id, type, partition, "offset", recorded_at, envelope FROM read_model.events_v1
+        WHERE recorded_at <= $2 AND ((type = 'ActorRegistered' AND envelope->'data'->>'id' = ANY($1::text[]))
+           OR (type IN ('AffiliationAsserted', 'AffiliationEnded') AND envelope->'data'->>'person' = ANY($1::text[])))`,
+      [frontier, knownAt],
+    );
+    const modifiers = await modifiersAt(pool, rows.map((r) => r.event_id), knownAt);
+    const next = new Set<string>();
+    for (const r of rows) {
+      const e = effectiveEnvelope(r.envelope, modifiers.get(r.event_id) ?? []);
+      if (!e) continue;
+      const d = e.data as Record<string, any>;
+      if (r.type === 'ActorRegistered') {
+        const key = orderKeyOf(e, r.partition, String(r.offset), null);
+        const known = actors.get(d.id);
+        if (!known || compareOrder(known.key, key) < 0) actors.set(d.id, { info: { id: d.id, kind: d.kind, principal: d.principal, members: d.members }, key });
+        [d.principal, ...(d.members ?? [])].forEach((x: unknown) => typeof x === 'string' && next.add(x));
+      } else if (r.type === 'AffiliationAsserted') {
+        roles.set(d.person, [...(roles.get(d.person) ?? []), { eventId: r.event_id, person: d.person, of: d.of, role: d.role, validFrom: d.validFrom, validTo: d.validTo }]);
+        next.add(d.of);
+      } else ended.push(d);
+    }
+    frontier = [...next].filter((id) => !seen.has(id));
+  }
+  for (const list of roles.values()) {
+    for (const a of list) {
+      const end = ended
+        .filter((x) => x.person === a.person && x.of === a.of && x.role === a.role && x.validTo >= a.validFrom)
+        .map((x) => x.validTo as string)
+        .sort()[0];
+      if (end && (!a.validTo || end < a.validTo)) a.validTo = end;
+    }
+  }
+  return { actor: (id) => actors.get(id)?.info, affiliations: (person) => roles.get(person) ?? [] };
+}

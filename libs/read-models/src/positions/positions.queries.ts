@@ -1,0 +1,193 @@
+import { Pool } from 'pg';
+import { Citation, OccurredAt } from '@ledger/contracts';
+import { foldAsKnownAt, KnownTone } from './as-known-at';
+import { Category, ConditionState, openConditions, POLICY_VERSION, PositionState, scoreOf } from './position-fold';
+
+/** The event that set a stance, with the words behind it. */
+export interface BasisEvent {
+  eventId: string;
+  type: string;
+  occurredAt: OccurredAt;
+  recordedAt: string;
+  actors: unknown[];
+  quote: string | null;
+  direct: boolean | null;
+  citations: Citation[];
+}
+
+/** Where a party stands on a proposal at valid time `asOf`, as known at record time `knownAt`. */
+export interface PositionView {
+  party: string;
+  proposalId: string;
+  asOf: string;
+  knownAt: string | null;
+  category: Category;
+  score: number | null;
+  lean: number;
+  openConditions: number;
+  conditions: ConditionState[];
+  basisEventId: string | null;
+  basis: BasisEvent | null;
+  contested: boolean;
+  version: number | null;
+  since: OccurredAt | null;
+  policyVersion: number;
+}
+
+/** One change of stance in the step series. */
+export interface StepView {
+  eventId: string;
+  type: string;
+  occurredAt: OccurredAt;
+  occurredStart: string;
+  recordedAt: string;
+  category: Category;
+  score: number | null;
+  openConditions: number;
+  contested: boolean;
+  basisEventId: string | null;
+}
+
+/** The lean looks back this far from asOf. */
+export const LEAN_WINDOW_DAYS = 30;
+const DAY = 86_400_000;
+
+/** Sum of Goldstein/10 of tonal events in the 30 days up to asOf, clamped to −1..1 (anchored to asOf, never the wall clock). */
+export function leanAt(tones: KnownTone[], asOf: number): number {
+  const tenths = tones.filter((t) => t.occurredStart <= asOf && t.occurredStart > asOf - LEAN_WINDOW_DAYS * DAY).reduce((n, t) => n + Math.round(t.goldstein * 10), 0);
+  return Math.max(-1, Math.min(1, tenths / 100));
+}
+
+export async function positionAt(pool: Pool, party: string, proposalId: string, asOf: Date, knownAt: Date | null): Promise<PositionView> {
+  let state: PositionState | null;
+  let tones: KnownTone[];
+  if (knownAt) {
+    const folded = await foldAsKnownAt(pool, party, proposalId, knownAt);
+    state = folded.steps.filter((s) => s.key.occurredStart <= asOf.getTime()).pop()?.state ?? null;
+    tones = folded.tones;
+  } else {
+    const [history, tonal] = await Promise.all([
+      pool.query(
+        `SELECT state FROM read_model.position_history_v1 WHERE party = $1 AND proposal_id = $2 AND occurred_start <= $3
+          ORDER BY occurred_start DESC, precision_rank DESC, coalesce(authority, 9) DESC, coalesce(reported_at, 'infinity') DESC, partition DESC, "offset" DESC, event_id DESC
+          LIMIT 1`,
+        [party, proposalId, asOf],
+      ),
+      pool.query(
+        `SELECT occurred_start, goldstein FROM read_model.tonal_events_v1 WHERE party = $1 AND proposal_id = $2 AND occurred_start <= $3 AND occurred_start > $3::timestamptz - interval '${LEAN_WINDOW_DAYS} days'`,
+        [party, proposalId, asOf],
+      ),
+    ]);
+    state = history.rows[0]?.state ?? null;
+    tones = tonal.rows.map((r) => ({ occurredStart: (r.occurred_start as Date).getTime(), goldstein: Number(r.goldstein) }));
+  }
+  const basis = state?.basisEventId ? (await basisEvents(pool, [state.basisEventId])).get(state.basisEventId) ?? null : null;
+  return view(party, proposalId, asOf, knownAt, state, leanAt(tones, asOf.getTime()), basis);
+}
+
+/** Every party's stance on a proposal (or one party's on every proposal) at valid time asOf, as known now. */
+export async function stances(pool: Pool, filter: { proposalId?: string; party?: string }, asOf: Date): Promise<PositionView[]> {
+  const { rows } = await pool.query(
+    `SELECT DISTINCT ON (party, proposal_id) party, proposal_id, state FROM read_model.position_history_v1
+      WHERE ($1::text IS NULL OR proposal_id = $1) AND ($2::text IS NULL OR party = $2) AND occurred_start <= $3
+      ORDER BY party, proposal_id, occurred_start DESC, precision_rank DESC, coalesce(authority, 9) DESC, coalesce(reported_at, 'infinity') DESC,
+               partition DESC, "offset" DESC, event_id DESC`,
+    [filter.proposalId ?? null, filter.party ?? null, asOf],
+  );
+  const { rows: tonal } = await pool.query(
+    `SELECT party, proposal_id, occurred_start, goldstein FROM read_model.tonal_events_v1
+      WHERE ($1::text IS NULL OR proposal_id = $1) AND ($2::text IS NULL OR party = $2) AND occurred_start <= $3 AND occurred_start > $3::timestamptz - interval '${LEAN_WINDOW_DAYS} days'`,
+    [filter.proposalId ?? null, filter.party ?? null, asOf],
+  );
+  const tones = new Map<string, KnownTone[]>();
+  for (const t of tonal) {
+    const key = `${t.party}\u0000${t.proposal_id}`;
+    tones.set(key, [...(tones.get(key) ?? []), { occurredStart: (t.occurred_start as Date).getTime(), goldstein: Number(t.goldstein) }]);
+  }
+  const bases = await basisEvents(pool, rows.map((r) => (r.state as PositionState).basisEventId).filter((x): x is string => !!x));
+  return rows.map((r) => {
+    const state = r.state as PositionState;
+    return view(r.party, r.proposal_id, asOf, null, state, leanAt(tones.get(`${r.party}\u0000${r.proposal_id}`) ?? [], asOf.getTime()), state.basisEventId ? bases.get(state.basisEventId) ?? null : null);
+  });
+}
+
+/** The step series: each change of stance, in fold order; as known at `knownAt` when given. */
+export async function positionHistory(pool: Pool, party: string, proposalId: string, knownAt: Date | null): Promise<StepView[]> {
+  if (knownAt) {
+    const { steps } = await foldAsKnownAt(pool, party, proposalId, knownAt);
+    return steps
+      .filter((s) => s.changed)
+      .map((s) => ({
+        eventId: s.fact.eventId,
+        type: s.fact.type,
+        occurredAt: s.fact.effective!.occurredAt,
+        occurredStart: new Date(s.key.occurredStart).toISOString(),
+        recordedAt: s.fact.recordedAt,
+        category: s.state.category,
+        score: scoreOf(s.state),
+        openConditions: openConditions(s.state),
+        contested: s.state.contested,
+        basisEventId: s.state.basisEventId,
+      }));
+  }
+  const { rows } = await pool.query(
+    `SELECT event_id, event_type, occurred_value, occurred_precision, occurred_start, recorded_at, category, score, open_conditions, contested, basis_event_id
+       FROM read_model.position_history_v1 WHERE party = $1 AND proposal_id = $2 AND changed
+      ORDER BY occurred_start, precision_rank, coalesce(authority, 9), coalesce(reported_at, 'infinity'), partition, "offset", event_id`,
+    [party, proposalId],
+  );
+  return rows.map((r) => ({
+    eventId: r.event_id,
+    type: r.event_type,
+    occurredAt: { value: r.occurred_value, precision: r.occurred_precision },
+    occurredStart: (r.occurred_start as Date).toISOString(),
+    recordedAt: (r.recorded_at as Date).toISOString(),
+    category: r.category,
+    score: r.score === null ? null : Number(r.score),
+    openConditions: r.open_conditions,
+    contested: r.contested,
+    basisEventId: r.basis_event_id,
+  }));
+}
+
+export async function basisEvents(pool: Pool, ids: string[]): Promise<Map<string, BasisEvent>> {
+  if (!ids.length) return new Map();
+  const { rows } = await pool.query(`SELECT event_id, type, recorded_at, coalesce(effective, envelope) AS e FROM read_model.events_v1 WHERE event_id = ANY($1::uuid[])`, [
+    [...new Set(ids)],
+  ]);
+  return new Map(
+    rows.map((r) => [
+      r.event_id,
+      {
+        eventId: r.event_id,
+        type: r.type,
+        occurredAt: r.e.occurredAt,
+        recordedAt: (r.recorded_at as Date).toISOString(),
+        actors: r.e.actors,
+        quote: r.e.evidence?.quote ?? null,
+        direct: r.e.evidence?.direct ?? null,
+        citations: r.e.citations ?? [],
+      },
+    ]),
+  );
+}
+
+function view(party: string, proposalId: string, asOf: Date, knownAt: Date | null, s: PositionState | null, lean: number, basis: BasisEvent | null): PositionView {
+  return {
+    party,
+    proposalId,
+    asOf: asOf.toISOString(),
+    knownAt: knownAt ? knownAt.toISOString() : null,
+    category: s?.category ?? 'UNKNOWN',
+    score: s ? scoreOf(s) : null,
+    lean,
+    openConditions: s ? openConditions(s) : 0,
+    conditions: s?.conditions ?? [],
+    basisEventId: s?.basisEventId ?? null,
+    basis,
+    contested: s?.contested ?? false,
+    version: s?.version ?? null,
+    since: s?.sinceValue ? { value: s.sinceValue, precision: s.sincePrecision ?? 'day' } : null,
+    policyVersion: POLICY_VERSION,
+  };
+}
