@@ -69,7 +69,12 @@ function undecodable(message: string): Decoded {
   return { ok: false, reason: 'message.undecodable', problems: [{ field: '', message }] };
 }
 
-/** sha256 of the canonical JSON of an envelope: equal for equal content, whatever the key order. */
+/**
+ * sha256 of the canonical JSON of an envelope without its `source`: equal for equal facts, whatever
+ * the key order and whoever relayed them. The same event id with the same fact is a duplicate even
+ * when another publisher (or a correlation id) sent it; with another fact it is a conflict.
+ */
 export function contentHash(event: EventEnvelope): string {
-  return createHash('sha256').update(canonicalJson(event)).digest('hex');
+  const { source: _source, ...fact } = event;
+  return createHash('sha256').update(canonicalJson(fact)).digest('hex');
 }

@@ -10,3 +10,5 @@ export * from './auth/token-store';
 export * from './auth/auth.guard';
 export * from './auth/auth.module';
 export * from './auth/principal.decorator';
+export * from './local/local-database';
+export * from './local/runtime-file';

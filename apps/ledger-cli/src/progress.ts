@@ -1,0 +1,23 @@
+import { SingleBar } from 'cli-progress';
+
+/**
+ * A progress bar on stderr for long commands (only when stderr is a terminal and output is not
+ * JSON); otherwise silent, so scripts and CI logs stay clean.
+ */
+export class Progress {
+  private readonly bar?: SingleBar;
+
+  constructor(label: string, total: number, enabled = process.stderr.isTTY && !process.argv.includes('--json')) {
+    if (!enabled) return;
+    this.bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`, stream: process.stderr, hideCursor: true });
+    this.bar.start(total, 0);
+  }
+
+  advance(by = 1): void {
+    this.bar?.increment(by);
+  }
+
+  done(): void {
+    this.bar?.stop();
+  }
+}

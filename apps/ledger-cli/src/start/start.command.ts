@@ -1,0 +1,71 @@
+import { Logger } from '@nestjs/common';
+import { Command, CommandRunner } from 'nest-commander';
+import { EventLog, KafkaEventLog } from '@ledger/kafka';
+import { createHttpApp, LedgerConfig, LedgerInfraModule, openDatabase, removeRuntime, rootModule, TokenStore, writeRuntime } from '@ledger/platform';
+import { EmbeddedEventLog } from '@ledger/postgres';
+import { IngestApiModule } from '../../../ingest-api/src/ingest-api.module';
+import { ProjectorModule } from '../../../projector/src/projector.module';
+import { QueryApiModule } from '../../../query-api/src/query-api.module';
+import { CliOutput } from '../cli-output';
+import { ensureLocalTokens } from './local-tokens';
+import { loadSamplesOnce } from './samples';
+
+/**
+ * `ledger start`: the whole ledger in one process on one port — ingest, projector and query —
+ * on DATABASE_URL / KAFKA_BROKERS when set, else embedded PostgreSQL and the embedded log in
+ * LEDGER_DATA_DIR. Production runs the three apps as separate processes instead.
+ */
+@Command({ name: 'start', description: 'Run ingest, projector and query API in one process (embedded defaults)' })
+export class StartCommand extends CommandRunner {
+  private readonly logger = new Logger('ledger');
+
+  constructor(private readonly config: LedgerConfig, private readonly out: CliOutput) {
+    super();
+  }
+
+  async run(): Promise<void> {
+    const config = this.config;
+    const db = await openDatabase(config, 20);
+    const log: EventLog = config.KAFKA_BROKERS
+      ? new KafkaEventLog({ brokers: config.KAFKA_BROKERS.split(','), clientId: config.KAFKA_CLIENT_ID, ssl: config.KAFKA_SSL })
+      : new EmbeddedEventLog(db.pool);
+    const app = await createHttpApp(
+      rootModule(LedgerInfraModule.forRoot({ config, pool: db.pool, log }), [IngestApiModule, ProjectorModule, QueryApiModule]),
+      config,
+    );
+    await app.listen(config.PORT, config.HOST);
+    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const tokens = await ensureLocalTokens(config, new TokenStore(db.pool));
+    const loaded = await loadSamplesOnce(app, db.pool);
+    await writeRuntime(config.LEDGER_DATA_DIR, { pid: process.pid, databaseUrl: db.url, httpUrl: url, startedAt: new Date().toISOString() });
+
+    this.out.result({ url, tokens, database: db.origin, log: config.KAFKA_BROKERS ? 'kafka' : 'embedded', samplesLoaded: loaded }, banner(url, tokens, db.origin, config, loaded));
+
+    const stop = async (signal: string) => {
+      this.logger.log(`${signal}: finishing the batch in flight and shutting down`);
+      await app.close();
+      await log.close();
+      await db.close();
+      await removeRuntime(config.LEDGER_DATA_DIR);
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    await new Promise<never>(() => undefined);
+  }
+}
+
+function banner(url: string, tokens: { admin: string; read: string; adminOrigin: string }, database: string, config: LedgerConfig, loaded: number): string {
+  return [
+    '',
+    'Statement Ledger is running',
+    `  dashboard   ${url}/#token=${tokens.read}`,
+    `  API         ${url}/v1   (OpenAPI: ${url}/docs)`,
+    `  admin token ${tokens.adminOrigin === 'LEDGER_BOOTSTRAP_TOKEN' ? '(the value of LEDGER_BOOTSTRAP_TOKEN)' : tokens.admin}`,
+    `  read token  ${tokens.read}`,
+    `  database    ${database}`,
+    `  log         ${config.KAFKA_BROKERS ? `Kafka at ${config.KAFKA_BROKERS}` : 'embedded log (PostgreSQL tables)'}`,
+    `  sample      ${loaded ? `${loaded} events of the seed case loaded` : 'already loaded on an earlier start'}`,
+    '',
+  ].join('\n');
+}
