@@ -10,3 +10,8 @@ export * from './rollup/rollup';
 export * from './positions/position-fold';
 export * from './positions/fold-order';
 export * from './positions/positions.queries';
+export * from './registry/parties.queries';
+export * from './proposals/proposals.queries';
+export * from './threats/threats.queries';
+export * from './dyads/dyads.queries';
+export * from './digest';

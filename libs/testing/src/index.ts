@@ -3,3 +3,4 @@ export * from './http';
 export * from './builders';
 export * from './log-contract';
 export * from './recorded';
+export * from './processes';

@@ -11,18 +11,22 @@ import { Fact, isModifier } from './fact';
  */
 export async function writeFacts(client: PoolClient, events: RecordedEvent[]): Promise<Map<string, Fact>> {
   if (!events.length) return new Map();
-  await client.query(
+  const inserted = await client.query(
     `INSERT INTO events_v1 (event_id, type, partition, "offset", recorded_at, envelope, effective, target_event_id, occurred_start, precision_rank, reported_at, proposal_id)
      SELECT event_id, type, partition, "offset", recorded_at, envelope, envelope, target_event_id, occurred_start, precision_rank, reported_at, proposal_id
        FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, type text, partition int, "offset" bigint, recorded_at timestamptz, envelope jsonb,
             target_event_id uuid, occurred_start timestamptz, precision_rank smallint, reported_at timestamptz, proposal_id text)
-     ON CONFLICT (event_id) DO NOTHING`,
+     ON CONFLICT (event_id) DO NOTHING
+     RETURNING event_id`,
     [JSON.stringify(events.map(toRow))],
   );
   const changes = new Map<string, Fact>();
-  const fresh = new Set(events.map((e) => e.eventId));
-  // Modifiers first (a retracted correction stops counting), then the events they modify.
-  let pending = [...new Set(events.flatMap((e) => (isModifier(e.type) ? [String((e.data as any).targetEventId)] : [e.eventId])))];
+  // Only what this batch really added is new: a redelivered event is not, and changes nothing.
+  const fresh = new Set<string>(inserted.rows.map((r) => r.event_id));
+  events = events.filter((e) => fresh.has(e.eventId));
+  // Every new event (a new correction may already be retracted) and every target of a new modifier;
+  // a modifier whose own effect changes queues its target again, so stale reads settle by depth 4.
+  let pending = [...new Set(events.flatMap((e) => (isModifier(e.type) ? [e.eventId, String((e.data as any).targetEventId)] : [e.eventId])))];
   pending.push(...(await waitingTargets(client, events)));
   for (let depth = 0; pending.length && depth < 4; depth++) {
     const next: string[] = [];
@@ -37,8 +41,7 @@ export async function writeFacts(client: PoolClient, events: RecordedEvent[]): P
 
 /** New events that modifiers recorded earlier were waiting for. */
 async function waitingTargets(client: PoolClient, events: RecordedEvent[]): Promise<string[]> {
-  const ids = events.filter((e) => !isModifier(e.type)).map((e) => e.eventId);
-  if (!ids.length) return [];
+  const ids = events.map((e) => e.eventId);
   const { rows } = await client.query(`SELECT DISTINCT target_event_id AS id FROM events_v1 WHERE target_event_id = ANY($1::uuid[])`, [ids]);
   return rows.map((r) => r.id as string);
 }

@@ -37,7 +37,7 @@ export const ORDER_BY_SQL = `occurred_start, precision_rank, coalesce(authority,
 export function keyColumns(k: OrderKey) {
   return {
     event_id: k.eventId,
-    occurred_start: new Date(k.occurredStart).toISOString(),
+    occurred_start: Number.isFinite(k.occurredStart) ? new Date(k.occurredStart).toISOString() : '-infinity',
     precision_rank: k.precisionRank,
     authority: k.authority,
     reported_at: k.reportedAt === null ? null : new Date(k.reportedAt).toISOString(),

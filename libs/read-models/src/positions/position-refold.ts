@@ -19,6 +19,9 @@ interface Input extends OrderKey {
 /** The fold order as an SQL row value over the columns of table alias `t` (compare with >=). */
 const keyOf = (t: string) => `(${t}.occurred_start, ${t}.precision_rank, coalesce(${t}.authority, 9), coalesce(${t}.reported_at, 'infinity'), ${t}.partition, ${t}."offset", ${t}.event_id)`;
 const FROM = keyOf('k');
+
+/** Before every event: folding from here re-folds a pair from scratch. */
+const BEGINNING: OrderKey = { occurredStart: -Infinity, precisionRank: -1, authority: -1, reportedAt: null, partition: -1, offset: '-1', eventId: '00000000-0000-0000-0000-000000000000' };
 const PAIRS = `jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text, occurred_start timestamptz, precision_rank int, authority int,
                reported_at timestamptz, partition int, "offset" bigint, event_id uuid)`;
 
@@ -27,17 +30,31 @@ const PAIRS = `jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text, 
  * before it is the starting point, and the pair's events from there on are folded again in the total
  * order. An event appended in order re-folds exactly one step.
  */
-export async function refoldPairs(client: PoolClient, pairs: Pair[]): Promise<void> {
+export async function refoldPairs(client: PoolClient, touched: Pair[]): Promise<void> {
+  let pairs = touched;
   const keys = JSON.stringify(pairs.map((p) => ({ ...keyColumns(p.from), party: p.party, proposal_id: p.proposalId })));
   await client.query(
     `DELETE FROM position_history_v1 h USING ${PAIRS}
       WHERE h.party = k.party AND h.proposal_id = k.proposal_id AND ${keyOf('h')} >= ${FROM}`,
     [keys],
   );
-  const [snapshots, inputs] = await Promise.all([loadSnapshots(client, keys), loadInputs(client, keys)]);
+  // A pair with nothing left before its insertion point folds from the very beginning: earlier
+  // ConditionResolved events of its proposal belong to its history too, whatever arrived first.
+  // A stance exists only while the party has events of its own on the proposal; others'
+  // ConditionResolved events alone make none.
+  const owned = await ownedPairs(client, keys);
+  const gone = pairs.filter((p) => !owned.has(`${p.party}\u0000${p.proposalId}`));
+  pairs = pairs.filter((p) => owned.has(`${p.party}\u0000${p.proposalId}`));
+  if (gone.length) {
+    const doomed = JSON.stringify(gone.map((p) => ({ party: p.party, proposal_id: p.proposalId })));
+    await client.query(`DELETE FROM position_history_v1 h USING jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text) WHERE h.party = k.party AND h.proposal_id = k.proposal_id`, [doomed]);
+    await client.query(`DELETE FROM party_positions_v1 p USING jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text) WHERE p.party = k.party AND p.proposal_id = k.proposal_id`, [doomed]);
+  }
+  const snapshots = await loadSnapshots(client, keys);
+  const from = pairs.map((p) => (snapshots.has(`${p.party}\u0000${p.proposalId}`) ? p : { ...p, from: BEGINNING }));
+  const inputs = await loadInputs(client, JSON.stringify(from.map((p) => ({ ...keyColumns(p.from), party: p.party, proposal_id: p.proposalId }))));
   const history: unknown[] = [];
   const current: unknown[] = [];
-  const emptied: { party: string; proposal_id: string }[] = [];
   for (const pair of pairs) {
     const id = `${pair.party}\u0000${pair.proposalId}`;
     const events = (inputs.get(id) ?? []).sort(compareOrder);
@@ -47,18 +64,18 @@ export async function refoldPairs(client: PoolClient, pairs: Pair[]): Promise<vo
       history.push(historyRow(pair, e, state, next));
       state = next;
     }
-    if (!snapshots.has(id) && !events.length) emptied.push({ party: pair.party, proposal_id: pair.proposalId });
-    else current.push(currentRow(pair, state));
+    current.push(currentRow(pair, state));
   }
   await insertHistory(client, history);
   await upsertCurrent(client, current);
-  if (emptied.length) {
-    await client.query(
-      `DELETE FROM party_positions_v1 p USING jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text)
-        WHERE p.party = k.party AND p.proposal_id = k.proposal_id`,
-      [JSON.stringify(emptied)],
-    );
-  }
+}
+
+async function ownedPairs(client: PoolClient, keys: string): Promise<Set<string>> {
+  const { rows } = await client.query(
+    `SELECT DISTINCT k.party, k.proposal_id FROM ${PAIRS} JOIN position_events_v1 m ON m.party = k.party AND m.proposal_id = k.proposal_id`,
+    [keys],
+  );
+  return new Set(rows.map((r) => `${r.party}\u0000${r.proposal_id}`));
 }
 
 async function loadSnapshots(client: PoolClient, keys: string): Promise<Map<string, PositionState>> {

@@ -1,5 +1,5 @@
 import { PoolClient } from 'pg';
-import { Fact, FactChange, ResolvedFact, RoleVoice } from '../facts/fact';
+import { Fact, FactChange, isModifier, MODIFIER_TYPES, ResolvedFact, RoleVoice } from '../facts/fact';
 import { loadRollupContext } from '../registry/rollup-context';
 import { namedActors, resolveVoices } from './event-voices';
 
@@ -9,13 +9,14 @@ import { namedActors, resolveVoices } from './event-voices';
  * voices moved (a late affiliation turns "unknown speaker" into "RUS").
  */
 export async function refreshVoices(client: PoolClient, facts: Map<string, Fact>, rolledUp: Set<string>): Promise<FactChange[]> {
-  const candidates = new Map(facts);
+  // Corrections, retractions and citations act through their targets; they have no voices of their own.
+  const candidates = new Map([...facts].filter(([, f]) => !isModifier(f.type)));
   if (rolledUp.size) {
     const { rows } = await client.query(
       `SELECT e.event_id, e.type, e.partition, e."offset", e.recorded_at, e.envelope, e.effective
          FROM event_actors_v1 a JOIN events_v1 e USING (event_id)
-        WHERE a.actor_id = ANY($1::text[]) AND NOT (e.event_id = ANY($2::uuid[]))`,
-      [[...rolledUp], [...facts.keys()]],
+        WHERE a.actor_id = ANY($1::text[]) AND NOT (e.event_id = ANY($2::uuid[])) AND e.type <> ALL($3::text[])`,
+      [[...rolledUp], [...facts.keys()], MODIFIER_TYPES],
     );
     for (const r of rows) {
       const recordedAt = (r.recorded_at as Date).toISOString();

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { ensureKafka, TestKafka } from './kafka';
 import { ensurePostgres, TestPostgres } from './postgres';
 
@@ -17,6 +19,7 @@ declare global {
  * and LEDGER_TEST_KAFKA_BROKERS (comma-separated).
  */
 export default async function globalSetup(): Promise<void> {
+  buildDist();
   const [postgres, kafka] = await Promise.allSettled([ensurePostgres(), ensureKafka()]);
   if (postgres.status === 'rejected' || kafka.status === 'rejected') {
     // Do not leave the half that did come up running.
@@ -30,4 +33,13 @@ export default async function globalSetup(): Promise<void> {
   process.stdout.write(
     `\nledger test infra: PostgreSQL from ${postgres.value.origin}; Kafka ${kafka.value.brokers.join(',')} from ${kafka.value.origin}\n`,
   );
+}
+
+/**
+ * Tests that run the real processes (CLI commands, apps killed with SIGKILL) start them from
+ * dist/, so the run builds it first: swc compiles the tree in a second or two.
+ */
+function buildDist(): void {
+  const root = join(__dirname, '..', '..', '..', '..');
+  execFileSync(process.execPath, [join(root, 'node_modules', '@swc', 'cli', 'bin', 'swc.js'), 'apps', 'libs', '-d', 'dist', '--copy-files', '--quiet'], { cwd: root, stdio: 'inherit' });
 }

@@ -1,0 +1,102 @@
+import { Pool } from 'pg';
+import { decodeCursor, encodeCursor, Page } from '../cursor';
+import { PositionView, stances } from '../positions/positions.queries';
+
+/** A party as the API lists it: a registered actor, or a principal only known from the positions it holds. */
+export interface PartyView {
+  id: string;
+  /**
+   * The registered kind (state, person, state_organ, delegation, organization, commentator); for an
+   * unregistered party a guess: `state` for an ISO alpha-3 id, else `unknown`.
+   */
+  kind: string;
+  /** Display name; the id itself for an unregistered party. */
+  name: string;
+  aliases: string[];
+  iso3: string | null;
+  /** The state an organ or a delegation belongs to. */
+  principal: string | null;
+  /** False when no ActorRegistered names the party (it only holds positions). */
+  registered: boolean;
+}
+
+/** A time-bounded role: `person` acts as `role` of `of` from `validFrom` until `validTo` (null: open). */
+export interface AffiliationView {
+  eventId: string;
+  person: string;
+  of: string;
+  role: string;
+  validFrom: string;
+  /** The end as asserted or by the earliest AffiliationEnded; null while the role lasts. */
+  validTo: string | null;
+  endedBy: string | null;
+}
+
+/** One party with its roles (as the person and as the `of` side) and its stance on every proposal. */
+export interface PartyDetail extends PartyView {
+  affiliations: AffiliationView[];
+  positions: PositionView[];
+}
+
+export interface PartyFilter {
+  kind?: string;
+  limit: number;
+  cursor?: string;
+}
+
+const ISO3 = `'^[A-Z]{3}$'`;
+
+/** Registered actors, plus position holders never registered (their kind guessed from the id). */
+const PARTIES = `
+  SELECT id, kind, name, aliases, iso3, principal, true AS registered FROM read_model.actors_v1
+  UNION ALL
+  SELECT p.party, CASE WHEN p.party ~ ${ISO3} THEN 'state' ELSE 'unknown' END, p.party, '{}'::text[],
+         CASE WHEN p.party ~ ${ISO3} THEN p.party END, NULL, false
+    FROM (SELECT DISTINCT party FROM read_model.party_positions_v1) p
+   WHERE NOT EXISTS (SELECT 1 FROM read_model.actors_v1 a WHERE a.id = p.party)`;
+
+/** Every party, by id (byte order, so the keyset cursor is stable whatever the collation). */
+export async function listParties(pool: Pool, filter: PartyFilter): Promise<Page<PartyView>> {
+  const after = filter.cursor ? String(decodeCursor(filter.cursor, 1)[0]) : null;
+  const { rows } = await pool.query(
+    `SELECT * FROM (${PARTIES}) parties
+      WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR id COLLATE "C" > $2::text COLLATE "C")
+      ORDER BY id COLLATE "C" LIMIT $3`,
+    [filter.kind ?? null, after, filter.limit + 1],
+  );
+  const page = rows.slice(0, filter.limit).map(toParty);
+  const last = page[page.length - 1];
+  return { items: page, nextCursor: rows.length > filter.limit && last ? encodeCursor([last.id]) : undefined };
+}
+
+/** One party with its affiliations and its positions at `now`; null when it is neither registered nor holds a position. */
+export async function getParty(pool: Pool, id: string, now: Date): Promise<PartyDetail | null> {
+  const { rows } = await pool.query(`SELECT * FROM (${PARTIES}) parties WHERE id = $1`, [id]);
+  if (!rows.length) return null;
+  const [affiliations, positions] = await Promise.all([
+    pool.query(
+      `SELECT event_id, person, of, role, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to, ended_by
+         FROM read_model.affiliations_v1 WHERE person = $1 OR of = $1
+        ORDER BY valid_from, person COLLATE "C", of COLLATE "C", event_id`,
+      [id],
+    ),
+    stances(pool, { party: id }, now),
+  ]);
+  return {
+    ...toParty(rows[0]),
+    affiliations: affiliations.rows.map((r) => ({
+      eventId: r.event_id,
+      person: r.person,
+      of: r.of,
+      role: r.role,
+      validFrom: r.valid_from,
+      validTo: r.valid_to,
+      endedBy: r.ended_by,
+    })),
+    positions,
+  };
+}
+
+function toParty(r: Record<string, any>): PartyView {
+  return { id: r.id, kind: r.kind, name: r.name, aliases: r.aliases, iso3: r.iso3, principal: r.principal, registered: r.registered };
+}

@@ -1,0 +1,33 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/** The repository root (tests run the built apps from dist/, which jest's global setup builds). */
+export const REPO_ROOT = join(__dirname, '..', '..', '..');
+
+export interface RunningProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (or the signal's name). */
+  exited: Promise<number | string>;
+}
+
+/** Starts a built entry point (`apps/ledger-cli/src/main.js` …) as a real process. */
+export function startProcess(entry: string, args: string[], env: Record<string, string | undefined>): RunningProcess {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', entry), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { child, output: () => out, exited };
+}
+
+/** Runs a built command to completion and answers its exit code and output. */
+export async function runCommand(entry: string, args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | string; output: string }> {
+  const p = startProcess(entry, args, env);
+  const code = await p.exited;
+  return { code, output: p.output() };
+}
