@@ -44,3 +44,4 @@ export * from './events/sanction.dto';
 export * from './events/statement-made';
 export * from './errors';
 export * from './codes';
+export * from './hash-chain';

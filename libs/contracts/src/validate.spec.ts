@@ -23,6 +23,11 @@ describe('validateEnvelope', () => {
     expect(validateEnvelope(correction)).toMatchObject({ ok: false, reason: 'envelope.forbidden_key', problems: [{ field: 'data.patch.data.__proto__' }] });
   });
 
+  it('refuses the NUL character in any text, which PostgreSQL cannot store', () => {
+    const withNul = { ...statement, data: { ...statement.data, text: 'before\u0000after' } };
+    expect(validateEnvelope(withNul)).toMatchObject({ ok: false, reason: 'envelope.invalid', problems: [{ field: 'data.text' }] });
+  });
+
   it('returns data as given, not as class instances', () => {
     const result = validateEnvelope({ ...CATALOG.ProposalMade.example, source: { publisher: 'test' } });
     expect(result.ok && Object.getPrototypeOf(result.event.data)).toBe(Object.prototype);

@@ -32,6 +32,8 @@ export function validateEnvelope(input: unknown): Validated {
   if (forbidden !== null) {
     return invalid('envelope.forbidden_key', [{ field: forbidden, message: 'keys named __proto__, constructor or prototype are not allowed' }]);
   }
+  const nul = findNul(input, '');
+  if (nul !== null) return invalid('envelope.invalid', [{ field: nul, message: 'text must not contain the NUL character (U+0000)' }]);
   const raw: Record<string, unknown> = { ...input, occurredAt: normalizeOccurredAt(input.occurredAt) };
   const def = typeof raw.type === 'string' ? findDefinition(raw.type) : undefined;
   if (!def) {
@@ -73,6 +75,19 @@ function findForbiddenKey(value: unknown, path: string): string | null {
     const here = path ? `${path}.${key}` : key;
     if (FORBIDDEN_KEYS.has(key)) return here;
     const nested = findForbiddenKey((value as Record<string, unknown>)[key], here);
+    if (nested !== null) return nested;
+  }
+  return null;
+}
+
+/** PostgreSQL text and jsonb cannot hold U+0000: such an event could never be stored, so it is refused. */
+function findNul(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const key of Object.keys(value)) {
+    const here = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return here;
+    const nested = findNul((value as Record<string, unknown>)[key], here);
     if (nested !== null) return nested;
   }
   return null;

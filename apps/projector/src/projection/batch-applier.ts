@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
-import { contentHash, decodeEvent, Decoded, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
+import { chainHash, contentHash, decodeEvent, Decoded, envelopeBytes, GENESIS_HASH, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
 import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/kafka';
 import { inTransaction, PG_POOL } from '@ledger/postgres';
 import { appliedContent, FactChange, insertJournal, insertRejections, JournalRow, ReadModels, RejectionRow } from '@ledger/read-models';
@@ -60,13 +60,13 @@ export class BatchApplier {
     decoded: { entry: LogEntry; decoded: Decoded }[],
   ): Promise<{ nextOffset: string; applied?: AppliedBatch }> {
     const group = this.config.LEDGER_PROJECTOR_GROUP;
-    const stored = await lockOffset(client, group, batch.topic, batch.partition);
+    const { next: stored, chain } = await lockOffset(client, group, batch.topic, batch.partition);
     const first = BigInt(batch.messages[0].offset);
     if (first > stored && batch.fetchedFrom !== stored.toString()) return { nextOffset: stored.toString() };
     const fresh = decoded.filter((d) => BigInt(d.entry.offset) >= stored);
     if (!fresh.length) return { nextOffset: stored.toString() };
 
-    const classified = await this.classify(client, batch, fresh);
+    const classified = await this.classify(client, batch, fresh, chain);
     await insertJournal(client, classified.journal);
     await insertRejections(client, classified.rejected);
     const { changes, positions } = await this.readModels.apply(client, classified.applied);
@@ -78,9 +78,9 @@ export class BatchApplier {
     }
     const next = BigInt(fresh[fresh.length - 1].entry.offset) + 1n;
     const cas = await client.query(
-      `UPDATE ledger.consumer_offsets SET next_offset = $4, updated_at = now()
+      `UPDATE ledger.consumer_offsets SET next_offset = $4, chain_hash = $6, updated_at = now()
         WHERE group_id = $1 AND topic = $2 AND partition = $3 AND next_offset = $5`,
-      [group, batch.topic, batch.partition, next.toString(), stored.toString()],
+      [group, batch.topic, batch.partition, next.toString(), stored.toString(), classified.chain],
     );
     if (cas.rowCount !== 1) throw new FencedError(batch.partition, stored);
     await notifyApplied(client, batch.partition, next.toString(), classified.applied, positions);
@@ -90,16 +90,18 @@ export class BatchApplier {
     };
   }
 
-  private async classify(client: PoolClient, batch: LogBatch, fresh: { entry: LogEntry; decoded: Decoded }[]) {
+  private async classify(client: PoolClient, batch: LogBatch, fresh: { entry: LogEntry; decoded: Decoded }[], previous: Buffer) {
     const ids = fresh.flatMap((d) => (d.decoded.ok ? [d.decoded.event.eventId] : []));
     const seen = await appliedContent(client, ids);
     const journal: JournalRow[] = [];
     const rejected: RejectionRow[] = [];
     const applied: RecordedEvent[] = [];
     let duplicates = 0;
+    let chain = previous;
     for (const { entry, decoded } of fresh) {
       const recordedAt = new Date(Number(entry.timestamp)).toISOString();
-      const base = { partition: batch.partition, offset: entry.offset, recordedAt };
+      chain = chainHash(chain, decoded.ok ? envelopeBytes(decoded.event) : (entry.value ?? Buffer.alloc(0)));
+      const base = { partition: batch.partition, offset: entry.offset, recordedAt, hash: chain };
       if (!decoded.ok) {
         journal.push({ ...base, eventId: null, disposition: 'rejected', type: null, occurredStart: null, contentSha256: null, envelope: null });
         rejected.push(rejection(batch, entry, recordedAt, headerEventId(entry), decoded.reason, decoded.problems));
@@ -133,7 +135,7 @@ export class BatchApplier {
         );
       }
     }
-    return { journal, rejected, applied, duplicates };
+    return { journal, rejected, applied, duplicates, chain };
   }
 }
 
@@ -154,16 +156,16 @@ async function notifyApplied(client: PoolClient, partition: number, nextOffset: 
   await client.query('SELECT pg_notify($1, $2)', [APPLIED_CHANNEL, payload]);
 }
 
-async function lockOffset(client: PoolClient, group: string, topic: string, partition: number): Promise<bigint> {
+async function lockOffset(client: PoolClient, group: string, topic: string, partition: number): Promise<{ next: bigint; chain: Buffer }> {
   await client.query(
     `INSERT INTO ledger.consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
     [group, topic, partition],
   );
   const { rows } = await client.query(
-    `SELECT next_offset FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
+    `SELECT next_offset, chain_hash FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
     [group, topic, partition],
   );
-  return BigInt(rows[0].next_offset);
+  return { next: BigInt(rows[0].next_offset), chain: rows[0].chain_hash ?? GENESIS_HASH };
 }
 
 function headerEventId(entry: LogEntry): string | null {

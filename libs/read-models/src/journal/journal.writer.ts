@@ -11,6 +11,8 @@ export interface JournalRow {
   recordedAt: string;
   contentSha256: string | null;
   envelope: unknown | null;
+  /** Its link in the partition's hash chain. */
+  hash: Buffer;
 }
 
 /** A record the projector refused, with why and where it came from. */
@@ -29,10 +31,10 @@ export interface RejectionRow {
 export async function insertJournal(client: PoolClient, rows: JournalRow[]): Promise<void> {
   if (!rows.length) return;
   await client.query(
-    `INSERT INTO ledger.journal (partition, "offset", event_id, disposition, type, occurred_start, recorded_at, content_sha256, envelope)
-     SELECT partition, "offset", event_id, disposition, type, occurred_start, recorded_at, content_sha256, envelope
+    `INSERT INTO ledger.journal (partition, "offset", event_id, disposition, type, occurred_start, recorded_at, content_sha256, envelope, hash)
+     SELECT partition, "offset", event_id, disposition, type, occurred_start, recorded_at, content_sha256, envelope, decode(hash, 'hex')
        FROM jsonb_to_recordset($1::jsonb) AS r(partition int, "offset" bigint, event_id uuid, disposition text, type text,
-            occurred_start timestamptz, recorded_at timestamptz, content_sha256 text, envelope jsonb)`,
+            occurred_start timestamptz, recorded_at timestamptz, content_sha256 text, envelope jsonb, hash text)`,
     [
       JSON.stringify(
         rows.map((r) => ({
@@ -45,6 +47,7 @@ export async function insertJournal(client: PoolClient, rows: JournalRow[]): Pro
           recorded_at: r.recordedAt,
           content_sha256: r.contentSha256,
           envelope: r.envelope,
+          hash: r.hash.toString('hex'),
         })),
       ),
     ],
@@ -56,7 +59,7 @@ export async function insertRejections(client: PoolClient, rows: RejectionRow[])
     await client.query(
       `INSERT INTO ledger.rejections (topic, partition, "offset", event_id, reason, problems, raw, headers, recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [r.topic, r.partition, r.offset, r.eventId, r.reason, JSON.stringify(r.problems), r.raw, JSON.stringify(r.headers), r.recordedAt],
+      [r.topic, r.partition, r.offset, r.eventId, r.reason, storableJson(r.problems), r.raw, storableJson(r.headers), r.recordedAt],
     );
   }
 }
@@ -69,4 +72,9 @@ export async function appliedContent(client: PoolClient, ids: string[]): Promise
     [ids],
   );
   return new Map(rows.map((r) => [r.event_id as string, r.content_sha256 as string]));
+}
+
+/** JSON that jsonb accepts: a direct publisher's headers (or a field name) may hold U+0000, which it refuses. */
+function storableJson(value: unknown): string {
+  return JSON.stringify(value).replace(/\\u0000/g, '\\ufffd');
 }

@@ -1,5 +1,7 @@
 -- Every record of every partition of the ledger topic, in log order, as the projector saw it:
 -- applied (a new fact), duplicate (an event id already applied) or rejected (see rejections).
+-- hash = sha256(previous record's hash ‖ canonical bytes of this record): a chain per partition
+-- (canonical bytes: the canonical JSON of the envelope when it decodes, else the raw value).
 CREATE TABLE journal (
   partition       int         NOT NULL,
   "offset"        bigint      NOT NULL,
@@ -10,6 +12,7 @@ CREATE TABLE journal (
   recorded_at     timestamptz NOT NULL,
   content_sha256  text,
   envelope        jsonb,
+  hash            bytea       NOT NULL,
   PRIMARY KEY (partition, "offset")
 );
 -- Nothing is applied twice: one applied row per event id.
@@ -23,6 +26,8 @@ CREATE TABLE consumer_offsets (
   topic        text   NOT NULL,
   partition    int    NOT NULL,
   next_offset  bigint NOT NULL,
+  -- Hash of the last record before next_offset (NULL: none yet, the chain starts from 32 zero bytes).
+  chain_hash   bytea,
   updated_at   timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (group_id, topic, partition)
 );
