@@ -78,6 +78,12 @@ export abstract class EventLog {
   abstract append(topic: string, messages: LogMessage[]): Promise<Appended[]>;
   abstract subscribe(options: SubscribeOptions): Promise<Subscription>;
   abstract bounds(topic: string): Promise<PartitionBounds[]>;
+  /**
+   * Reads every record of `topic` from the log start up to `upTo` (exclusive, per partition; a
+   * partition not named is not read), each batch from one partition and in offset order, without a
+   * consumer group's offsets: for audits and replays.
+   */
+  abstract scan(topic: string, upTo: Map<number, string>, handle: (batch: LogBatch) => Promise<void>): Promise<void>;
   /** Creates the topics if they do not exist yet (never by broker auto-creation). */
   abstract ensureTopics(topics: { events: string; dlq: string }): Promise<void>;
   abstract close(): Promise<void>;

@@ -1,6 +1,6 @@
-import { Admin, Consumer, IHeaders, Kafka, Producer, logLevel } from 'kafkajs';
+import { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
 import { LEDGER_TOPIC_PARTITIONS, LogMessage } from '@ledger/contracts';
-import { Appended, BatchResult, EventLog, LogBatch, OffsetBehindLogStartError, PartitionBounds, SubscribeOptions, Subscription } from './event-log';
+import { Appended, BatchResult, EventLog, LogBatch, LogEntry, OffsetBehindLogStartError, PartitionBounds, SubscribeOptions, Subscription } from './event-log';
 import { kafkaConfig, KafkaConnection } from './kafka-options';
 import { partitionForKey } from './murmur2';
 import { BatcherOptions, ProduceBatcher } from './produce-batcher';
@@ -149,6 +149,49 @@ export class KafkaEventLog extends EventLog {
     for (const t of doomed) this.partitionCounts.delete(t);
   }
 
+  async scan(topic: string, upTo: Map<number, string>, handle: (batch: LogBatch) => Promise<void>): Promise<void> {
+    // Never wait for records the log does not hold yet: read at most to today's end.
+    const limits = new Map<number, bigint>();
+    for (const b of await this.bounds(topic)) {
+      const wanted = upTo.get(b.partition);
+      if (wanted === undefined) continue;
+      const limit = BigInt(wanted) < BigInt(b.high) ? BigInt(wanted) : BigInt(b.high);
+      if (limit > BigInt(b.low)) limits.set(b.partition, limit);
+    }
+    const pending = new Set(limits.keys());
+    if (!pending.size) return;
+    const groupId = `ledger-scan-${Date.now()}-${Math.random().toString(16).slice(2)}`;
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 8 * 1024 * 1024, maxWaitTimeInMs: 500 });
+    let settle!: (error?: Error) => void;
+    const finished = new Promise<void>((ok, fail) => (settle = (e) => (e ? fail(e) : ok())));
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const limit = limits.get(batch.partition) ?? 0n;
+          const messages = batch.messages.filter((m) => BigInt(m.offset) < limit);
+          try {
+            if (messages.length) {
+              await handle({ topic, partition: batch.partition, highWatermark: batch.highWatermark, messages: messages.map(toEntry) });
+            }
+            const last = batch.messages.length ? BigInt(batch.messages[batch.messages.length - 1].offset) : -1n;
+            if (last + 1n >= limit || BigInt(batch.offsetLag()) === 0n) pending.delete(batch.partition);
+            if (!pending.size) settle();
+          } catch (e) {
+            settle(e as Error);
+          }
+        },
+      });
+      await finished;
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+      const admin = await this.connectedAdmin().catch(() => undefined);
+      await admin?.deleteGroups([groupId]).catch(() => undefined);
+    }
+  }
+
   /** Moves a stopped group's Kafka-committed offsets back to the log start (redelivery drills, tests). */
   async resetGroupOffsets(groupId: string, topic: string): Promise<void> {
     const admin = await this.connectedAdmin();
@@ -215,13 +258,7 @@ export class KafkaEventLog extends EventLog {
           partition: batch.partition,
           highWatermark: batch.highWatermark,
           fetchedFrom: seekedTo.get(batch.partition),
-          messages: batch.messages.map((m) => ({
-            offset: m.offset,
-            key: m.key ? m.key.toString('utf8') : null,
-            value: m.value,
-            headers: stringHeaders(m.headers),
-            timestamp: m.timestamp,
-          })),
+          messages: batch.messages.map(toEntry),
         };
         seekedTo.delete(batch.partition);
         const result = await handleWithRetry(logBatch, options, heartbeat, () => isRunning() && !isStale());
@@ -253,6 +290,8 @@ export class KafkaEventLog extends EventLog {
   }
 
   async close(): Promise<void> {
+    // Queued produces go out first (each caller still gets its acknowledgement or its 503).
+    await Promise.race([Promise.all([...this.batchers.values()].map((b) => b.drain())), new Promise((r) => setTimeout(r, this.batching.ackTimeoutMs + 1_000))]);
     await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
     this.consumers.clear();
     const producer = this.producer;
@@ -287,6 +326,10 @@ async function handleWithRetry(
     }
   }
   return null;
+}
+
+function toEntry(m: KafkaMessage): LogEntry {
+  return { offset: m.offset, key: m.key ? m.key.toString('utf8') : null, value: m.value, headers: stringHeaders(m.headers), timestamp: m.timestamp };
 }
 
 function stringHeaders(headers: IHeaders | undefined): Record<string, string> {

@@ -38,6 +38,11 @@ export class ProduceBatcher {
     return this.queued;
   }
 
+  /** Resolves once nothing is queued or in flight (shutdown: flush before closing the producer). */
+  async drain(): Promise<void> {
+    while (this.flushing || this.queue.length) await new Promise((r) => setTimeout(r, 10));
+  }
+
   enqueue(messages: LogMessage[]): Promise<Appended[]> {
     if (messages.length === 0) return Promise.resolve([]);
     if (this.queued + messages.length > Math.max(this.options.maxQueued, messages.length)) {

@@ -97,6 +97,23 @@ export function describeLogContract(name: string, makeLog: () => Promise<LogUnde
       expect(BigInt(next.offset)).toBe(before.get(next.partition));
     });
 
+    it('scans every record up to the given offsets, in partition order, without a consumer group', async () => {
+      const keys = freshKeys(12);
+      const appended = await log.append(topic, keys.map((k, i) => message(k, i)));
+      const upTo = new Map([...(await highs(log, topic))].map(([p, h]) => [p, h.toString()]));
+      const seen = new Map<number, string[]>();
+      await log.scan(topic, upTo, async (batch) => {
+        seen.set(batch.partition, [...(seen.get(batch.partition) ?? []), ...batch.messages.map((m) => m.offset)]);
+      });
+      for (const a of appended) expect(seen.get(a.partition)).toContain(a.offset);
+      for (const offsets of seen.values()) expect(offsets).toEqual([...offsets].sort(compare));
+      const first = appended[0];
+      const partial: string[] = [];
+      await log.scan(topic, new Map([[first.partition, first.offset]]), async (batch) => void partial.push(...batch.messages.map((m) => m.offset)));
+      expect(partial.every((o) => BigInt(o) < BigInt(first.offset))).toBe(true);
+      expect(partial).toEqual(seen.get(first.partition)!.filter((o) => BigInt(o) < BigInt(first.offset)));
+    });
+
     it('reports low and high offsets per partition that follow the appends', async () => {
       const before = await log.bounds(topic);
       expect(before.map((b) => b.partition)).toEqual(before.map((_, i) => i));

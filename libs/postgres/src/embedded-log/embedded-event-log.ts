@@ -5,6 +5,7 @@ import {
   Appended,
   BatcherOptions,
   EventLog,
+  LogBatch,
   PartitionBounds,
   partitionForKey,
   ProduceBatcher,
@@ -170,6 +171,28 @@ export class EmbeddedEventLog extends EventLog {
     );
     if (!rows.length) throw new Error(`topic ${topic} does not exist`);
     return rows;
+  }
+
+  async scan(topic: string, upTo: Map<number, string>, handle: (batch: LogBatch) => Promise<void>): Promise<void> {
+    await this.init();
+    for (const [partition, limit] of [...upTo].sort((a, b) => a[0] - b[0])) {
+      let position = -1n;
+      for (;;) {
+        const { rows } = await this.pool.query(
+          `SELECT "offset"::text AS offset, key, value, headers, floor(extract(epoch FROM appended_at) * 1000)::bigint::text AS ts
+             FROM log.records WHERE topic = $1 AND partition = $2 AND "offset" > $3 AND "offset" < $4 ORDER BY "offset" LIMIT 1000`,
+          [topic, partition, position.toString(), limit],
+        );
+        if (!rows.length) break;
+        position = BigInt(rows[rows.length - 1].offset);
+        await handle({
+          topic,
+          partition,
+          highWatermark: limit,
+          messages: rows.map((r) => ({ offset: r.offset, key: r.key, value: r.value, headers: r.headers ?? {}, timestamp: r.ts })),
+        });
+      }
+    }
   }
 
   async ensureTopics(topics: { events: string; dlq: string }, partitions = LEDGER_TOPIC_PARTITIONS): Promise<void> {
