@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 /** Human output by default, JSON with --json (LEDGER_CLI_JSON=1) for scripts. Errors go to stderr with exit 1. */
 @Injectable()
 export class CliOutput {
-  readonly json = process.argv.includes('--json') || process.env.LEDGER_CLI_JSON === '1';
+  readonly json = process.env.LEDGER_CLI_JSON === '1';
 
   result(data: unknown, human: string): void {
     process.stdout.write(this.json ? JSON.stringify(data) + '\n' : human + '\n');

@@ -2,7 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LedgerConfig } from '@ledger/platform';
 import { CliDatabase } from './cli-database';
 import { CliOutput } from './cli-output';
+import { CliLedger } from './cli-ledger';
+import { ExportCommand } from './export/export.command';
 import { ImportCommand } from './import/import.command';
+import { ReplayCommand } from './replay/replay.command';
+import { VerifyCommand } from './verify/verify.command';
 import { StartCommand } from './start/start.command';
 import { CreateTokenCommand, ListTokensCommand, RevokeTokenCommand, TokensCommand } from './tokens/tokens.command';
 
@@ -15,6 +19,10 @@ export class CliModule {
       providers: [
         { provide: LedgerConfig, useValue: config },
         CliDatabase,
+        CliLedger,
+        VerifyCommand,
+        ReplayCommand,
+        ExportCommand,
         CliOutput,
         StartCommand,
         ImportCommand,

@@ -4,6 +4,11 @@ import { ConfigError, loadConfig } from '@ledger/platform';
 import { CliModule } from './cli.module';
 
 async function main(): Promise<void> {
+  // --json works on every command: taken out here, read by CliOutput and Progress.
+  if (process.argv.includes('--json')) {
+    process.env.LEDGER_CLI_JSON = '1';
+    process.argv = process.argv.filter((a) => a !== '--json');
+  }
   let config;
   try {
     config = loadConfig(process.env);

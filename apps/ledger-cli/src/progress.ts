@@ -7,7 +7,7 @@ import { SingleBar } from 'cli-progress';
 export class Progress {
   private readonly bar?: SingleBar;
 
-  constructor(label: string, total: number, enabled = process.stderr.isTTY && !process.argv.includes('--json')) {
+  constructor(label: string, total: number, enabled = process.stderr.isTTY && process.env.LEDGER_CLI_JSON !== '1') {
     if (!enabled) return;
     this.bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`, stream: process.stderr, hideCursor: true });
     this.bar.start(total, 0);
@@ -15,6 +15,11 @@ export class Progress {
 
   advance(by = 1): void {
     this.bar?.increment(by);
+  }
+
+  /** Sets how much is done (for work that reports a running total). */
+  set(done: number): void {
+    this.bar?.update(done);
   }
 
   done(): void {

@@ -1,15 +1,33 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuditController } from './audit/audit.controller';
+import { DashboardController } from './dashboard/dashboard.controller';
 import { GetEventStatusController } from './events/get-event-status.controller';
 import { GetPositionController } from './positions/get-position.controller';
 import { GetPositionHandler, GetPositionHistoryHandler } from './positions/get-position.query';
 import { ListStatementsController } from './statements/list-statements.controller';
 import { ListStatementsHandler } from './statements/list-statements.query';
+import { PartiesController } from './parties/parties.controller';
+import { GetPartyHandler, ListPartiesHandler } from './parties/parties.query';
+import { ProposalsController } from './proposals/proposals.controller';
+import { GetProposalHandler, ListProposalsHandler } from './proposals/proposals.query';
+import { ListThreatsController } from './threats/list-threats.controller';
+import { ListThreatsHandler } from './threats/list-threats.query';
+import { ListDyadsController } from './dyads/list-dyads.controller';
+import { ListDyadsHandler } from './dyads/list-dyads.query';
+import { StreamController } from './stream/stream.controller';
+import { LiveStream } from './stream/live-stream';
 
 /** HTTP/SSE → SQL on the read models. */
 @Module({
   imports: [CqrsModule],
-  controllers: [ListStatementsController, GetEventStatusController, GetPositionController],
-  providers: [ListStatementsHandler, GetPositionHandler, GetPositionHistoryHandler],
+  controllers: [
+    ListStatementsController, GetEventStatusController, GetPositionController, DashboardController,
+    PartiesController, ProposalsController, ListThreatsController, ListDyadsController, StreamController, AuditController,
+  ],
+  providers: [
+    ListStatementsHandler, GetPositionHandler, GetPositionHistoryHandler,
+    ListPartiesHandler, GetPartyHandler, ListProposalsHandler, GetProposalHandler, ListThreatsHandler, ListDyadsHandler, LiveStream,
+  ],
 })
 export class QueryApiModule {}

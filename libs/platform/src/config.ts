@@ -34,6 +34,10 @@ export class LedgerConfig {
   /** How long a publish waits for the log's acknowledgement before answering 503. */
   @Transform(toInt) @IsInt() @Min(100) @Max(120_000) LEDGER_ACK_TIMEOUT_MS = 5_000;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  /** Ed25519 private key (PEM) that signs the journal's chain heads; unset: LEDGER_DATA_DIR/signing-key.pem, generated when absent. */
+  @IsOptional() @IsString() LEDGER_SIGNING_KEY_FILE?: string;
+  /** Sign the chain heads after this many applied events (and on shutdown). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000_000) LEDGER_CHECKPOINT_EVERY = 1_000;
 }
 
 export class ConfigError extends Error {
@@ -46,7 +50,7 @@ export class ConfigError extends Error {
 /** Reads and validates the configuration; unknown variables are ignored, bad ones throw ConfigError. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Partial<LedgerConfig> = {}): LedgerConfig {
   const known = Object.keys(new LedgerConfig()).concat(
-    'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'LEDGER_BOOTSTRAP_TOKEN',
+    'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'LEDGER_BOOTSTRAP_TOKEN', 'LEDGER_SIGNING_KEY_FILE',
   );
   const given: Record<string, unknown> = { ...defaults };
   for (const key of known) if (env[key] !== undefined && env[key] !== '') given[key] = env[key];

@@ -4,22 +4,29 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { LedgerConfig } from './config';
 import { LedgerError } from '@ledger/contracts';
 import { ProblemFilter } from './problem';
+import { setupOpenApi } from './openapi';
+import { createLogger, PinoNestLogger } from './ops/logger';
+import { observeHttp, requestIdFor } from './ops/http-observability';
+import { drainOnClose } from './ops/drain';
+import { LedgerMetrics } from './ops/metrics';
 
 /**
  * Creates the Nest application on Fastify with the ledger's HTTP rules: JSON bodies only (415),
- * a body limit (413), prototype-poisoning keys refused, every error as problem+json.
+ * a body limit (413), prototype-poisoning keys refused, every error as problem+json; JSON log
+ * lines through pino (Nest's own included), a request id per request, HTTP metrics.
  */
-export async function createHttpApp(module: unknown, config: LedgerConfig): Promise<NestFastifyApplication> {
+export async function createHttpApp(module: unknown, config: LedgerConfig, options: { name?: string } = {}): Promise<NestFastifyApplication> {
+  const logger = createLogger(config.LOG_LEVEL, options.name);
   const adapter = new FastifyAdapter({
     bodyLimit: config.LEDGER_MAX_BODY_BYTES,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
-    requestIdHeader: 'x-request-id',
+    genReqId: requestIdFor,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
-    logger: config.LOG_LEVEL === 'silent' ? false : undefined,
-    bufferLogs: false,
+    logger: new PinoNestLogger(logger),
+    abortOnError: false, // a failing start rejects instead of aborting the process
     bodyParser: false, // our JSON-only parser below replaces Nest's
   });
   const fastify = app.getHttpAdapter().getInstance();
@@ -33,8 +40,12 @@ export async function createHttpApp(module: unknown, config: LedgerConfig): Prom
       done(e as Error, undefined);
     }
   });
+  observeHttp(fastify, logger, LedgerMetrics.shared());
+  drainOnClose(fastify);
   app.useGlobalFilters(new ProblemFilter());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): Nest re-raises the signal after closing, so the process would not
+  // exit 0. runApp and `ledger start` close on signals themselves (ops/shutdown.ts).
+  setupOpenApi(app); // GET /docs and /docs/json, for this app's own routes
   return app;
 }
 

@@ -1,6 +1,8 @@
 export * from './config';
 export * from './problem';
 export * from './http-app';
+export * from './api-docs';
+export * from './openapi';
 export * from './tokens';
 export * from './infra.module';
 export * from './parse-query';
@@ -12,3 +14,8 @@ export * from './auth/auth.module';
 export * from './auth/principal.decorator';
 export * from './local/local-database';
 export * from './local/runtime-file';
+export * from './ops/logger';
+export * from './ops/metrics';
+export * from './ops/readiness';
+export * from './ops/shutdown';
+export * from './ops/ops.module';

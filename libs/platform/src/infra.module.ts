@@ -48,7 +48,7 @@ export class LedgerInfraModule {
   static forRoot(options: InfraOptions): DynamicModule {
     const { config } = options;
     const pool = options.pool ?? createPool(requireDatabaseUrl(config));
-    const log = options.log ?? createLog(config);
+    const log = options.log ?? createKafkaLog(config);
     const topics = options.topics ?? DEFAULT_TOPICS;
     const owned = { pool: !options.pool, log: !options.log };
     return {
@@ -71,7 +71,8 @@ function requireDatabaseUrl(config: LedgerConfig): string {
   return config.DATABASE_URL;
 }
 
-function createLog(config: LedgerConfig): EventLog {
+/** The event log KAFKA_BROKERS names (with its SASL/TLS settings and ack timeout). */
+export function createKafkaLog(config: LedgerConfig): EventLog {
   if (!config.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is not set and no log was given');
   return new KafkaEventLog(
     {

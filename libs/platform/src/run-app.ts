@@ -4,10 +4,12 @@ import { ConfigError, LedgerConfig, loadConfig } from './config';
 import { createHttpApp } from './http-app';
 import { AuthModule } from './auth/auth.module';
 import { InfraOptions, LedgerInfraModule } from './infra.module';
+import { OpsModule } from './ops/ops.module';
+import { closeOnSignals } from './ops/shutdown';
 
-/** A root module: the shared infrastructure plus the feature modules of one deployable. */
+/** A root module: the shared infrastructure, health and metrics, plus the feature modules of one deployable. */
 export function rootModule(infra: DynamicModule, features: (Type | DynamicModule)[]): Type {
-  @Module({ imports: [infra, AuthModule, ...features] })
+  @Module({ imports: [infra, AuthModule, OpsModule, ...features] })
   class LedgerRootModule {}
   return LedgerRootModule;
 }
@@ -20,7 +22,10 @@ export interface AppSpec {
   infra?: (config: LedgerConfig) => Promise<Omit<InfraOptions, 'config'> & { close?: () => Promise<void> }>;
 }
 
-/** Boots one deployable: validated configuration (exit 1 naming the bad variable), HTTP, listen. */
+/**
+ * Boots one deployable: validated configuration (exit 1 naming the bad variable), HTTP, listen;
+ * a failed start exits 1; SIGTERM/SIGINT close it gracefully and exit 0 (ops/shutdown.ts).
+ */
 export async function runApp(spec: AppSpec): Promise<NestFastifyApplication> {
   let config: LedgerConfig;
   try {
@@ -32,9 +37,18 @@ export async function runApp(spec: AppSpec): Promise<NestFastifyApplication> {
     }
     throw e;
   }
-  const extra = spec.infra ? await spec.infra(config) : {};
-  const app = await createHttpApp(rootModule(LedgerInfraModule.forRoot({ config, ...extra }), spec.features), config);
-  await app.listen(config.PORT, config.HOST);
-  new Logger(spec.name).log(`listening on ${await app.getUrl()}`);
-  return app;
+  try {
+    const { close: closeExtra, ...extra } = spec.infra ? await spec.infra(config) : {};
+    const app = await createHttpApp(rootModule(LedgerInfraModule.forRoot({ config, ...extra }), spec.features), config, { name: spec.name });
+    await app.listen(config.PORT, config.HOST);
+    new Logger(spec.name).log(`listening on ${await app.getUrl()}`);
+    closeOnSignals(spec.name, async () => {
+      await app.close();
+      await closeExtra?.();
+    });
+    return app;
+  } catch (e) {
+    new Logger(spec.name).fatal(`failed to start: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
 }

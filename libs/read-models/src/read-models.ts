@@ -14,7 +14,7 @@ import { ThreatsProjection } from './threats/threats.projection';
 import { refreshVoices } from './voices/voices.writer';
 
 /** Serialises read-model writes: context (a late affiliation) in one partition never races events in another. */
-const READ_MODEL_LOCK = 0x5e_1ed9e5;
+export const READ_MODEL_LOCK = 0x5e_1ed9e5;
 
 /**
  * Every read model, written together inside the caller's transaction: facts, the registry, the

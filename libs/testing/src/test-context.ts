@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
@@ -56,6 +59,7 @@ export async function createTestContext(overrides: Partial<LedgerConfig> = {}): 
   const log = new KafkaEventLog({ brokers, clientId: `test-${id}` });
   await log.ensureTopics(topics);
   const config = loadConfig({}, {
+    LEDGER_DATA_DIR: mkdtempSync(join(tmpdir(), 'ledger-test-')),
     DATABASE_URL: db.url,
     KAFKA_BROKERS: brokers.join(','),
     LEDGER_PROJECTOR_GROUP: `projector-${id}`,

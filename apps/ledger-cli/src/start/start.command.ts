@@ -1,7 +1,6 @@
-import { Logger } from '@nestjs/common';
 import { Command, CommandRunner } from 'nest-commander';
-import { EventLog, KafkaEventLog } from '@ledger/kafka';
-import { createHttpApp, LedgerConfig, LedgerInfraModule, openDatabase, removeRuntime, rootModule, TokenStore, writeRuntime } from '@ledger/platform';
+import { EventLog } from '@ledger/kafka';
+import { closeOnSignals, createHttpApp, createKafkaLog, LedgerConfig, LedgerInfraModule, openDatabase, removeRuntime, rootModule, TokenStore, writeRuntime } from '@ledger/platform';
 import { EmbeddedEventLog } from '@ledger/postgres';
 import { IngestApiModule } from '../../../ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../../../projector/src/projector.module';
@@ -17,8 +16,6 @@ import { loadSamplesOnce } from './samples';
  */
 @Command({ name: 'start', description: 'Run ingest, projector and query API in one process (embedded defaults)' })
 export class StartCommand extends CommandRunner {
-  private readonly logger = new Logger('ledger');
-
   constructor(private readonly config: LedgerConfig, private readonly out: CliOutput) {
     super();
   }
@@ -26,12 +23,11 @@ export class StartCommand extends CommandRunner {
   async run(): Promise<void> {
     const config = this.config;
     const db = await openDatabase(config, 20);
-    const log: EventLog = config.KAFKA_BROKERS
-      ? new KafkaEventLog({ brokers: config.KAFKA_BROKERS.split(','), clientId: config.KAFKA_CLIENT_ID, ssl: config.KAFKA_SSL })
-      : new EmbeddedEventLog(db.pool);
+    const log: EventLog = config.KAFKA_BROKERS ? createKafkaLog(config) : new EmbeddedEventLog(db.pool);
     const app = await createHttpApp(
       rootModule(LedgerInfraModule.forRoot({ config, pool: db.pool, log }), [IngestApiModule, ProjectorModule, QueryApiModule]),
       config,
+      { name: 'ledger' },
     );
     await app.listen(config.PORT, config.HOST);
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -41,16 +37,14 @@ export class StartCommand extends CommandRunner {
 
     this.out.result({ url, tokens, database: db.origin, log: config.KAFKA_BROKERS ? 'kafka' : 'embedded', samplesLoaded: loaded }, banner(url, tokens, db.origin, config, loaded));
 
-    const stop = async (signal: string) => {
-      this.logger.log(`${signal}: finishing the batch in flight and shutting down`);
+    // HTTP stops first (requests in flight get their acknowledgement), then the projector's batch
+    // in flight finishes, then the log and the database close; exit 0.
+    closeOnSignals('ledger', async () => {
       await app.close();
       await log.close();
       await db.close();
       await removeRuntime(config.LEDGER_DATA_DIR);
-      process.exit(0);
-    };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
     await new Promise<never>(() => undefined);
   }
 }

@@ -3,12 +3,15 @@ import { Pool } from 'pg';
 import { LedgerTopics } from '@ledger/contracts';
 import { EventLog, Subscription } from '@ledger/kafka';
 import { PG_POOL } from '@ledger/postgres';
-import { LedgerConfig, LEDGER_TOPICS } from '@ledger/platform';
+import { Clock, CLOCK, LedgerConfig, LedgerMetrics, LEDGER_TOPICS, Readiness } from '@ledger/platform';
 import { BatchApplier } from './batch-applier';
+import { CheckpointSigner } from './checkpoint-signer';
+import { ProjectorMonitor } from './projector-monitor';
 
 /**
  * Runs the projector's consumer: subscribes on start, seeks every assigned partition to the offset
- * stored in Postgres, and stops cleanly (the batch in flight finishes) on shutdown.
+ * stored in Postgres, and stops cleanly (the batch in flight finishes) on shutdown. Its metrics and
+ * its readiness check (stopped, or lagging without progress) come from ProjectorMonitor.
  */
 @Injectable()
 export class ProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -16,6 +19,8 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private subscription?: Subscription;
   private fatal?: Error;
   private readonly fatalListeners: ((error: Error) => void)[] = [];
+  private readonly monitor: ProjectorMonitor;
+  private unregisterCheck?: () => void;
 
   constructor(
     private readonly log: EventLog,
@@ -23,7 +28,15 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     private readonly config: LedgerConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(LEDGER_TOPICS) private readonly topics: LedgerTopics,
-  ) {}
+    metrics: LedgerMetrics,
+    private readonly readiness: Readiness,
+    @Inject(CLOCK) clock: Clock,
+    private readonly checkpoints: CheckpointSigner,
+  ) {
+    const source = { bounds: () => log.bounds(topics.events), storedOffsets: () => this.allStoredOffsets() };
+    this.monitor = new ProjectorMonitor(source, metrics, clock);
+    applier.onApplied((batch) => this.monitor.applied(batch));
+  }
 
   /** Set when the projector stopped for good (a stored offset behind the log start). */
   get fatalError(): Error | undefined {
@@ -35,10 +48,12 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.unregisterCheck = this.readiness.register('projector', () => this.monitor.check(this.fatal));
+    this.monitor.start();
     this.subscription = await this.log.subscribe({
       topic: this.topics.events,
       groupId: this.config.LEDGER_PROJECTOR_GROUP,
-      handle: (batch) => this.applier.handle(batch),
+      handle: (batch) => this.monitor.timeBatch(() => this.applier.handle(batch)),
       storedOffsets: (partitions) => this.storedOffsets(partitions),
       onRetry: (error, attempt) => this.logger.warn(`batch failed (attempt ${attempt + 1}), retrying: ${error.message}`),
       onFatal: (error) => {
@@ -50,8 +65,13 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
+    const running = this.subscription;
     await this.subscription?.stop();
     this.subscription = undefined;
+    // The batch in flight has finished: sign the final chain heads.
+    if (running) await this.checkpoints.sign();
+    this.monitor.stop();
+    this.unregisterCheck?.();
   }
 
   private async storedOffsets(partitions: number[]): Promise<Map<number, string>> {
@@ -59,6 +79,15 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       `SELECT partition, next_offset FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = ANY($3::int[])`,
       [this.config.LEDGER_PROJECTOR_GROUP, this.topics.events, partitions],
     );
+    return new Map(rows.map((r) => [r.partition as number, r.next_offset as string]));
+  }
+
+  /** Every partition's stored next offset, for the lag. */
+  private async allStoredOffsets(): Promise<Map<number, string>> {
+    const { rows } = await this.pool.query(`SELECT partition, next_offset FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2`, [
+      this.config.LEDGER_PROJECTOR_GROUP,
+      this.topics.events,
+    ]);
     return new Map(rows.map((r) => [r.partition as number, r.next_offset as string]));
   }
 }

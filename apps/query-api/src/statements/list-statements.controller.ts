@@ -1,11 +1,13 @@
 import { Controller, Get, Query as QueryParams } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ID_PATTERN } from '@ledger/contracts';
-import { parseQuery, RequireScopes } from '@ledger/platform';
+import { ApiProblems, ApiQueryParams, parseQuery, RequireScopes } from '@ledger/platform';
 import { Page, StatementView } from '@ledger/read-models';
 import { ListStatementsQuery } from './list-statements.query';
+import { STATEMENT_PAGE } from './statement.schemas';
 
 export class ListStatementsParams {
   @IsOptional() @Matches(ID_PATTERN, { message: 'party must be an actor id' }) party?: string;
@@ -18,12 +20,17 @@ export class ListStatementsParams {
 }
 
 /** GET /v1/statements?party=&proposal=&q=&from=&to=&limit=&cursor= */
+@ApiTags('statements')
 @Controller('v1/statements')
 export class ListStatementsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @RequireScopes('read')
+  @ApiOperation({ summary: 'Statements, newest first by valid time; q is full-text (web search syntax); from inclusive, to exclusive' })
+  @ApiQueryParams(ListStatementsParams)
+  @ApiOkResponse({ schema: STATEMENT_PAGE })
+  @ApiProblems(400)
   list(@QueryParams() raw: Record<string, unknown>): Promise<Page<StatementView>> {
     const p = parseQuery(ListStatementsParams, raw);
     return this.queries.execute(new ListStatementsQuery({ ...p, limit: p.limit ?? 50 }));

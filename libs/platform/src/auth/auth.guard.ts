@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { LedgerError } from '@ledger/contracts';
 import { PG_POOL } from '@ledger/postgres';
 import { CLOCK, Clock } from '../tokens';
-import { hasScope, Principal, PUBLIC_KEY, Scope, SCOPES_KEY } from './scopes';
+import { hasScope, Principal, PUBLIC_KEY, QUERY_TOKEN_KEY, Scope, SCOPES_KEY } from './scopes';
 import { TokenStore } from './token-store';
 
 /** How long a verified (or refused) token is trusted before it is looked up again: revocation delay. */
@@ -23,7 +23,8 @@ interface Bucket {
 /**
  * Every route needs a bearer token unless marked @Public(); @RequireScopes names the scopes that
  * let a caller in (admin implies all). 401 without a valid token, 403 without the scope, 429 past
- * the token's rate (a token bucket of one second's worth, per process).
+ * the token's rate (a token bucket of one second's worth, per process). A route marked
+ * @AllowQueryToken() also takes `?token=` when no Authorization header is sent.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -43,8 +44,9 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const wanted = this.reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets) ?? ['admin'];
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
-    const principal = await this.authenticate(request.headers.authorization);
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; query?: Record<string, unknown>; principal?: Principal }>();
+    const fromQuery = this.reflector.getAllAndOverride<boolean>(QUERY_TOKEN_KEY, targets) ? request.query?.token : undefined;
+    const principal = await this.authenticate(request.headers.authorization ?? (typeof fromQuery === 'string' ? `Bearer ${fromQuery}` : undefined));
     if (!hasScope(principal, wanted)) {
       throw new LedgerError(403, 'auth.forbidden', 'Missing scope', `This needs a token with scope ${wanted.join(' or ')}; yours has ${principal.scopes.join(', ')}.`);
     }

@@ -179,8 +179,8 @@ export class EmbeddedEventLog extends EventLog {
       let position = -1n;
       for (;;) {
         const { rows } = await this.pool.query(
-          `SELECT "offset"::text AS offset, key, value, headers, floor(extract(epoch FROM appended_at) * 1000)::bigint::text AS ts
-             FROM log.records WHERE topic = $1 AND partition = $2 AND "offset" > $3 AND "offset" < $4 ORDER BY "offset" LIMIT 1000`,
+          `SELECT r."offset"::text AS offset, r.key, r.value, r.headers, floor(extract(epoch FROM r.appended_at) * 1000)::bigint::text AS ts
+             FROM log.records r WHERE r.topic = $1 AND r.partition = $2 AND r."offset" > $3 AND r."offset" < $4 ORDER BY r."offset" LIMIT 1000`,
           [topic, partition, position.toString(), limit],
         );
         if (!rows.length) break;

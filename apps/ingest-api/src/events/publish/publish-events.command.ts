@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { contentHash, encodeEvent, EventEnvelope, LedgerTopics } from '@ledger/contracts';
 import { EventLog } from '@ledger/kafka';
-import { LEDGER_TOPICS } from '@ledger/platform';
+import { LedgerMetrics, LEDGER_TOPICS } from '@ledger/platform';
 import { EventIdConflictError, PublishResult } from '../shared/publish-result';
 import { Receipts } from '../shared/receipts';
 
@@ -19,6 +19,7 @@ export class PublishEventsHandler implements ICommandHandler<PublishEventsComman
     private readonly log: EventLog,
     private readonly receipts: Receipts,
     @Inject(LEDGER_TOPICS) private readonly topics: LedgerTopics,
+    private readonly metrics: LedgerMetrics,
   ) {}
 
   async execute({ events }: PublishEventsCommand): Promise<PublishResult[]> {
@@ -36,6 +37,7 @@ export class PublishEventsHandler implements ICommandHandler<PublishEventsComman
     });
     // Every new event goes out in one append: all acknowledged, or the caller gets 503 and retries.
     const appended = await this.log.append(this.topics.events, fresh.map((i) => encodeEvent(events[i])));
+    for (const i of fresh) this.metrics.eventsAccepted.inc({ type: events[i].type });
     const results: PublishResult[] = events.map((e) => ({ eventId: e.eventId, status: 'duplicate' }));
     fresh.forEach((i, k) => {
       const a = appended[k];

@@ -1,25 +1,44 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { FieldProblem, isPlainObject, LedgerError } from '@ledger/contracts';
-import { CurrentPrincipal, Principal, RequireScopes } from '@ledger/platform';
+import { ApiProblems, CurrentPrincipal, Principal, RequireScopes } from '@ledger/platform';
 import { InvalidEventError, prepareEnvelope } from '../shared/prepare-envelope';
 import { PublishResult } from '../shared/publish-result';
+import { CountRejections } from './count-rejections.interceptor';
+import { EVENT_BODY, EVENT_EXAMPLES, PUBLISH_RESULT } from './envelope.schemas';
 import { PublishEventsCommand } from './publish-events.command';
 
 export const MAX_BATCH = 1000;
+
+const BATCH_BODY = {
+  type: 'object',
+  required: ['events'],
+  additionalProperties: false,
+  properties: { events: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: EVENT_BODY } },
+};
+const BATCH_EXAMPLES = Object.fromEntries(Object.entries(EVENT_EXAMPLES).map(([type, { summary, value }]) => [type, { summary, value: { events: [value] } }]));
+const BATCH_RESULT = { type: 'object', required: ['results'], properties: { results: { type: 'array', items: PUBLISH_RESULT } } };
 
 /**
  * POST /v1/events/batch `{ events: [...] }`: up to 1000 envelopes, validated all-or-nothing (one
  * bad item refuses the whole batch, each problem names its item), produced together.
  */
+@ApiTags('events')
 @Controller('v1/events/batch')
+@UseInterceptors(CountRejections)
 export class RecordBatchController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @HttpCode(202)
   @RequireScopes('publish')
+  @ApiOperation({ summary: `Publish 1–${MAX_BATCH} envelopes, validated all or nothing (errors name events.<i>.<field>)` })
+  @ApiBody({ required: true, schema: BATCH_BODY, examples: BATCH_EXAMPLES })
+  @ApiResponse({ status: 202, description: 'The log acknowledged them; one result per event, in order', schema: BATCH_RESULT })
+  @ApiResponse({ status: 200, description: 'Every event was a duplicate', schema: BATCH_RESULT })
+  @ApiProblems(400, 409, 413, 415, 503)
   async record(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,

@@ -1,19 +1,30 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal, Principal, RequireScopes } from '@ledger/platform';
+import { ApiProblems, CurrentPrincipal, Principal, RequireScopes } from '@ledger/platform';
 import { checkIdempotencyKey, prepareEnvelope } from '../shared/prepare-envelope';
 import { PublishResult } from '../shared/publish-result';
+import { CountRejections } from './count-rejections.interceptor';
+import { EVENT_BODY, EVENT_EXAMPLES, PUBLISH_RESULT } from './envelope.schemas';
 import { PublishEventsCommand } from './publish-events.command';
 
 /** POST /v1/events: one envelope → 202 once the log acknowledged it (200 when it is a duplicate). */
+@ApiTags('events')
 @Controller('v1/events')
+@UseInterceptors(CountRejections)
 export class RecordEventController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @HttpCode(202)
   @RequireScopes('publish')
+  @ApiOperation({ summary: 'Publish one event envelope (any catalog type)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Derives the event id (with your publisher id) when the body has no eventId.' })
+  @ApiBody({ required: true, schema: EVENT_BODY, examples: EVENT_EXAMPLES })
+  @ApiResponse({ status: 202, description: 'The log acknowledged it', schema: PUBLISH_RESULT })
+  @ApiResponse({ status: 200, description: 'Accepted before with the same content', schema: PUBLISH_RESULT })
+  @ApiProblems(400, 409, 413, 415, 503)
   async record(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,

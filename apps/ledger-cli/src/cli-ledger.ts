@@ -1,0 +1,26 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { EventLog } from '@ledger/kafka';
+import { createKafkaLog, LedgerConfig } from '@ledger/platform';
+import { EmbeddedEventLog } from '@ledger/postgres';
+import { CliDatabase } from './cli-database';
+
+/**
+ * The event log a command reads: Kafka when KAFKA_BROKERS is set, else the embedded log in the
+ * command's database. Opened on first use, closed when the command ends.
+ */
+@Injectable()
+export class CliLedger implements OnModuleDestroy {
+  private opened?: EventLog;
+
+  constructor(private readonly config: LedgerConfig, private readonly db: CliDatabase) {}
+
+  async log(): Promise<EventLog> {
+    this.opened ??= this.config.KAFKA_BROKERS ? createKafkaLog(this.config) : new EmbeddedEventLog(await this.db.pool());
+    return this.opened;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.opened?.close();
+    this.opened = undefined;
+  }
+}

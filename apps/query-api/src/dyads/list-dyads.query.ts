@@ -1,0 +1,21 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { Pool } from 'pg';
+import { PG_POOL } from '@ledger/postgres';
+import { DyadFilter, DyadView, listDyads, Page } from '@ledger/read-models';
+
+/** Directed dyads summed per day, ISO week or month over a range of days. */
+export class ListDyadsQuery extends Query<Page<DyadView>> {
+  constructor(readonly filter: DyadFilter) {
+    super();
+  }
+}
+
+@QueryHandler(ListDyadsQuery)
+export class ListDyadsHandler implements IQueryHandler<ListDyadsQuery> {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  execute({ filter }: ListDyadsQuery): Promise<Page<DyadView>> {
+    return listDyads(this.pool, filter);
+  }
+}

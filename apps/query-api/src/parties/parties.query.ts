@@ -1,0 +1,41 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { Pool } from 'pg';
+import { CLOCK, Clock } from '@ledger/platform';
+import { PG_POOL } from '@ledger/postgres';
+import { getParty, listParties, Page, PartyDetail, PartyFilter, PartyView } from '@ledger/read-models';
+
+/** Registered actors and unregistered position holders, by id. */
+export class ListPartiesQuery extends Query<Page<PartyView>> {
+  constructor(readonly filter: PartyFilter) {
+    super();
+  }
+}
+
+@QueryHandler(ListPartiesQuery)
+export class ListPartiesHandler implements IQueryHandler<ListPartiesQuery> {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  execute({ filter }: ListPartiesQuery): Promise<Page<PartyView>> {
+    return listParties(this.pool, filter);
+  }
+}
+
+/** One party with its affiliations and its current positions; null when unknown. */
+export class GetPartyQuery extends Query<PartyDetail | null> {
+  constructor(readonly id: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetPartyQuery)
+export class GetPartyHandler implements IQueryHandler<GetPartyQuery> {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  execute({ id }: GetPartyQuery): Promise<PartyDetail | null> {
+    return getParty(this.pool, id, new Date(this.clock()));
+  }
+}

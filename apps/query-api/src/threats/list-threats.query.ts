@@ -1,0 +1,25 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { Pool } from 'pg';
+import { CLOCK, Clock } from '@ledger/platform';
+import { PG_POOL } from '@ledger/postgres';
+import { listThreats, Page, ThreatFilter, ThreatView } from '@ledger/read-models';
+
+/** Sanction threats made by asOf (null: now), newest first, with their status at asOf. */
+export class ListThreatsQuery extends Query<Page<ThreatView>> {
+  constructor(readonly filter: Omit<ThreatFilter, 'asOf'> & { asOf: Date | null }) {
+    super();
+  }
+}
+
+@QueryHandler(ListThreatsQuery)
+export class ListThreatsHandler implements IQueryHandler<ListThreatsQuery> {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  execute({ filter }: ListThreatsQuery): Promise<Page<ThreatView>> {
+    return listThreats(this.pool, { ...filter, asOf: filter.asOf ?? new Date(this.clock()) });
+  }
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { Agent, fetch } from 'undici';
+import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
+import { ProjectorModule } from '../apps/projector/src/projector.module';
+import { QueryApiModule } from '../apps/query-api/src/query-api.module';
+import { LiveStream } from '../apps/query-api/src/stream/live-stream';
+import { TokenStore } from '@ledger/platform';
+import { createTestContext, eventually, http, startTestApp, statementMade, TestContext } from '@ledger/testing';
+import { SseReader } from './sse-reader';
+
+// GET /v1/stream across the three apps on a real broker and server: a publish reaches an open
+// stream as `applied` and `position` within a second; the listener survives a dropped connection.
+describe('GET /v1/stream', () => {
+  let ctx: TestContext;
+  let ingest: { url: string; close(): Promise<void> };
+  let projector: { url: string; close(): Promise<void> };
+  let query: Awaited<ReturnType<typeof startTestApp>>;
+  let readToken: string;
+  let publishToken: string;
+  const streams: { close(): void }[] = [];
+
+  /** Each stream on its own connection pool, closed with it (Node's global fetch may leave a spare connection open). */
+  const open = async (path: string, headers: Record<string, string> = {}): Promise<SseReader> => {
+    const abort = new AbortController();
+    const agent = new Agent();
+    streams.push({ close: () => (abort.abort(), void agent.destroy()) });
+    return new SseReader(await fetch(`${query.url}${path}`, { headers, signal: abort.signal, dispatcher: agent }));
+  };
+  const publish = async (body: Record<string, unknown>) => {
+    const res = await http('POST', `${ingest.url}/v1/events`, { json: body, token: publishToken });
+    expect(res.status).toBe(202);
+    return Date.now();
+  };
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    const tokens = new TokenStore(ctx.pool);
+    readToken = (await tokens.create({ name: 'dashboard', scopes: ['read'] })).token;
+    publishToken = (await tokens.create({ name: 'coder-desk', scopes: ['publish'] })).token;
+    ingest = await startTestApp(ctx, [IngestApiModule]);
+    projector = await startTestApp(ctx, [ProjectorModule]);
+    query = await startTestApp(ctx, [QueryApiModule]);
+  });
+
+  afterAll(async () => {
+    streams.forEach((s) => s.close());
+    for (const app of [query, projector, ingest]) await app?.close().catch(() => undefined);
+    await ctx?.close();
+  });
+
+  it('refuses a missing or insufficient token, and takes ?token= on this route only', async () => {
+    const none = await http('GET', `${query.url}/v1/stream`);
+    expect([none.status, none.body.code]).toEqual([401, 'auth.unauthenticated']);
+    expect(none.headers.get('content-type')).toContain('application/problem+json');
+    const publishOnly = await http('GET', `${query.url}/v1/stream?token=${publishToken}`);
+    expect([publishOnly.status, publishOnly.body.code]).toEqual([403, 'auth.forbidden']);
+    expect((await http('GET', `${query.url}/v1/stream?token=sl_unknown`)).body.code).toBe('auth.invalid_token');
+    const elsewhere = await http('GET', `${query.url}/v1/statements?token=${readToken}`);
+    expect([elsewhere.status, elsewhere.body.code]).toEqual([401, 'auth.unauthenticated']);
+    const extra = await http('GET', `${query.url}/v1/stream?token=${readToken}&since=0`);
+    expect([extra.status, extra.body.code]).toEqual([400, 'query.invalid']);
+
+    const byHeader = await open('/v1/stream', { authorization: `Bearer ${readToken}` });
+    const byQuery = await open(`/v1/stream?token=${readToken}`);
+    for (const stream of [byHeader, byQuery]) {
+      expect(stream.response.status).toBe(200);
+      expect(stream.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      expect(stream.response.headers.get('cache-control')).toBe('no-cache');
+      expect(stream.response.headers.get('x-accel-buffering')).toBe('no');
+    }
+  });
+
+  it('delivers `applied` and `position` within a second of a publish', async () => {
+    const stream = await open(`/v1/stream?token=${readToken}`);
+    // The projector's consumer joins its group first: wait for a warm-up event to come through.
+    const warmUp = statementMade();
+    await publish(warmUp);
+    await stream.next((m) => m.event === 'applied' && m.data.events.some((e: { eventId: string }) => e.eventId === warmUp.eventId), 30_000);
+
+    const eventId = randomUUID();
+    const proposalId = `stream-test-${eventId.slice(0, 8)}`;
+    const sent = await publish({
+      eventId,
+      type: 'ProposalMade',
+      schemaVersion: 1,
+      occurredAt: '2025-03-11',
+      actors: [{ actorId: 'USA' }],
+      recipients: [{ actorId: 'RUS' }],
+      proposalId,
+      data: { proposal: { title: 'A test truce', kind: 'ceasefire', terms: ['Stop'], durationDays: 7 }, version: 1 },
+    });
+    const applied = await stream.next((m) => m.event === 'applied' && m.data.events.some((e: { eventId: string }) => e.eventId === eventId), 5_000);
+    const position = await stream.next((m) => m.event === 'position' && m.data.proposalId === proposalId, 5_000);
+    expect(applied.data).toEqual({ partition: expect.any(Number), nextOffset: expect.any(String), events: [{ eventId, type: 'ProposalMade' }] });
+    expect(position.data).toEqual({ party: 'USA', proposalId });
+    expect(Math.max(applied.at, position.at) - sent).toBeLessThan(1_000);
+  });
+
+  it('tells open streams to resync after the listening connection drops, and keeps delivering', async () => {
+    const stream = await open(`/v1/stream?token=${readToken}`);
+    const killed = await ctx.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ledger-stream' AND datname = current_database()`);
+    expect(killed.rowCount).toBe(1);
+    await stream.next((m) => m.event === 'resync', 10_000);
+    expect(stream.comments).toContain('the live feed is interrupted; reconnecting');
+    const after = statementMade();
+    await publish(after);
+    await stream.next((m) => m.event === 'applied' && m.data.events.some((e: { eventId: string }) => e.eventId === after.eventId), 10_000);
+  });
+
+  it('forgets a stream whose client went away, and ends open streams when the app shuts down', async () => {
+    streams.splice(0).forEach((s) => s.close());
+    const live = query.app.get(LiveStream);
+    await eventually(async () => (live.openStreams === 0 ? true : undefined), 5_000);
+    const stream = await open(`/v1/stream?token=${readToken}`);
+    await open(`/v1/stream?token=${readToken}`);
+    expect(live.openStreams).toBe(2);
+    streams[streams.length - 1].close();
+    await eventually(async () => (live.openStreams === 1 ? true : undefined), 5_000);
+    const started = Date.now();
+    await query.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    for (let i = 0; i < 100 && !stream.ended; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(stream.ended).toBe(true);
+    const listening = await ctx.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'ledger-stream' AND datname = current_database()`);
+    expect(listening.rows[0].n).toBe(0);
+  });
+});
