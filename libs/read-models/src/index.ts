@@ -21,3 +21,4 @@ export * from './audit/fresh-fold';
 export * from './audit/verify';
 export * from './audit/replay';
 export * from './audit/export';
+export * from './live-channel';

@@ -16,11 +16,6 @@ import { refreshVoices } from './voices/voices.writer';
 /** Serialises read-model writes: context (a late affiliation) in one partition never races events in another. */
 export const READ_MODEL_LOCK = 0x5e_1ed9e5;
 
-/**
- * Every read model, written together inside the caller's transaction: facts, the registry, the
- * resolved voices, then each projection. The schema is a parameter, so a replay can build a fresh
- * copy beside the live one.
- */
 /** What one batch changed in the read models. */
 export interface ReadModelChanges {
   changes: FactChange[];
@@ -28,6 +23,11 @@ export interface ReadModelChanges {
   positions: { party: string; proposalId: string }[];
 }
 
+/**
+ * Every read model, written together inside the caller's transaction: facts, the registry, the
+ * resolved voices, then each projection. The schema is a parameter, so a replay can build a fresh
+ * copy beside the live one.
+ */
 export class ReadModels {
   private readonly positions = new PositionsProjection();
   private readonly others: Projection[] = [new StatementsProjection(), new ProposalsProjection(), new ThreatsProjection(), new DyadsProjection()];

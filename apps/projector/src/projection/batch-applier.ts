@@ -3,7 +3,7 @@ import { Pool, PoolClient } from 'pg';
 import { chainHash, contentHash, decodeEvent, Decoded, envelopeBytes, GENESIS_HASH, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
 import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/kafka';
 import { inTransaction, PG_POOL } from '@ledger/postgres';
-import { appliedContent, FactChange, insertJournal, insertRejections, JournalRow, ReadModels, RejectionRow } from '@ledger/read-models';
+import { APPLIED_CHANNEL, appliedContent, FactChange, insertJournal, insertRejections, JournalRow, ReadModels, RejectionRow } from '@ledger/read-models';
 import { LedgerConfig, LEDGER_TOPICS } from '@ledger/platform';
 import { toDeadLetter } from './dead-letter';
 
@@ -139,8 +139,6 @@ export class BatchApplier {
   }
 }
 
-/** Channel the query API listens on to feed GET /v1/stream; delivered when the batch commits. */
-export const APPLIED_CHANNEL = 'ledger_applied';
 const NOTIFY_LIMIT = 7_000; // PostgreSQL refuses payloads of 8000 bytes or more
 
 async function notifyApplied(client: PoolClient, partition: number, nextOffset: string, applied: RecordedEvent[], positions: { party: string; proposalId: string }[]): Promise<void> {

@@ -1,14 +1,9 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '@ledger/postgres';
+import { APPLIED_CHANNEL } from '@ledger/read-models';
 import { ChannelListener } from './channel-listener';
 import { SseClient, StreamHub } from './stream-hub';
-
-/**
- * The channel the projector notifies on commit of each applied batch (APPLIED_CHANNEL in
- * apps/projector/src/projection/batch-applier.ts; the stream's e2e test holds the two together).
- */
-export const APPLIED_CHANNEL = 'ledger_applied';
 
 /** The projector's notification: `{ partition, nextOffset, events, positions, truncated }`. */
 interface AppliedNotice {

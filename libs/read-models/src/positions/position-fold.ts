@@ -17,8 +17,9 @@ export interface ConditionState {
   category: string;
   addressedTo: string[];
   status: 'open' | ConditionResolution;
-  /** The event that stated it, and when (valid time, ISO). */
+  /** The event that stated it, who spoke (person or actor id), and when (valid time). */
   statedBy: string;
+  statedByActor: string;
   statedAt: string;
   resolvedBy: string | null;
   resolvedAt: string | null;
@@ -160,6 +161,7 @@ function addCondition(s: PositionState, c: ConditionDto, e: PositionInput): void
     addressedTo: [...c.addressedTo],
     status: 'open',
     statedBy: e.eventId,
+    statedByActor: e.speaker,
     statedAt: e.occurredValue,
     resolvedBy: null,
     resolvedAt: null,
