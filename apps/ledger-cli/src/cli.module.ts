@@ -3,6 +3,7 @@ import { LedgerConfig } from '@ledger/platform';
 import { CliDatabase } from './cli-database';
 import { CliOutput } from './cli-output';
 import { CliLedger } from './cli-ledger';
+import { DbCommand, GrantReaderCommand } from './db/grant-reader.command';
 import { ExportCommand } from './export/export.command';
 import { ImportCommand } from './import/import.command';
 import { ReplayCommand } from './replay/replay.command';
@@ -23,6 +24,8 @@ export class CliModule {
         VerifyCommand,
         ReplayCommand,
         ExportCommand,
+        DbCommand,
+        GrantReaderCommand,
         CliOutput,
         StartCommand,
         ImportCommand,

@@ -36,6 +36,8 @@ export class LedgerConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
   /** Ed25519 private key (PEM) that signs the journal's chain heads; unset: LEDGER_DATA_DIR/signing-key.pem, generated when absent. */
   @IsOptional() @IsString() LEDGER_SIGNING_KEY_FILE?: string;
+  /** Run migrations and create topics at boot; false for apps on a read-only database role (the query API). */
+  @Transform(toBool) @IsBoolean() LEDGER_MIGRATE = true;
   /** Sign the chain heads after this many applied events (and on shutdown). */
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000_000) LEDGER_CHECKPOINT_EVERY = 1_000;
 }

@@ -24,9 +24,11 @@ class InfraLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly log: EventLog,
     @Inject(LEDGER_TOPICS) private readonly topics: LedgerTopics,
     private readonly owned: { pool: boolean; log: boolean },
+    private readonly migrateAtBoot: boolean,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    if (!this.migrateAtBoot) return; // a read-only role: the schema is someone else's to change
     const applied = (await migrate(this.pool, LEDGER_SCHEMA, LEDGER_MIGRATIONS_DIR)) + (await migrate(this.pool, READ_SCHEMA, READ_MIGRATIONS_DIR));
     if (applied) this.logger.log(`applied ${applied} migration(s)`);
     await this.log.ensureTopics(this.topics);
@@ -59,7 +61,7 @@ export class LedgerInfraModule {
         { provide: EventLog, useValue: log },
         { provide: LEDGER_TOPICS, useValue: topics },
         { provide: CLOCK, useValue: options.clock ?? Date.now },
-        { provide: InfraLifecycle, useFactory: () => new InfraLifecycle(pool, log, topics, owned) },
+        { provide: InfraLifecycle, useFactory: () => new InfraLifecycle(pool, log, topics, owned, config.LEDGER_MIGRATE) },
       ],
       exports: [LedgerConfig, PG_POOL, EventLog, LEDGER_TOPICS, CLOCK],
     };

@@ -25,7 +25,29 @@ export function toProblem(error: unknown, instance?: string): Problem {
     const detail = status === 415 ? 'Send the body as application/json.' : undefined;
     return { type: PROBLEM_BASE + code, title: error.message, status, code, detail, instance };
   }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      type: PROBLEM_BASE + 'service.unavailable',
+      title: 'The database is unavailable',
+      status: 503,
+      code: 'service.unavailable',
+      detail: 'PostgreSQL cannot be reached right now; nothing was changed. Retry after the delay.',
+      retryAfter: 1,
+      instance,
+    };
+  }
   return { type: PROBLEM_BASE + 'internal', title: 'Internal error', status: 500, code: 'internal', instance };
+}
+
+/** Network errors and the server's "shutting down / cannot connect now" SQLSTATE classes. */
+const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+
+/** Whether an error means PostgreSQL is out of reach (down, restarting, refusing connections). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: string }).code;
+  if (code && (UNAVAILABLE.has(code) || code.startsWith('08'))) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated unexpectedly/i.test(error.message);
 }
 
 const HTTP_CODES: Record<number, string> = {
@@ -55,7 +77,8 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const problem = toProblem(error, request?.url);
-    if (problem.status >= 500 && problem.code === 'internal') this.logger.error(error);
+    if (problem.code === 'internal') this.logger.error(error);
+    else if (problem.code === 'service.unavailable') this.logger.warn(`${request?.url}: ${(error as Error).message}`);
     sendProblem(http.getResponse<FastifyReply>(), problem);
   }
 }

@@ -22,3 +22,4 @@ export * from './audit/verify';
 export * from './audit/replay';
 export * from './audit/export';
 export * from './live-channel';
+export * from './audit/reader-role';

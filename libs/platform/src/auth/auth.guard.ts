@@ -3,12 +3,15 @@ import { Reflector } from '@nestjs/core';
 import { Pool } from 'pg';
 import { LedgerError } from '@ledger/contracts';
 import { PG_POOL } from '@ledger/postgres';
+import { isDatabaseUnavailable } from '../problem';
 import { CLOCK, Clock } from '../tokens';
 import { hasScope, Principal, PUBLIC_KEY, QUERY_TOKEN_KEY, Scope, SCOPES_KEY } from './scopes';
 import { TokenStore } from './token-store';
 
 /** How long a verified (or refused) token is trusted before it is looked up again: revocation delay. */
 export const TOKEN_CACHE_MS = 2_000;
+/** How long a verified token stays usable while PostgreSQL cannot be reached. */
+export const STALE_TOKEN_MS = 5 * 60_000;
 
 interface Cached {
   principal: Principal | null;
@@ -64,7 +67,15 @@ export class AuthGuard implements CanActivate {
     const now = this.clock();
     let cached = this.cache.get(token);
     if (!cached || cached.until < now) {
-      cached = { principal: await this.store.verify(token), until: now + TOKEN_CACHE_MS };
+      const stale = cached;
+      try {
+        cached = { principal: await this.store.verify(token), until: now + TOKEN_CACHE_MS };
+      } catch (e) {
+        // PostgreSQL out of reach: a token verified within STALE_TOKEN_MS stays good meanwhile (nobody
+        // can revoke one while the database is down), so publishing to Kafka goes on.
+        if (!isDatabaseUnavailable(e) || !stale || stale.until + STALE_TOKEN_MS < now) throw e;
+        cached = stale;
+      }
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(token, cached);
     }

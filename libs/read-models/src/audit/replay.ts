@@ -4,6 +4,7 @@ import { inTransaction, migrate, quoteIdent } from '@ledger/postgres';
 import { readModelDigest } from '../digest';
 import { READ_MODEL_LOCK, ReadModels } from '../read-models';
 import { READ_MIGRATIONS_DIR, READ_SCHEMA } from '../schemas';
+import { grantOnSchema, READER_ROLE } from './reader-role';
 
 /** Which journal records a replay folds. */
 export interface ReplayScope {
@@ -65,6 +66,7 @@ async function foldRange(pool: Pool, schema: string, positions: Positions, scope
 async function freshSchema(pool: Pool, schema: string): Promise<void> {
   await pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
   await migrate(pool, schema, READ_MIGRATIONS_DIR);
+  await grantOnSchema(pool, READER_ROLE, schema); // the read-only role keeps reading after a switch
 }
 
 /**

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import DataLoader from 'dataloader';
 import { Pool } from 'pg';
 import { PG_POOL } from '@ledger/postgres';
+import { isDatabaseUnavailable } from '@ledger/platform';
 
 /** An event the log acknowledged. */
 export interface Receipt {
@@ -32,9 +33,20 @@ export class Receipts implements OnApplicationShutdown {
 
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  /** The content hash already accepted under this id, or null. */
+  /**
+   * The content hash already accepted under this id, or null. While PostgreSQL is out of reach the
+   * answer is "not known" and the event is published: the projector's journal still applies each
+   * event id once, so availability is kept without giving up exactly-once.
+   */
   async known(eventId: string): Promise<string | null> {
-    return this.recent.get(eventId) ?? (await this.loader.load(eventId));
+    const recent = this.recent.get(eventId);
+    if (recent !== undefined) return recent;
+    try {
+      return await this.loader.load(eventId);
+    } catch (e) {
+      if (!isDatabaseUnavailable(e)) throw e;
+      return null;
+    }
   }
 
   record(receipts: Receipt[]): void {
