@@ -28,6 +28,11 @@ describe('validateEnvelope', () => {
     expect(validateEnvelope(withNul)).toMatchObject({ ok: false, reason: 'envelope.invalid', problems: [{ field: 'data.text' }] });
   });
 
+  it('refuses unknown keys named like Object.prototype members (they used to slip through)', () => {
+    expect(validateEnvelope({ ...statement, toString: 'x' })).toMatchObject({ ok: false, problems: [{ field: 'toString' }] });
+    expect(validateEnvelope({ ...statement, data: { ...statement.data, valueOf: 1 } })).toMatchObject({ ok: false, problems: [{ field: 'data.valueOf' }] });
+  });
+
   it('returns data as given, not as class instances', () => {
     const result = validateEnvelope({ ...CATALOG.ProposalMade.example, source: { publisher: 'test' } });
     expect(result.ok && Object.getPrototypeOf(result.event.data)).toBe(Object.prototype);

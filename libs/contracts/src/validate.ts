@@ -1,9 +1,12 @@
-import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { findDefinition } from './catalog';
 import { EventEnvelope } from './envelope';
 import { EnvelopeDto } from './envelope.dto';
 import { normalizeOccurredAt } from './occurred-at';
+import { toInstance } from './instantiate';
+import { rememberValidationLookups } from './validator-cache';
+
+rememberValidationLookups();
 
 /** One reason an input is not a valid envelope, at a dotted path (`data.tone`, `actors.0.actorId`). */
 export interface FieldProblem {
@@ -39,7 +42,7 @@ export function validateEnvelope(input: unknown): Validated {
   if (!def) {
     return invalid('event.unknown_type', [{ field: 'type', message: `unknown event type ${JSON.stringify(raw.type)}; see GET /v1/catalog` }]);
   }
-  const envelopeProblems = flatten(validateSync(plainToInstance(EnvelopeDto, raw), OPTIONS));
+  const envelopeProblems = flatten(validateSync(toInstance(EnvelopeDto, raw), OPTIONS));
   if (envelopeProblems.length) return invalid('envelope.invalid', envelopeProblems);
 
   const version = raw.schemaVersion as number;
@@ -54,7 +57,7 @@ export function validateEnvelope(input: unknown): Validated {
     if (!up) return invalid('event.unsupported_version', [{ field: 'schemaVersion', message: `no upcaster from version ${v}` }]);
     data = up(data);
   }
-  const dataProblems = flatten(validateSync(plainToInstance(def.dataClass, data), OPTIONS), 'data');
+  const dataProblems = flatten(validateSync(toInstance(def.dataClass, data), OPTIONS), 'data');
   if (def.requiresProposal && !raw.proposalId) dataProblems.push({ field: 'proposalId', message: `${def.type} must name a proposalId` });
   if (dataProblems.length) return invalid('envelope.invalid', dataProblems);
 
