@@ -15,6 +15,8 @@ export interface Receipt {
 
 const RECENT_LIMIT = 100_000;
 const FLUSH_MS = 20;
+/** Lookups of concurrent requests wait this long to share one query (a tick alone rarely holds two). */
+const LOOKUP_WINDOW_MS = 2;
 
 /**
  * What this ledger has accepted before, by event id and content hash, so a retried publish gets
@@ -26,10 +28,16 @@ const FLUSH_MS = 20;
 export class Receipts implements OnApplicationShutdown {
   private readonly logger = new Logger('receipts');
   private readonly recent = new Map<string, string>();
+  private readonly order: string[] = [];
+  private oldest = 0;
   private buffer: Receipt[] = [];
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
-  private readonly loader = new DataLoader<string, string | null>((ids) => this.lookup(ids), { cache: false, maxBatchSize: 1000 });
+  private readonly loader = new DataLoader<string, string | null>((ids) => this.lookup(ids), {
+    cache: false,
+    maxBatchSize: 1000,
+    batchScheduleFn: (run) => setTimeout(run, LOOKUP_WINDOW_MS),
+  });
 
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
@@ -59,8 +67,15 @@ export class Receipts implements OnApplicationShutdown {
     await this.flush();
   }
 
+  /** Keeps the last RECENT_LIMIT ids in a ring: the oldest is forgotten first. */
   private remember(eventId: string, hash: string): void {
-    if (this.recent.size >= RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value as string);
+    if (this.recent.has(eventId)) return;
+    if (this.order.length < RECENT_LIMIT) this.order.push(eventId);
+    else {
+      this.recent.delete(this.order[this.oldest]);
+      this.order[this.oldest] = eventId;
+      this.oldest = (this.oldest + 1) % RECENT_LIMIT;
+    }
     this.recent.set(eventId, hash);
   }
 
