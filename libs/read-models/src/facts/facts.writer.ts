@@ -24,10 +24,17 @@ export async function writeFacts(client: PoolClient, events: RecordedEvent[]): P
   // Only what this batch really added is new: a redelivered event is not, and changes nothing.
   const fresh = new Set<string>(inserted.rows.map((r) => r.event_id));
   events = events.filter((e) => fresh.has(e.eventId));
-  // Every new event (a new correction may already be retracted) and every target of a new modifier;
-  // a modifier whose own effect changes queues its target again, so stale reads settle by depth 4.
-  let pending = [...new Set(events.flatMap((e) => (isModifier(e.type) ? [e.eventId, String((e.data as any).targetEventId)] : [e.eventId])))];
-  pending.push(...(await waitingTargets(client, events)));
+  // A new event nothing modifies is its own effective form: no need to read it back. The rest —
+  // new modifiers (one may already be retracted), their targets, and new events that earlier
+  // modifiers were waiting for — are recomputed; a modifier whose own effect changes queues its
+  // target again, so stale reads settle by depth 4.
+  const waiting = new Set(await waitingTargets(client, events));
+  const targeted = new Set(events.filter((e) => isModifier(e.type)).map((e) => String((e.data as any).targetEventId)));
+  let pending: string[] = [...waiting, ...targeted];
+  for (const e of events) {
+    if (isModifier(e.type)) pending.push(e.eventId);
+    else if (!waiting.has(e.eventId) && !targeted.has(e.eventId)) changes.set(e.eventId, plainFact(e));
+  }
   for (let depth = 0; pending.length && depth < 4; depth++) {
     const next: string[] = [];
     for (const fact of await recompute(client, [...new Set(pending)], fresh)) {
@@ -37,6 +44,11 @@ export async function writeFacts(client: PoolClient, events: RecordedEvent[]): P
     pending = next;
   }
   return changes;
+}
+
+function plainFact(e: RecordedEvent): Fact {
+  const { recordedAt, partition, offset, ...envelope } = e;
+  return { eventId: e.eventId, type: e.type, partition, offset, recordedAt, envelope, effective: envelope, previous: null };
 }
 
 /** New events that modifiers recorded earlier were waiting for. */

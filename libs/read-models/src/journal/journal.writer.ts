@@ -74,7 +74,10 @@ export async function appliedContent(client: PoolClient, ids: string[]): Promise
   return new Map(rows.map((r) => [r.event_id as string, r.content_sha256 as string]));
 }
 
-/** JSON that jsonb accepts: a direct publisher's headers (or a field name) may hold U+0000, which it refuses. */
+/**
+ * JSON that jsonb accepts: a direct publisher's headers (or a field name) may hold U+0000 or an
+ * unpaired surrogate, which it refuses. JSON.stringify writes both as \u escapes (a surrogate only when unpaired).
+ */
 function storableJson(value: unknown): string {
-  return JSON.stringify(value).replace(/\\u0000/g, '\\ufffd');
+  return JSON.stringify(value).replace(/\\u(0000|d[89a-f][0-9a-f]{2})/g, '\\ufffd');
 }

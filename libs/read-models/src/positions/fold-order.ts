@@ -14,11 +14,14 @@ export interface OrderKey {
   eventId: string;
 }
 
+/** How an unknown authority or report time sorts: after every known one (stored as these sentinels). */
+export const UNKNOWN_AUTHORITY = 9;
+
 export function compareOrder(a: OrderKey, b: OrderKey): number {
   return (
     a.occurredStart - b.occurredStart ||
     a.precisionRank - b.precisionRank ||
-    (a.authority ?? 9) - (b.authority ?? 9) ||
+    (a.authority ?? UNKNOWN_AUTHORITY) - (b.authority ?? UNKNOWN_AUTHORITY) ||
     (a.reportedAt ?? Number.MAX_SAFE_INTEGER) - (b.reportedAt ?? Number.MAX_SAFE_INTEGER) ||
     a.partition - b.partition ||
     compareDecimal(a.offset, b.offset) ||
@@ -30,8 +33,6 @@ function compareDecimal(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-/** The same order as an SQL ORDER BY over columns of these names. */
-export const ORDER_BY_SQL = `occurred_start, precision_rank, coalesce(authority, 9), reported_at NULLS LAST, partition, "offset", event_id`;
 
 /** An order key as SQL columns (jsonb_to_recordset input). */
 export function keyColumns(k: OrderKey) {
@@ -39,8 +40,8 @@ export function keyColumns(k: OrderKey) {
     event_id: k.eventId,
     occurred_start: Number.isFinite(k.occurredStart) ? new Date(k.occurredStart).toISOString() : '-infinity',
     precision_rank: k.precisionRank,
-    authority: k.authority,
-    reported_at: k.reportedAt === null ? null : new Date(k.reportedAt).toISOString(),
+    authority: k.authority ?? UNKNOWN_AUTHORITY,
+    reported_at: k.reportedAt === null ? 'infinity' : new Date(k.reportedAt).toISOString(),
     partition: k.partition,
     offset: k.offset,
   };
@@ -51,8 +52,8 @@ export function rowKey(r: Record<string, any>): OrderKey {
   return {
     occurredStart: (r.occurred_start as Date).getTime(),
     precisionRank: Number(r.precision_rank),
-    authority: r.authority === null ? null : Number(r.authority),
-    reportedAt: r.reported_at ? (r.reported_at as Date).getTime() : null,
+    authority: r.authority === null || Number(r.authority) === UNKNOWN_AUTHORITY ? null : Number(r.authority),
+    reportedAt: r.reported_at instanceof Date && Number.isFinite(r.reported_at.getTime()) ? r.reported_at.getTime() : null,
     partition: Number(r.partition),
     offset: String(r.offset),
     eventId: String(r.event_id).toLowerCase(),

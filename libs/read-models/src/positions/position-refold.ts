@@ -1,5 +1,6 @@
 import { PoolClient } from 'pg';
-import { compareOrder, keyColumns, OrderKey, rowKey } from './fold-order';
+import { EventEnvelope } from '@ledger/contracts';
+import { compareOrder, keyColumns, OrderKey, rowKey, UNKNOWN_AUTHORITY } from './fold-order';
 import { foldPosition, INITIAL_STATE, openConditions, POLICY_VERSION, PositionInput, PositionState, scoreOf } from './position-fold';
 
 interface Pair {
@@ -17,7 +18,7 @@ interface Input extends OrderKey {
 }
 
 /** The fold order as an SQL row value over the columns of table alias `t` (compare with >=). */
-const keyOf = (t: string) => `(${t}.occurred_start, ${t}.precision_rank, coalesce(${t}.authority, 9), coalesce(${t}.reported_at, 'infinity'), ${t}.partition, ${t}."offset", ${t}.event_id)`;
+const keyOf = (t: string) => `(${t}.occurred_start, ${t}.precision_rank, ${t}.authority, ${t}.reported_at, ${t}.partition, ${t}."offset", ${t}.event_id)`;
 const FROM = keyOf('k');
 
 /** Before every event: folding from here re-folds a pair from scratch. */
@@ -30,7 +31,7 @@ const PAIRS = `jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text, 
  * before it is the starting point, and the pair's events from there on are folded again in the total
  * order. An event appended in order re-folds exactly one step.
  */
-export async function refoldPairs(client: PoolClient, touched: Pair[]): Promise<void> {
+export async function refoldPairs(client: PoolClient, touched: Pair[], inMemory: Map<string, EventEnvelope> = new Map()): Promise<void> {
   let pairs = touched;
   const keys = JSON.stringify(pairs.map((p) => ({ ...keyColumns(p.from), party: p.party, proposal_id: p.proposalId })));
   await client.query(
@@ -52,17 +53,20 @@ export async function refoldPairs(client: PoolClient, touched: Pair[]): Promise<
   }
   const snapshots = await loadSnapshots(client, keys);
   const from = pairs.map((p) => (snapshots.has(`${p.party}\u0000${p.proposalId}`) ? p : { ...p, from: BEGINNING }));
-  const inputs = await loadInputs(client, JSON.stringify(from.map((p) => ({ ...keyColumns(p.from), party: p.party, proposal_id: p.proposalId }))));
+  const inputs = await loadInputs(client, JSON.stringify(from.map((p) => ({ ...keyColumns(p.from), party: p.party, proposal_id: p.proposalId }))), inMemory);
   const history: unknown[] = [];
   const current: unknown[] = [];
   for (const pair of pairs) {
     const id = `${pair.party}\u0000${pair.proposalId}`;
     const events = (inputs.get(id) ?? []).sort(compareOrder);
     let state = snapshots.get(id) ?? INITIAL_STATE;
+    let shown = visible(state);
     for (const e of events) {
       const next = foldPosition(state, toInput(e));
-      history.push(historyRow(pair, e, state, next));
+      const nextShown = visible(next);
+      history.push(historyRow(pair, e, next, nextShown !== shown));
       state = next;
+      shown = nextShown;
     }
     current.push(currentRow(pair, state));
   }
@@ -79,39 +83,42 @@ async function ownedPairs(client: PoolClient, keys: string): Promise<Set<string>
 }
 
 async function loadSnapshots(client: PoolClient, keys: string): Promise<Map<string, PositionState>> {
+  // One backward index scan per pair: the last step before the insertion point.
   const { rows } = await client.query(
-    `SELECT DISTINCT ON (h.party, h.proposal_id) h.party, h.proposal_id, h.state
-       FROM position_history_v1 h JOIN ${PAIRS} ON h.party = k.party AND h.proposal_id = k.proposal_id
-      ORDER BY h.party, h.proposal_id, h.occurred_start DESC, h.precision_rank DESC, coalesce(h.authority, 9) DESC,
-               coalesce(h.reported_at, 'infinity') DESC, h.partition DESC, h."offset" DESC, h.event_id DESC`,
+    `SELECT k.party, k.proposal_id, h.state FROM ${PAIRS}
+       JOIN LATERAL (SELECT state FROM position_history_v1 h WHERE h.party = k.party AND h.proposal_id = k.proposal_id
+                      ORDER BY h.occurred_start DESC, h.precision_rank DESC, h.authority DESC, h.reported_at DESC, h.partition DESC, h."offset" DESC, h.event_id DESC
+                      LIMIT 1) h ON true`,
     [keys],
   );
   return new Map(rows.map((r) => [`${r.party}\u0000${r.proposal_id}`, r.state as PositionState]));
 }
 
 /** The pair's own events from the insertion point on, and its proposal's ConditionResolved events by others. */
-async function loadInputs(client: PoolClient, keys: string): Promise<Map<string, Input[]>> {
+async function loadInputs(client: PoolClient, keys: string, inMemory: Map<string, EventEnvelope>): Promise<Map<string, Input[]>> {
+  // The batch's own events are in memory: their envelopes are not read back.
+  const skip = [...inMemory.keys()];
   const { rows } = await client.query(
     `SELECT k.party, k.proposal_id, true AS own, m.speaker, m.occurred_start, m.precision_rank, m.authority, m.reported_at, m.partition, m."offset",
-            m.event_id, e.type, e.effective, e.recorded_at
+            m.event_id, e.type, CASE WHEN e.event_id = ANY($2::uuid[]) THEN NULL ELSE e.effective END AS effective, e.recorded_at
        FROM ${PAIRS}
        JOIN position_events_v1 m ON m.party = k.party AND m.proposal_id = k.proposal_id
        JOIN events_v1 e ON e.event_id = m.event_id
       WHERE ${keyOf('m')} >= ${FROM}
      UNION ALL
-     SELECT k.party, k.proposal_id, false, NULL, e.occurred_start, e.precision_rank, NULL, e.reported_at, e.partition, e."offset",
-            e.event_id, e.type, e.effective, e.recorded_at
+     SELECT k.party, k.proposal_id, false, NULL, e.occurred_start, e.precision_rank, ${UNKNOWN_AUTHORITY}, coalesce(e.reported_at, 'infinity'), e.partition, e."offset",
+            e.event_id, e.type, CASE WHEN e.event_id = ANY($2::uuid[]) THEN NULL ELSE e.effective END, e.recorded_at
        FROM ${PAIRS}
        JOIN events_v1 e ON e.proposal_id = k.proposal_id AND e.type = 'ConditionResolved' AND e.effective IS NOT NULL
-      WHERE (e.occurred_start, e.precision_rank, 9, coalesce(e.reported_at, 'infinity'), e.partition, e."offset", e.event_id) >= ${FROM}
+      WHERE (e.occurred_start, e.precision_rank, ${UNKNOWN_AUTHORITY}, coalesce(e.reported_at, 'infinity'), e.partition, e."offset", e.event_id) >= ${FROM}
         AND NOT EXISTS (SELECT 1 FROM position_events_v1 m WHERE m.party = k.party AND m.proposal_id = k.proposal_id AND m.event_id = e.event_id)`,
-    [keys],
+    [keys, skip],
   );
   const out = new Map<string, Input[]>();
   for (const r of rows) {
     const id = `${r.party}\u0000${r.proposal_id}`;
     const list = out.get(id) ?? [];
-    list.push({ ...rowKey(r), own: r.own, speaker: r.speaker, type: r.type, effective: r.effective, recordedAt: (r.recorded_at as Date).toISOString() });
+    list.push({ ...rowKey(r), own: r.own, speaker: r.speaker, type: r.type, effective: r.effective ?? inMemory.get(r.event_id), recordedAt: (r.recorded_at as Date).toISOString() });
     out.set(id, list);
   }
   return out;
@@ -136,7 +143,7 @@ function visible(s: PositionState): string {
   return JSON.stringify([s.category, scoreOf(s), s.conditions, s.contested, s.version]);
 }
 
-function historyRow(pair: Pair, e: Input, before: PositionState, after: PositionState) {
+function historyRow(pair: Pair, e: Input, after: PositionState, changed: boolean) {
   return {
     ...keyColumns(e),
     party: pair.party,
@@ -150,7 +157,7 @@ function historyRow(pair: Pair, e: Input, before: PositionState, after: Position
     open_conditions: openConditions(after),
     contested: after.contested,
     basis_event_id: after.basisEventId,
-    changed: visible(before) !== visible(after),
+    changed,
     state: after,
   };
 }

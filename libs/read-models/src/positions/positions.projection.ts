@@ -45,7 +45,8 @@ export class PositionsProjection implements Projection {
     }
     await this.touchConditionResolutions(client, changes, touch);
     await refreshTonal(client, changes);
-    if (pairs.size) await refoldPairs(client, [...pairs.values()]);
+    const inMemory = new Map(changes.flatMap((c) => (c.after?.effective ? [[c.eventId.toLowerCase(), c.after.effective] as const] : [])));
+    if (pairs.size) await refoldPairs(client, [...pairs.values()], inMemory);
     return [...pairs.values()].map(({ party, proposalId }) => ({ party, proposalId }));
   }
 

@@ -69,7 +69,7 @@ export async function positionAt(pool: Pool, party: string, proposalId: string, 
     const [history, tonal] = await Promise.all([
       pool.query(
         `SELECT state FROM read_model.position_history_v1 WHERE party = $1 AND proposal_id = $2 AND occurred_start <= $3
-          ORDER BY occurred_start DESC, precision_rank DESC, coalesce(authority, 9) DESC, coalesce(reported_at, 'infinity') DESC, partition DESC, "offset" DESC, event_id DESC
+          ORDER BY occurred_start DESC, precision_rank DESC, authority DESC, reported_at DESC, partition DESC, "offset" DESC, event_id DESC
           LIMIT 1`,
         [party, proposalId, asOf],
       ),
@@ -90,8 +90,7 @@ export async function stances(pool: Pool, filter: { proposalId?: string; party?:
   const { rows } = await pool.query(
     `SELECT DISTINCT ON (party, proposal_id) party, proposal_id, state FROM read_model.position_history_v1
       WHERE ($1::text IS NULL OR proposal_id = $1) AND ($2::text IS NULL OR party = $2) AND occurred_start <= $3
-      ORDER BY party, proposal_id, occurred_start DESC, precision_rank DESC, coalesce(authority, 9) DESC, coalesce(reported_at, 'infinity') DESC,
-               partition DESC, "offset" DESC, event_id DESC`,
+      ORDER BY party, proposal_id, occurred_start DESC, precision_rank DESC, authority DESC, reported_at DESC, partition DESC, "offset" DESC, event_id DESC`,
     [filter.proposalId ?? null, filter.party ?? null, asOf],
   );
   const { rows: tonal } = await pool.query(
@@ -133,7 +132,7 @@ export async function positionHistory(pool: Pool, party: string, proposalId: str
   const { rows } = await pool.query(
     `SELECT event_id, event_type, occurred_value, occurred_precision, occurred_start, recorded_at, category, score, open_conditions, contested, basis_event_id
        FROM read_model.position_history_v1 WHERE party = $1 AND proposal_id = $2 AND changed
-      ORDER BY occurred_start, precision_rank, coalesce(authority, 9), coalesce(reported_at, 'infinity'), partition, "offset", event_id`,
+      ORDER BY occurred_start, precision_rank, authority, reported_at, partition, "offset", event_id`,
     [party, proposalId],
   );
   return rows.map((r) => ({

@@ -42,8 +42,12 @@ export async function refreshVoices(client: PoolClient, facts: Map<string, Fact>
     voiceRows.push(...voices.map((v) => ({ event_id: eventId, role: v.role, idx: v.idx, actor_id: v.actorId, person: v.person, principal: v.principal, authority: v.authority, counted: v.counted })));
     actorRows.push(...namedActors(fact.effective).map((actor_id) => ({ event_id: eventId, actor_id })));
   }
-  await client.query(`DELETE FROM event_voices_v1 WHERE event_id = ANY($1::uuid[])`, [ids]);
-  await client.query(`DELETE FROM event_actors_v1 WHERE event_id = ANY($1::uuid[])`, [ids]);
+  // Only events the read models knew before this batch can have rows to replace.
+  const known = ids.filter((id) => candidates.get(id)!.previous !== null || !facts.has(id));
+  if (known.length) {
+    await client.query(`DELETE FROM event_voices_v1 WHERE event_id = ANY($1::uuid[])`, [known]);
+    await client.query(`DELETE FROM event_actors_v1 WHERE event_id = ANY($1::uuid[])`, [known]);
+  }
   if (voiceRows.length) {
     await client.query(
       `INSERT INTO event_voices_v1 (event_id, role, idx, actor_id, person, principal, authority, counted)

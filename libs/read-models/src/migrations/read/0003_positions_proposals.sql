@@ -1,12 +1,14 @@
--- Which events count for which (party, proposal), with their fold-order key.
+-- Which events count for which (party, proposal), with their fold-order key. The key's columns
+-- hold sentinels instead of NULL (authority 9 = unknown, reported_at 'infinity' = unknown), so
+-- the fold order is a plain btree order and range scans from an insertion point use the index.
 CREATE TABLE position_events_v1 (
   party           text        NOT NULL,
   proposal_id     text        NOT NULL,
   event_id        uuid        NOT NULL,
   occurred_start  timestamptz NOT NULL,
   precision_rank  smallint    NOT NULL,
-  authority       smallint,
-  reported_at     timestamptz,
+  authority       smallint    NOT NULL,
+  reported_at     timestamptz NOT NULL,
   partition       int         NOT NULL,
   "offset"        bigint      NOT NULL,
   event_type      text        NOT NULL,
@@ -23,8 +25,8 @@ CREATE TABLE position_history_v1 (
   proposal_id      text        NOT NULL,
   occurred_start   timestamptz NOT NULL,
   precision_rank   smallint    NOT NULL,
-  authority        smallint,
-  reported_at      timestamptz,
+  authority        smallint    NOT NULL,
+  reported_at      timestamptz NOT NULL,
   partition        int         NOT NULL,
   "offset"         bigint      NOT NULL,
   event_id         uuid        NOT NULL,
