@@ -37,7 +37,7 @@ interface Started {
 
 /** `npm start`, the README's first command, with neither DATABASE_URL nor KAFKA_BROKERS. */
 function npmStart(dir: string, port: number): Started {
-  const env = { ...process.env, PORT: String(port), LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   delete env.KAFKA_BROKERS;
   delete env.LEDGER_DATA_DIR;
