@@ -22,6 +22,8 @@ export type Validated =
   | { ok: false; reason: InvalidReason; problems: FieldProblem[] };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Far deeper than any event needs; the recursive checks below (and class-transformer) never meet more. */
+const MAX_DEPTH = 32;
 const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true } as const;
 
 /**
@@ -31,12 +33,15 @@ const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValu
  */
 export function validateEnvelope(input: unknown): Validated {
   if (!isPlainObject(input)) return invalid('envelope.invalid', [{ field: '', message: 'an event must be a JSON object' }]);
-  const forbidden = findForbiddenKey(input, '');
-  if (forbidden !== null) {
-    return invalid('envelope.forbidden_key', [{ field: forbidden, message: 'keys named __proto__, constructor or prototype are not allowed' }]);
+  const unsafe = scanInput(input);
+  if (unsafe.deep !== undefined) return invalid('envelope.invalid', [{ field: unsafe.deep, message: `values must not be nested more than ${MAX_DEPTH} levels deep` }]);
+  if (unsafe.forbidden !== undefined) {
+    return invalid('envelope.forbidden_key', [{ field: unsafe.forbidden, message: 'keys named __proto__, constructor or prototype are not allowed' }]);
   }
-  const nul = findNul(input, '');
-  if (nul !== null) return invalid('envelope.invalid', [{ field: nul, message: 'text must not contain the NUL character (U+0000)' }]);
+  if (unsafe.nul !== undefined) return invalid('envelope.invalid', [{ field: unsafe.nul, message: 'text must not contain the NUL character (U+0000)' }]);
+  if (unsafe.surrogate !== undefined) {
+    return invalid('envelope.invalid', [{ field: unsafe.surrogate, message: 'text must not contain an unpaired UTF-16 surrogate (U+D800 to U+DFFF)' }]);
+  }
   const raw: Record<string, unknown> = { ...input, occurredAt: normalizeOccurredAt(input.occurredAt) };
   const def = typeof raw.type === 'string' ? findDefinition(raw.type) : undefined;
   if (!def) {
@@ -72,28 +77,51 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function findForbiddenKey(value: unknown, path: string): string | null {
-  if (typeof value !== 'object' || value === null) return null;
-  for (const key of Object.keys(value)) {
-    const here = path ? `${path}.${key}` : key;
-    if (FORBIDDEN_KEYS.has(key)) return here;
-    const nested = findForbiddenKey((value as Record<string, unknown>)[key], here);
-    if (nested !== null) return nested;
-  }
-  return null;
+
+
+
+
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The first path (pre-order) of each kind of input nothing downstream can hold. */
+interface Unsafe {
+  /** Nested deeper than MAX_DEPTH (the recursive checks and class-transformer would overflow the stack). */
+  deep?: string;
+  /** A key named __proto__, constructor or prototype. */
+  forbidden?: string;
+  /** U+0000, which PostgreSQL text and jsonb refuse. */
+  nul?: string;
+  /** An unpaired UTF-16 surrogate, which jsonb refuses. */
+  surrogate?: string;
 }
 
-/** PostgreSQL text and jsonb cannot hold U+0000: such an event could never be stored, so it is refused. */
-function findNul(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (typeof value !== 'object' || value === null) return null;
-  for (const key of Object.keys(value)) {
-    const here = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) return here;
-    const nested = findNul((value as Record<string, unknown>)[key], here);
-    if (nested !== null) return nested;
+/** One iterative pass over the input (it may be arbitrarily deep) for everything in Unsafe. */
+function scanInput(input: object): Unsafe {
+  const found: Unsafe = {};
+  const check = (text: string, path: string) => {
+    if (found.nul === undefined && text.includes('\u0000')) found.nul = path;
+    if (found.surrogate === undefined && LONE_SURROGATE.test(text)) found.surrogate = path;
+  };
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: input, path: '', depth: 0 }];
+  while (stack.length) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string') check(value, path);
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_DEPTH) return { deep: path };
+    const keys = Object.keys(value);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i];
+      const here = path ? `${path}.${key}` : key;
+      stack.push({ value: (value as Record<string, unknown>)[key], path: here, depth: depth + 1 });
+    }
+    for (const key of keys) {
+      const here = path ? `${path}.${key}` : key;
+      if (found.forbidden === undefined && FORBIDDEN_KEYS.has(key)) found.forbidden = here;
+      check(key, here);
+    }
   }
-  return null;
+  return found;
 }
 
 function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {

@@ -1,9 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { LedgerConfig } from './config';
 import { LedgerError } from '@ledger/contracts';
-import { ProblemFilter } from './problem';
+import { ProblemFilter, sendProblem, toProblem } from './problem';
 import { setupOpenApi } from './openapi';
 import { createLogger, PinoNestLogger } from './ops/logger';
 import { observeHttp, requestIdFor } from './ops/http-observability';
@@ -23,6 +24,15 @@ export async function createHttpApp(module: unknown, config: LedgerConfig, optio
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     genReqId: requestIdFor,
+    // What Fastify's router answers by itself (a URL that is not valid percent-encoded UTF-8, a
+    // path parameter over maxParamLength) is a problem document too, like every other error.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const problem = tooLong
+        ? new LedgerError(414, 'request.uri_too_long', 'Path segment too long', 'A path parameter is longer than 100 characters.')
+        : new LedgerError(400, 'request.malformed_url', 'Malformed URL', 'The URL is not valid percent-encoded UTF-8.');
+      sendProblem(reply, toProblem(problem, request.url));
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: new PinoNestLogger(logger),

@@ -15,7 +15,7 @@ export interface JournalEntry {
 
 /** The journal in log order (partition, offset), with hashes; cursor-paged. */
 export async function journalPage(pool: Pool, filter: { partition?: number; fromOffset?: string; limit: number; cursor?: string }): Promise<Page<JournalEntry>> {
-  const [afterPartition, afterOffset] = filter.cursor ? (decodeCursor(filter.cursor, 2) as [number, string]) : [-1, '-1'];
+  const [afterPartition, afterOffset] = filter.cursor ? (decodeCursor(filter.cursor, ['int', 'bigint']) as [number, string]) : [-1, '-1'];
   const { rows } = await pool.query(
     `SELECT j.partition, j."offset"::text AS offset, j.event_id, j.disposition, j.type, j.recorded_at, encode(j.hash, 'hex') AS hash, r.reason
        FROM ledger.journal j LEFT JOIN ledger.rejections r ON r.partition = j.partition AND r."offset" = j."offset"

@@ -9,12 +9,15 @@ import { Page, StatementView } from '@ledger/read-models';
 import { ListStatementsQuery } from './list-statements.query';
 import { STATEMENT_PAGE } from './statement.schemas';
 
+/** What PostgreSQL reads as a timestamp: a date, or a date and time with a zone (ISO 8601 also allows weeks, bare years…). */
+const DATE_OR_TIMESTAMP = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
 export class ListStatementsParams {
   @IsOptional() @Matches(ID_PATTERN, { message: 'party must be an actor id' }) party?: string;
   @IsOptional() @Matches(ID_PATTERN, { message: 'proposal must be a proposal id' }) proposal?: string;
   @IsOptional() @IsString() @MaxLength(200) q?: string;
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or timestamp' }) from?: string;
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or timestamp' }) to?: string;
+  @IsOptional() @Matches(DATE_OR_TIMESTAMP, { message: 'from must be an ISO 8601 date or timestamp' }) @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or timestamp' }) from?: string;
+  @IsOptional() @Matches(DATE_OR_TIMESTAMP, { message: 'to must be an ISO 8601 date or timestamp' }) @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or timestamp' }) to?: string;
   @IsOptional() @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value)) @IsInt() @Min(1) @Max(500) limit?: number;
   @IsOptional() @IsString() @MaxLength(512) cursor?: string;
 }

@@ -36,7 +36,7 @@ export interface DyadFilter {
  * the days inside it. Ordered by period, then source and target.
  */
 export async function listDyads(pool: Pool, filter: DyadFilter): Promise<Page<DyadView>> {
-  const [period, source, target] = filter.cursor ? decodeCursor(filter.cursor, 3) : [null, null, null];
+  const [period, source, target] = filter.cursor ? decodeCursor(filter.cursor, ['text', 'text', 'text']) : [null, null, null];
   const { rows } = await pool.query(
     `SELECT * FROM (
        SELECT source, target, to_char(date_trunc($1, day::timestamp), 'YYYY-MM-DD') AS period, sum(events)::int AS events,

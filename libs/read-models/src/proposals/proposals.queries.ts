@@ -54,7 +54,7 @@ const PROPOSALS = `
 
 /** Every proposal by id, with each party's current category and score. */
 export async function listProposals(pool: Pool, filter: ProposalFilter): Promise<Page<ProposalSummary>> {
-  const after = filter.cursor ? String(decodeCursor(filter.cursor, 1)[0]) : null;
+  const after = filter.cursor ? String(decodeCursor(filter.cursor, ['text'])[0]) : null;
   const { rows } = await pool.query(
     `SELECT * FROM (${PROPOSALS}) proposals WHERE ($1::text IS NULL OR id COLLATE "C" > $1::text COLLATE "C") ORDER BY id COLLATE "C" LIMIT $2`,
     [after, filter.limit + 1],

@@ -57,7 +57,7 @@ const PARTIES = `
 
 /** Every party, by id (byte order, so the keyset cursor is stable whatever the collation). */
 export async function listParties(pool: Pool, filter: PartyFilter): Promise<Page<PartyView>> {
-  const after = filter.cursor ? String(decodeCursor(filter.cursor, 1)[0]) : null;
+  const after = filter.cursor ? String(decodeCursor(filter.cursor, ['text'])[0]) : null;
   const { rows } = await pool.query(
     `SELECT * FROM (${PARTIES}) parties
       WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR id COLLATE "C" > $2::text COLLATE "C")

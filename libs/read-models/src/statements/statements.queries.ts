@@ -44,7 +44,7 @@ export async function listStatements(pool: Pool, filter: StatementFilter): Promi
   if (filter.from) add('occurred_start >= ?', filter.from);
   if (filter.to) add('occurred_start < ?', filter.to);
   if (filter.cursor) {
-    const [start, id] = decodeCursor(filter.cursor, 2);
+    const [start, id] = decodeCursor(filter.cursor, ['timestamp', 'uuid']);
     params.push(start, id);
     where.push(`(occurred_start, event_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   }

@@ -45,7 +45,7 @@ const STATUS = `CASE WHEN executed_start <= $1 THEN 'executed'
 
 /** Threats made by asOf, newest first, with their status at asOf. */
 export async function listThreats(pool: Pool, filter: ThreatFilter): Promise<Page<ThreatView>> {
-  const [start, id] = filter.cursor ? decodeCursor(filter.cursor, 2) : [null, null];
+  const [start, id] = filter.cursor ? decodeCursor(filter.cursor, ['timestamp', 'uuid']) : [null, null];
   const { rows } = await pool.query(
     `SELECT * FROM (
        SELECT t.*, to_char(t.deadline, 'YYYY-MM-DD') AS deadline_day, ${STATUS} AS status FROM read_model.threats_v1 t
