@@ -44,12 +44,11 @@ async function foldRange(pool: Pool, schema: string, positions: Positions, scope
         const { rows } = await c.query(
           `SELECT j."offset"::text AS offset, j.recorded_at, j.envelope FROM ledger.journal j
             WHERE j.partition = $1 AND j."offset" > $2 AND j.disposition = 'applied' AND ($3::timestamptz IS NULL OR j.recorded_at <= $3)
+              AND ($5::bigint IS NULL OR j."offset" < $5)
             ORDER BY j."offset" LIMIT $4`,
-          [partition, after, scope.knownAt ?? null, CHUNK],
+          [partition, after, scope.knownAt ?? null, CHUNK, scope.toOffsets?.get(partition) ?? null],
         );
-        const limit = scope.toOffsets?.get(partition);
-        const wanted = rows.filter((r) => limit === undefined || BigInt(r.offset) < BigInt(limit));
-        const batch: RecordedEvent[] = wanted.map((r) => ({ ...r.envelope, recordedAt: (r.recorded_at as Date).toISOString(), partition, offset: r.offset }));
+        const batch: RecordedEvent[] = rows.map((r) => ({ ...r.envelope, recordedAt: (r.recorded_at as Date).toISOString(), partition, offset: r.offset }));
         if (batch.length) await models.apply(c, batch);
         return rows;
       };

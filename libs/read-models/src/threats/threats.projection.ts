@@ -22,12 +22,18 @@ export class ThreatsProjection implements Projection {
         if (fulfils) threats.add(fulfils);
       }
     }
+    // Threats whose trigger or execution was one of these events, and threats a changed event
+    // could trigger sooner: the trigger party doing the trigger act (on the trigger proposal, when
+    // named) at or after the threat and no later than the current trigger. Nothing else can move.
     const { rows: linked } = await client.query(
       `SELECT threat_id FROM threats_v1 WHERE triggered_by = ANY($1::uuid[]) OR executed_by = ANY($1::uuid[])
        UNION
-       SELECT t.threat_id FROM threats_v1 t JOIN event_voices_v1 v ON v.principal = t.trigger_party AND v.role = 'actor' AND v.counted
-         JOIN events_v1 e ON e.event_id = v.event_id AND e.type = t.trigger_type
-        WHERE v.event_id = ANY($1::uuid[])`,
+       SELECT t.threat_id FROM events_v1 e
+         JOIN event_voices_v1 v ON v.event_id = e.event_id AND v.role = 'actor' AND v.counted
+         JOIN threats_v1 t ON t.trigger_party = v.principal AND t.trigger_type = e.type
+              AND (t.trigger_proposal IS NULL OR t.trigger_proposal = e.proposal_id)
+              AND e.occurred_start >= t.occurred_start AND (t.triggered_start IS NULL OR e.occurred_start <= t.triggered_start)
+        WHERE e.event_id = ANY($1::uuid[]) AND e.effective IS NOT NULL`,
       [ids],
     );
     linked.forEach((r) => threats.add(r.threat_id));
@@ -52,11 +58,12 @@ async function rebuild(client: PoolClient, ids: string[]): Promise<void> {
             t.proposal_id, t.env->'occurredAt'->>'value', t.occurred_start, trig.event_id, trig.occurred_start, ex.event_id, ex.occurred_start
        FROM t
        LEFT JOIN LATERAL (
-         SELECT e.event_id, e.occurred_start FROM event_voices_v1 v JOIN events_v1 e ON e.event_id = v.event_id
-          WHERE t.trigger_party IS NOT NULL AND v.principal = t.trigger_party AND v.role = 'actor' AND v.counted
-            AND e.type = t.env->'data'->'trigger'->>'eventType' AND e.effective IS NOT NULL AND e.occurred_start >= t.occurred_start
+         SELECT e.event_id, e.occurred_start FROM events_v1 e
+          WHERE t.trigger_party IS NOT NULL AND e.type = t.env->'data'->'trigger'->>'eventType' AND e.effective IS NOT NULL
+            AND e.occurred_start >= t.occurred_start
             AND (t.env->'data'->'trigger'->>'proposalId' IS NULL OR e.proposal_id = t.env->'data'->'trigger'->>'proposalId')
             AND NOT coalesce((e.effective->'modality'->>'negated')::boolean, false)
+            AND EXISTS (SELECT 1 FROM event_voices_v1 v WHERE v.event_id = e.event_id AND v.principal = t.trigger_party AND v.role = 'actor' AND v.counted)
           ORDER BY ${ORDER} LIMIT 1) trig ON true
        LEFT JOIN LATERAL (
          SELECT e.event_id, e.occurred_start FROM events_v1 e

@@ -15,6 +15,9 @@ CREATE TABLE events_v1 (
   proposal_id     text
 );
 CREATE INDEX events_v1_proposal ON events_v1 (proposal_id);
+-- A threat's trigger is the earliest act of a type (on a proposal) from the threat's date on.
+CREATE INDEX events_v1_type_proposal_time ON events_v1 (type, proposal_id, occurred_start);
+CREATE INDEX events_v1_type_time ON events_v1 (type, occurred_start);
 CREATE INDEX events_v1_target ON events_v1 (target_event_id) WHERE target_event_id IS NOT NULL;
 CREATE INDEX events_v1_fulfils ON events_v1 ((effective->'data'->>'fulfilsThreat')) WHERE type = 'SanctionImposed';
 CREATE INDEX events_v1_registration ON events_v1 ((effective->'data'->>'id')) WHERE type = 'ActorRegistered';
