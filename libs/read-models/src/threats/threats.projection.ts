@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { occurredStart } from '@ledger/contracts';
 import { FactChange } from '../facts/fact';
 import { Projection } from '../projection';
 
@@ -25,16 +26,25 @@ export class ThreatsProjection implements Projection {
     // Threats whose trigger or execution was one of these events, and threats a changed event
     // could trigger sooner: the trigger party doing the trigger act (on the trigger proposal, when
     // named) at or after the threat and no later than the current trigger. Nothing else can move.
+    // The acts are read from the changes in memory: joining freshly loaded tables misleads the planner.
+    const acts = new Map<string, { party: string; type: string; proposal: string | null; at: string }>();
+    for (const c of changes) {
+      const e = c.after?.effective;
+      if (!c.after || !e || e.modality?.negated) continue;
+      const at = new Date(occurredStart(e.occurredAt) ?? 0).toISOString();
+      for (const v of c.after.voices) {
+        if (v.role !== 'actor' || !v.counted || !v.principal) continue;
+        acts.set(`${v.principal}\u0000${e.type}\u0000${e.proposalId ?? ''}\u0000${at}`, { party: v.principal, type: e.type, proposal: e.proposalId ?? null, at });
+      }
+    }
     const { rows: linked } = await client.query(
       `SELECT threat_id FROM threats_v1 WHERE triggered_by = ANY($1::uuid[]) OR executed_by = ANY($1::uuid[])
        UNION
-       SELECT t.threat_id FROM events_v1 e
-         JOIN event_voices_v1 v ON v.event_id = e.event_id AND v.role = 'actor' AND v.counted
-         JOIN threats_v1 t ON t.trigger_party = v.principal AND t.trigger_type = e.type
-              AND (t.trigger_proposal IS NULL OR t.trigger_proposal = e.proposal_id)
-              AND e.occurred_start >= t.occurred_start AND (t.triggered_start IS NULL OR e.occurred_start <= t.triggered_start)
-        WHERE e.event_id = ANY($1::uuid[]) AND e.effective IS NOT NULL`,
-      [ids],
+       SELECT t.threat_id FROM jsonb_to_recordset($2::jsonb) AS a(party text, type text, proposal text, at timestamptz)
+         JOIN threats_v1 t ON t.trigger_party = a.party AND t.trigger_type = a.type
+              AND (t.trigger_proposal IS NULL OR t.trigger_proposal = a.proposal)
+              AND t.occurred_start <= a.at AND (t.triggered_start IS NULL OR a.at <= t.triggered_start)`,
+      [ids, JSON.stringify([...acts.values()])],
     );
     linked.forEach((r) => threats.add(r.threat_id));
     if (threats.size) await rebuild(client, [...threats]);
