@@ -24,7 +24,7 @@ export class KafkaEventLog extends EventLog {
   private readonly partitionCounts = new Map<string, number>();
   private readonly consumers = new Set<Consumer>();
 
-  constructor(connection: KafkaConnection, private readonly batching: BatcherOptions = DEFAULT_BATCHING) {
+  constructor(private readonly connection: KafkaConnection, private readonly batching: BatcherOptions = DEFAULT_BATCHING) {
     super();
     this.kafka = new Kafka({ ...kafkaConfig(connection), logLevel: logLevel.NOTHING });
   }
@@ -200,7 +200,16 @@ export class KafkaEventLog extends EventLog {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     // maxWaitTimeInMs bounds how long an idle fetch holds a stop or a rebalance (kafkajs waits it out).
-    const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024, maxWaitTimeInMs: 1_000 });
+    const sessionTimeout = this.connection.sessionTimeoutMs ?? 10_000;
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxWaitTimeInMs: 1_000,
+      // kafkajs' 30 s default keeps a crashed projector's partitions idle that long.
+      sessionTimeout,
+      heartbeatInterval: Math.min(1_000, Math.floor(sessionTimeout / 3)),
+    });
     this.consumers.add(consumer);
     const seekedTo = new Map<number, string>();
     const seek = async (partition: number, offset: string) => {
@@ -291,7 +300,7 @@ export class KafkaEventLog extends EventLog {
 
   async close(): Promise<void> {
     // Queued produces go out first (each caller still gets its acknowledgement or its 503).
-    await Promise.race([Promise.all([...this.batchers.values()].map((b) => b.drain())), new Promise((r) => setTimeout(r, this.batching.ackTimeoutMs + 1_000))]);
+    await Promise.race([Promise.all([...this.batchers.values()].map((b) => b.drain())), new Promise((r) => setTimeout(r, this.batching.ackTimeoutMs + 1_000).unref())]);
     await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
     this.consumers.clear();
     const producer = this.producer;

@@ -6,6 +6,8 @@ export interface KafkaConnection {
   clientId: string;
   ssl?: boolean;
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  /** Consumer session timeout: a crashed member's partitions move on after this long. */
+  sessionTimeoutMs?: number;
 }
 
 export function kafkaConfig(connection: KafkaConnection): KafkaConfig {

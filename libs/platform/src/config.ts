@@ -19,6 +19,8 @@ export class LedgerConfig {
   /** Comma-separated Kafka bootstrap servers. Unset: the embedded log (Postgres tables). */
   @IsOptional() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' }) KAFKA_BROKERS?: string;
   @IsString() KAFKA_CLIENT_ID = 'statement-ledger';
+  /** How long Kafka waits for a silent projector before handing its partitions on (a crash costs this long). */
+  @Transform(toInt) @IsInt() @Min(6_000) @Max(300_000) KAFKA_SESSION_TIMEOUT_MS = 10_000;
   @Transform(toBool) @IsBoolean() KAFKA_SSL = false;
   @IsOptional() @IsIn(['plain', 'scram-sha-256', 'scram-sha-512']) KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
   @IsOptional() @IsString() KAFKA_SASL_USERNAME?: string;

@@ -12,6 +12,9 @@ export function createPool(connectionString: string, extra: PoolConfig = {}): Po
   // An idle client losing its connection (server restart) must not crash the process; the next
   // query gets a fresh connection.
   pool.on('error', () => undefined);
+  // Nor a checked-out one (a transaction in flight): pg emits 'error' on it as well, and the pool
+  // only listens while a client is idle. The transaction's query fails with the same error instead.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import { LedgerTopics } from '@ledger/contracts';
 import { EventLog, Subscription } from '@ledger/kafka';
 import { PG_POOL } from '@ledger/postgres';
-import { Clock, CLOCK, LedgerConfig, LedgerMetrics, LEDGER_TOPICS, Readiness } from '@ledger/platform';
+import { Clock, CLOCK, LedgerConfig, LedgerMetrics, LEDGER_TOPICS, NotReadyError, Readiness } from '@ledger/platform';
 import { BatchApplier } from './batch-applier';
 import { CheckpointSigner } from './checkpoint-signer';
 import { ProjectorMonitor } from './projector-monitor';
@@ -17,6 +17,8 @@ import { ProjectorMonitor } from './projector-monitor';
 export class ProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('projector');
   private subscription?: Subscription;
+  private starting?: Promise<void>;
+  private stopping = false;
   private fatal?: Error;
   private readonly fatalListeners: ((error: Error) => void)[] = [];
   private readonly monitor: ProjectorMonitor;
@@ -47,10 +49,35 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     this.fatalListeners.push(listener);
   }
 
+  /**
+   * Joins the consumer group in the background: the HTTP server (health, metrics) is up meanwhile,
+   * and readiness says "joining" until it is done. A log that cannot be reached yet is retried.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    this.unregisterCheck = this.readiness.register('projector', () => this.monitor.check(this.fatal));
+    this.unregisterCheck = this.readiness.register('projector', () => {
+      if (!this.subscription && !this.fatal) throw new NotReadyError('joining the consumer group');
+      this.monitor.check(this.fatal);
+    });
     this.monitor.start();
-    this.subscription = await this.log.subscribe({
+    this.starting = this.join();
+  }
+
+  private async join(): Promise<void> {
+    for (let attempt = 0; !this.stopping; attempt++) {
+      try {
+        const subscription = await this.subscribe();
+        if (this.stopping) await subscription.stop();
+        else this.subscription = subscription;
+        return;
+      } catch (e) {
+        this.logger.warn(`cannot subscribe to ${this.topics.events} yet (${(e as Error).message}); retrying`);
+        await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 10_000)));
+      }
+    }
+  }
+
+  private subscribe(): Promise<Subscription> {
+    return this.log.subscribe({
       topic: this.topics.events,
       groupId: this.config.LEDGER_PROJECTOR_GROUP,
       handle: (batch) => this.monitor.timeBatch(() => this.applier.handle(batch)),
@@ -65,6 +92,8 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.starting;
     const running = this.subscription;
     await this.subscription?.stop();
     this.subscription = undefined;
