@@ -15,6 +15,28 @@ export function processCpuSeconds(pid: number): number | undefined {
   }
 }
 
+/**
+ * CPU seconds a group of processes has used so far, including its children that have exited (the
+ * `cutime`/`cstime` of each process whose parent is outside the group: PostgreSQL's postmaster
+ * collects every backend it reaped). A counter that only grows, whatever joins or leaves the group.
+ */
+export function groupCpuSeconds(pids: number[]): number {
+  const group = new Set(pids);
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += Number(fields[11]) + Number(fields[12]);
+      // fields[1] is the parent; [13] and [14] the exited children's user and system time.
+      if (!group.has(Number(fields[1]))) total += Number(fields[13]) + Number(fields[14]);
+    } catch {
+      // gone meanwhile: its time is in its parent's children time from now on
+    }
+  }
+  return total / TICKS;
+}
+
 /** Busy and total CPU seconds of the whole machine (all cores), from /proc/stat. */
 export function machineCpuSeconds(): { busy: number; total: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
@@ -74,9 +96,14 @@ export function pidListeningOn(port: number): number | undefined {
   return undefined;
 }
 
-/** Who to watch during a load window; the machine is always watched. */
+/**
+ * Who to watch during a load window; the machine is always watched. A function names a group that
+ * comes and goes (PostgreSQL: a backend per connection, parallel workers, autovacuum): it is asked
+ * for its pids at the start and at the end, and the group is counted with its exited children (see
+ * groupCpuSeconds), so backends that started or ended during the window count too.
+ */
 export interface Watched {
-  [name: string]: number | number[] | undefined;
+  [name: string]: number | number[] | (() => number[]) | undefined;
 }
 
 /** CPU use over a window, in percent of one core (200 % = both cores of this machine). */
@@ -114,7 +141,13 @@ export function cpuWindow(watched: Watched, self?: string): () => CpuReading {
   const started = process.hrtime.bigint();
   const machine = machineCpuSeconds();
   const before = new Map<string, Map<number, number>>();
-  for (const [name, pids] of Object.entries(watched)) before.set(name, snapshot(pids));
+  const groups = new Map<string, { resolve: () => number[]; pids: number[]; cpu: number }>();
+  for (const [name, pids] of Object.entries(watched)) {
+    if (typeof pids === 'function') {
+      const now = pids();
+      groups.set(name, { resolve: pids, pids: now, cpu: groupCpuSeconds(now) });
+    } else before.set(name, snapshot(pids));
+  }
   const ownStart = process.cpuUsage();
   return () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -125,13 +158,17 @@ export function cpuWindow(watched: Watched, self?: string): () => CpuReading {
       for (const [pid, then] of pids) total += (processCpuSeconds(pid) ?? then) - then;
       use[name] = pct(total);
     }
+    for (const [name, group] of groups) {
+      group.pids = group.resolve();
+      use[name] = pct(Math.max(0, groupCpuSeconds(group.pids) - group.cpu));
+    }
     if (self) {
       const spent = process.cpuUsage(ownStart);
       use[self] = pct((spent.user + spent.system) / 1e6);
     }
     const now = machineCpuSeconds();
     use.machine = pct(now.busy - machine.busy);
-    const ours = new Set([process.pid, ...[...before.values()].flatMap((m) => [...m.keys()])]);
+    const ours = new Set([process.pid, ...[...before.values()].flatMap((m) => [...m.keys()]), ...[...groups.values()].flatMap((g) => g.pids)]);
     return { use, topOthers: topOthers(all, ours, pct) };
   };
 }

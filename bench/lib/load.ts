@@ -7,10 +7,13 @@ import type { WindowStats } from '../server/protocol';
 export interface LoadSpec {
   /** Origin of the server (`http://127.0.0.1:1234`). */
   origin: string;
-  path: string;
+  /** The path of every request, or a new one for each (queries over many parties). */
+  path: string | (() => string);
+  /** POST (default) or GET. */
+  method?: 'POST' | 'GET';
   headers: Record<string, string>;
-  /** A new body for every request (each one carries new event ids). */
-  body: () => string;
+  /** A new body for every request (each one carries new event ids); none for GET. */
+  body?: () => string;
   /** Keep-alive connections; in closed loop also the number of requests in flight. */
   connections: number;
   /** Open loop at this many requests per second; closed loop (as fast as answers come) when unset. */
@@ -21,6 +24,8 @@ export interface LoadSpec {
   watch: Watched;
   /** Called when the measured window starts and ends: what the server saw of itself. */
   onMeasure?: { start(): Promise<void>; end(): Promise<WindowStats> };
+  /** Every answer's status and body (warm-up included); bodies are only kept when this is set. */
+  onAnswer?(status: number, body: Buffer): void;
 }
 
 export interface LoadResult {
@@ -161,14 +166,19 @@ function openLoop(pool: Pool, spec: LoadSpec, phase: Phase): Driver {
 function send(pool: Pool, spec: LoadSpec): Promise<number | undefined> {
   return new Promise((resolve) => {
     let status: number | undefined;
+    const chunks: Buffer[] | undefined = spec.onAnswer ? [] : undefined;
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart: () => undefined,
       onResponseStart: (_controller, statusCode) => void (status = statusCode),
-      onResponseData: () => undefined,
-      onResponseEnd: () => resolve(status),
+      onResponseData: (_controller, chunk) => void chunks?.push(chunk),
+      onResponseEnd: () => {
+        if (chunks && status !== undefined) spec.onAnswer!(status, Buffer.concat(chunks));
+        resolve(status);
+      },
       onResponseError: () => resolve(undefined),
     };
-    pool.dispatch({ path: spec.path, method: 'POST', headers: spec.headers, body: spec.body(), headersTimeout: 30_000, bodyTimeout: 30_000 }, handler);
+    const path = typeof spec.path === 'string' ? spec.path : spec.path();
+    pool.dispatch({ path, method: spec.method ?? 'POST', headers: spec.headers, body: spec.body?.(), headersTimeout: 30_000, bodyTimeout: 30_000 }, handler);
   });
 }
 

@@ -8,6 +8,7 @@ import { LoadResult } from '../lib/load';
 import { CPU_NOTE, LOAD_HEADER, profileTables } from '../lib/load-report';
 import { fmt } from '../lib/report';
 import { BenchContext, Figure, Scenario } from '../lib/scenario';
+import { Watched } from '../lib/cpu';
 import { sweepLevels } from '../lib/sweep';
 
 const TARGET_EVENTS_PER_SEC = 50_000;
@@ -69,7 +70,7 @@ function batchFigures(events: number, how: string, ours: ProducerPerfResult, def
 async function kafkaBaseline(
   ctx: BenchContext,
   brokers: string[],
-  broker: number | number[] | undefined,
+  broker: Watched[string],
   sample: string[],
   props: Record<string, string>,
   name: string,

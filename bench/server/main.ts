@@ -1,26 +1,54 @@
 import 'reflect-metadata';
+import { DynamicModule, Type } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LedgerTopics } from '@ledger/contracts';
 import { createHttpApp, LedgerInfraModule, loadConfig, rootModule } from '@ledger/platform';
 import { IngestApiModule } from '../../apps/ingest-api/src/ingest-api.module';
+import { BatchApplier } from '../../apps/projector/src/projection/batch-applier';
+import { ProjectorService } from '../../apps/projector/src/projection/projector.service';
+import { ProjectorModule } from '../../apps/projector/src/projector.module';
+import { QueryApiModule } from '../../apps/query-api/src/query-api.module';
+import { CommitOnlyProjector, CommitOnlyProjectorModule } from './commit-only-projector';
 import { NoopModule } from './noop.controller';
 import { ServerReply, ServerRequest, WindowStats } from './protocol';
 import { MeasuredWindow } from './window';
 
 /**
- * The ingest app as the bench measures it: IngestApiModule on the shared infrastructure, plus the
- * no-op baseline endpoint. Started by the bench runner with fork() from the built dist; the
- * runner's fresh topics arrive as argv[2] (the database and brokers come as DATABASE_URL and
- * KAFKA_BROKERS). It answers on the IPC channel: ready with its URL, what it saw during each
- * measured window (event-loop delay, GC pauses, a CPU profile when asked), stop.
+ * What a bench server hosts: `ingest` (the ingest API and the no-op baseline endpoint), `projector`
+ * (the projector as apps/projector runs it), `query` (the query API with its live stream), or
+ * `commit-only` (a projector that only stores offsets and announces batches: a latency baseline).
+ */
+export type BenchApp = 'ingest' | 'projector' | 'query' | 'commit-only';
+
+const FEATURES: Record<BenchApp, (Type | DynamicModule)[]> = {
+  ingest: [IngestApiModule, NoopModule],
+  projector: [ProjectorModule],
+  query: [QueryApiModule],
+  'commit-only': [CommitOnlyProjectorModule],
+};
+
+/** argv[2] of a bench server: the runner's fresh topics (the apps' own names are contracts), and what to host (default: ingest). */
+export interface BenchServerArg {
+  topics: LedgerTopics;
+  apps?: BenchApp[];
+}
+
+/**
+ * An app as the bench measures it, on the shared infrastructure. Started by the bench runner with
+ * fork() from the built dist; the runner's fresh topics arrive as argv[2] (the database, brokers
+ * and projector group come as DATABASE_URL, KAFKA_BROKERS and LEDGER_PROJECTOR_GROUP). It answers
+ * on the IPC channel: ready with its URL, what it saw during each measured window (event-loop
+ * delay, GC pauses, batch sizes of a projector, a CPU profile when asked), stop.
  */
 async function main(): Promise<void> {
-  const { topics } = JSON.parse(process.argv[2] ?? '{}') as { topics: LedgerTopics };
+  const { topics, apps = ['ingest'] } = JSON.parse(process.argv[2] ?? '{}') as BenchServerArg;
   const config = loadConfig(process.env, { PORT: 0, HOST: '127.0.0.1' });
   const infra = LedgerInfraModule.forRoot({ config, topics });
-  const app = await createHttpApp(rootModule(infra, [IngestApiModule, NoopModule]), config);
+  const app = await createHttpApp(rootModule(infra, apps.flatMap((a) => FEATURES[a])), config);
+  const window = new MeasuredWindow();
+  watchProjectors(app, apps, window);
   await app.listen(config.PORT, config.HOST);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const window = new MeasuredWindow();
 
   const reply = (message: ServerReply) => process.send?.(message);
   process.on('message', (message: ServerRequest) => {
@@ -39,6 +67,18 @@ async function main(): Promise<void> {
   // Without the runner (it died) the server must not linger.
   process.on('disconnect', () => process.exit(0));
   reply({ kind: 'ready', url, pid: process.pid });
+}
+
+/** Batch sizes go into the measured window; a projector that stops for good ends the process, as apps/projector does. */
+function watchProjectors(app: NestFastifyApplication, apps: BenchApp[], window: MeasuredWindow): void {
+  if (apps.includes('projector')) {
+    app.get(BatchApplier).onApplied((b) => window.countBatch(b.applied.length + b.duplicates + b.rejected.length));
+    app.get(ProjectorService).onFatal((error) => {
+      process.stderr.write(`bench server: projector stopped: ${error.message}\n`);
+      process.exit(2);
+    });
+  }
+  if (apps.includes('commit-only')) app.get(CommitOnlyProjector).onBatch((n) => window.countBatch(n));
 }
 
 main().catch((e: Error) => {

@@ -1,3 +1,5 @@
+import type { SqlTiming } from '../lib/sql-timer';
+
 /** What the bench runner asks a bench server over the IPC channel. */
 export type ServerRequest =
   /** A measured window starts: watch the event loop and GC, and profile the CPU when asked. */
@@ -14,6 +16,18 @@ export interface WindowStats {
   /** Garbage-collection pauses in the window: total and longest (ms). */
   gcMs: number;
   gcMaxMs: number;
+  /** Projector servers: the batches applied (or committed) in the window, and how many records they held. */
+  batches?: BatchStats;
+  /** With a profile: the SQL statements the server waited for, by total wait (bench/lib/sql-timer.ts). */
+  sql?: SqlTiming[];
+}
+
+/** Sizes of the batches a projector handled: records per batch (one partition each). */
+export interface BatchStats {
+  count: number;
+  records: number;
+  p50: number;
+  max: number;
 }
 
 /** What a bench server answers. */

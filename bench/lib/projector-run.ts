@@ -1,0 +1,124 @@
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { LedgerTopics } from '@ledger/contracts';
+import type { BenchApp, BenchServerArg } from '../server/main';
+import type { WindowStats } from '../server/protocol';
+import { cpuWindow, CpuUse, pidListeningOn, pidsNamed, Watched } from './cpu';
+import { BenchContext } from './scenario';
+import { ServerHandle } from './server-process';
+
+/** Environment of a bench server on this run's database and broker; its signing key stays in the run folder. */
+export function serverEnv(ctx: BenchContext, db: { url: string }, brokers: string[], group: string): Record<string, string> {
+  return {
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: brokers.join(','),
+    LEDGER_PROJECTOR_GROUP: group,
+    LEDGER_DATA_DIR: join(ctx.runDir, 'ledger-data'),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/** Starts a bench server hosting `apps` on the run's topics. */
+export function startBenchServer(ctx: BenchContext, name: string, apps: BenchApp[], topics: LedgerTopics, env: Record<string, string>): Promise<ServerHandle> {
+  const arg: BenchServerArg = { topics, apps };
+  return ctx.startServer('server/main.js', { name, arg, env });
+}
+
+/** The broker's pid when it runs on this machine (for the CPU columns). */
+export function localBroker(brokers: string[]): number | undefined {
+  const port = /^(?:127\.0\.0\.1|localhost):(\d+)$/.exec(brokers[0])?.[1];
+  return port ? pidListeningOn(Number(port)) : undefined;
+}
+
+/** How many records a projector group has stored past, over all partitions (= journal rows, cheaply). */
+export async function storedTotal(pool: Pool, group: string): Promise<number> {
+  const { rows } = await pool.query(`SELECT coalesce(sum(next_offset), 0)::bigint AS n FROM ledger.consumer_offsets WHERE group_id = $1`, [group]);
+  return Number(rows[0].n);
+}
+
+export interface CatchUp {
+  /** Records stored when the window ended: all of them, or what the time limit allowed. */
+  records: number;
+  /** Whether every record was stored before the time limit. */
+  complete: boolean;
+  /** From the first sample that saw progress to the last record: the sustained rate. */
+  seconds: number;
+  perSecond: number;
+  /** From the server's `ready` (consumer subscribed) to the last record, group join included. */
+  secondsFromReady: number;
+  /** Records already stored at the first sample that saw progress. */
+  atFirstSample: number;
+  cpu: CpuUse;
+  topOthers: string[];
+  server: WindowStats;
+}
+
+/**
+ * Waits, sampling the stored offsets every 100 ms, until the projector group has stored `records`
+ * records, or `maxSeconds` after the first progress. The measured window (CPU of every process, the
+ * server's own view, its CPU profile when asked) runs from the first sample that saw progress to the
+ * last one that saw more.
+ */
+export async function waitForCatchUp(
+  pool: Pool,
+  server: ServerHandle,
+  spec: { group: string; records: number; watch: Watched; profileFile?: string; stallMs?: number; maxSeconds?: number; log?: (line: string) => void },
+): Promise<CatchUp> {
+  const ready = now();
+  let first: { at: number; n: number } | undefined;
+  let endCpu: (() => { use: CpuUse; topOthers: string[] }) | undefined;
+  let last = { at: ready, n: 0 };
+  let logged = ready;
+  for (;;) {
+    const n = await storedTotal(pool, spec.group);
+    const at = now();
+    if (n > last.n) last = { at, n };
+    if (!first && n > 0) {
+      first = { at, n };
+      await server.windowStart(spec.profileFile !== undefined);
+      endCpu = cpuWindow({ ...spec.watch, server: server.pid }, 'bench');
+    }
+    if (n >= spec.records) break;
+    if (first && spec.maxSeconds !== undefined && at - first.at >= spec.maxSeconds * 1000) break;
+    if (at - last.at > (spec.stallMs ?? 120_000)) throw new Error(`the projector stalled at ${n} of ${spec.records} records (log: ${server.logFile})`);
+    if (spec.log && at - logged > 15_000) {
+      spec.log(`  … ${n} of ${spec.records} records`);
+      logged = at;
+    }
+    await sleep(100);
+  }
+  const end = last.at;
+  const cpu = endCpu!();
+  const stats = await server.windowEnd(spec.profileFile);
+  const seconds = Math.max(1, end - first!.at) / 1000;
+  return {
+    records: last.n,
+    complete: last.n >= spec.records,
+    seconds,
+    perSecond: (last.n - first!.n) / seconds,
+    secondsFromReady: (end - ready) / 1000,
+    atFirstSample: first!.n,
+    cpu: cpu.use,
+    topOthers: cpu.topOthers,
+    server: stats,
+  };
+}
+
+/** The journal's rows by disposition (applied, duplicate, rejected). */
+export async function journalDispositions(pool: Pool): Promise<Record<string, number>> {
+  const { rows } = await pool.query(`SELECT disposition, count(*)::int AS n FROM ledger.journal GROUP BY disposition`);
+  return Object.fromEntries(rows.map((r) => [r.disposition as string, r.n as number]));
+}
+
+/** PostgreSQL's backends (those opened during a window too) and the local broker: what every projection window watches. */
+export function infraWatch(brokers: string[]): Watched {
+  return { broker: localBroker(brokers), postgres: () => pidsNamed('postgres') };
+}
+
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { LEDGER_TOPIC_PARTITIONS } from '@ledger/contracts';
+import { createPool } from '@ledger/postgres';
+import { copyJournalRows, CopyResult } from '../lib/copy';
+import { applySqlShape, InProcessResult } from '../lib/inproc-apply';
+import { profileFile, profileTables } from '../lib/load-report';
+import { preloadWorld } from '../lib/preload';
+import { PROJECTION_STAGES } from '../lib/projection-stages';
+import { CatchUp, infraWatch, journalDispositions, serverEnv, startBenchServer, waitForCatchUp } from '../lib/projector-run';
+import { fmt } from '../lib/report';
+import { Figure, Scenario, Table } from '../lib/scenario';
+import { CpuUse } from '../lib/cpu';
+import { sqlTable } from '../lib/sql-timer';
+
+const TARGET_EVENTS_PER_SEC = 25_000;
+/** The projector's measured window ends here at the latest (from its first progress), done or not. */
+const MAX_SECONDS = 240;
+const QUICK_MAX_SECONDS = 90;
+const PUBLISHER = 'bench-direct';
+
+/**
+ * Issue 4: projection throughput. N events of a made-up world (bench/lib/world.ts) are written
+ * straight to a fresh ledger topic; then the projector starts as its own process (the real
+ * ProjectorModule) and catches up. The figure is its sustained rate, from the first progress it
+ * stores to the N-th record. Baselines from the same run: the projector's own transactions sent
+ * from this process with no Kafka and no decoding (its SQL shape), and a COPY of the journal rows
+ * it wrote.
+ */
+export const scenario: Scenario = {
+  name: 'projection.throughput',
+  title: 'projector catching up on a pre-loaded topic, Kafka → PostgreSQL',
+  order: 30,
+  async run(ctx) {
+    const records = ctx.quick ? 20_000 : 200_000;
+    const world = { events: records };
+    const brokers = await ctx.brokers();
+    const watch = infraWatch(brokers);
+    const db = await ctx.freshDatabase('bench_projection');
+    const topics = await ctx.freshTopics('bench-projection');
+    ctx.log(`projection.throughput: writing ${fmt(records)} events to ${topics.events}`);
+    const pre = await preloadWorld(brokers, topics.events, world, records, PUBLISHER);
+    ctx.log(`projection.throughput: written in ${pre.seconds.toFixed(1)} s; starting the projector`);
+
+    const group = `bench-projector-${randomBytes(4).toString('hex')}`;
+    const pool = createPool(db.url, { max: 2 });
+    ctx.defer(() => pool.end());
+    const server = await startBenchServer(ctx, 'projector', ['projector'], topics, serverEnv(ctx, db, brokers, group));
+    const profile = profileFile(ctx, 'projection-throughput');
+    const maxSeconds = ctx.quick ? QUICK_MAX_SECONDS : MAX_SECONDS;
+    const run = await waitForCatchUp(pool, server, { group, records, watch, profileFile: profile, maxSeconds, log: ctx.log });
+    await server.stop();
+    const dispositions = await journalDispositions(pool);
+    if (dispositions.duplicate || dispositions.rejected) throw new Error(`the journal holds ${JSON.stringify(dispositions)}: the bench world's events must all apply`);
+    const applied = dispositions.applied ?? 0;
+    const batchSize = run.server.batches?.count ? Math.max(1, Math.round(run.server.batches.records / run.server.batches.count)) : 500;
+    ctx.log(`projection.throughput: ${fmt(run.perSecond)} events/s; mean batch ${batchSize} records. COPY of the journal rows`);
+    const copy = await copyJournalRows(pool, join(ctx.runDir, 'projection-journal.copy'), watch);
+
+    // The baseline applies as many events as the projector did (all of them, or what its time allowed).
+    const spec = { world, records: applied, publisher: PUBLISHER, batchSize, partitions: LEDGER_TOPIC_PARTITIONS, group: 'bench-inproc', topic: topics.events, watch };
+    ctx.log(`projection.throughput: the projector's transactions from this process (SQL shape), ${batchSize}-record batches`);
+    const sqlDb = await ctx.freshDatabase('bench_projection_sql');
+    const sqlPool = createPool(sqlDb.url, { max: 2 });
+    ctx.defer(() => sqlPool.end());
+    const sql = await applySqlShape(sqlPool, spec);
+
+    const figures = throughputFigures(run, sql, copy, batchSize);
+    const tables: Table[] = [{ title: 'Runs (CPU over each measured part)', header: RUN_HEADER, rows: runRows(run, sql, copy) }];
+    if (profile) tables.push(...profileTables(profile, 'projector catching up', PROJECTION_STAGES).map((t) => ({ ...t, title: t.title.replace('Server CPU profile', 'Projector CPU profile') })));
+    if (run.server.sql) tables.push(sqlTable(run.server.sql, run.seconds, 'Projector catching up'));
+    const b = run.server.batches;
+    const notes = [
+      `${fmt(records)} records (${pre.registry} registrations and affiliations, then proposals and what 48 states and their persons say and do about them; bench/lib/world.ts), ${fmt(pre.valueBytes)}-byte values on average, written to a fresh ${LEDGER_TOPIC_PARTITIONS}-partition topic in ${pre.seconds.toFixed(1)} s before the projector started.`,
+      (run.complete
+        ? `The projector applied all ${fmt(records)} records. `
+        : `The projector had applied ${fmt(run.records)} of the ${fmt(records)} records when its ${maxSeconds} s window ended; the rate is over those, and the baselines work on as many. `) +
+      `Its rate counts from the first stored offset it was seen to move (${fmt(run.atFirstSample)} records in) to the last sample that saw progress (every 100 ms); from its \`ready\` (consumer subscribed, group join included) that took ${run.secondsFromReady.toFixed(1)} s. Batches it applied in the window: ${b ? `${fmt(b.count)}, ${fmt(b.p50)} records median, ${fmt(b.max)} largest` : 'not reported'}. Journal: ${Object.entries(dispositions).map(([k, n]) => `${fmt(n)} ${k}`).join(', ')}.`,
+      `The SQL-shape baseline runs on a fresh database, one transaction at a time (the projector runs up to 3 partitions at once, but the read-model lock serialises their writes), with the projector's mean batch size; only the transactions are timed, not preparing the batches (RecordedEvents, journal rows and their hash chain) in this process.`,
+      `CPU columns: percent of one core over the measured part (200 % is this whole machine); "bench" is this process (sampling the offsets, or sending the baseline's SQL), "postgres" sums every PostgreSQL backend, "others" is the rest of the machine (other people's processes, and kernel time no process is charged for: noise).`,
+    ];
+    return { figures, tables, notes };
+  },
+};
+
+function throughputFigures(run: CatchUp, sql: InProcessResult, copy: CopyResult, batchSize: number): Figure[] {
+  const how = `projector process, sustained rate over ${run.complete ? `all ${fmt(run.records)}` : `the first ${fmt(run.records)}`} pre-loaded records`;
+  const figure = (label: string, baseline: Figure['baseline'], target?: number, note = how): Figure => ({ label, value: run.perSecond, unit: 'events/s', better: 'higher', baseline, target, note });
+  return [
+    figure('projected events/s', { label: `the projector's transactions from this process, no Kafka (SQL shape, ${batchSize}-record batches)`, value: sql.perSecond }, TARGET_EVENTS_PER_SEC),
+    figure('the same, against a COPY of its rows', { label: `COPY FROM STDIN of the ${fmt(copy.rows)} journal rows into a table like ledger.journal`, value: copy.perSecond }, undefined, `${fmt(copy.bytes / copy.rows)} bytes per row in COPY text format`),
+  ];
+}
+
+const RUN_HEADER = ['run', 'records', 'batches', 'seconds', 'events/s', 'loop p99/max ms', 'GC ms (longest)', 'CPU % projector', 'bench', 'broker', 'postgres', 'others', 'machine', 'busiest others'];
+
+function runRows(run: CatchUp, sql: InProcessResult, copy: CopyResult): (string | number)[][] {
+  const cpuCells = (cpu: CpuUse, server?: number) => {
+    const known = ['server', 'bench', 'broker', 'postgres'].reduce((n, k) => n + (cpu[k] ?? 0), 0);
+    const pct = (k: string) => (cpu[k] === undefined ? '–' : fmt(cpu[k]));
+    return [server === undefined ? '–' : fmt(server), pct('bench'), pct('broker'), pct('postgres'), fmt(Math.max(0, (cpu.machine ?? 0) - known)), pct('machine')];
+  };
+  const b = run.server.batches;
+  return [
+    [
+      'projector process (Kafka → PostgreSQL)',
+      fmt(run.records - run.atFirstSample),
+      b ? `${fmt(b.count)} (median ${fmt(b.p50)})` : '–',
+      fmt(run.seconds),
+      fmt(run.perSecond),
+      `${fmt(run.server.loopP99)} / ${fmt(run.server.loopMax)}`,
+      `${fmt(run.server.gcMs)} (${fmt(run.server.gcMaxMs)})`,
+      ...cpuCells(run.cpu, run.cpu.server),
+      run.topOthers.join(', ') || '–',
+    ],
+    ['SQL shape from this process', fmt(sql.records), fmt(sql.batches), fmt(sql.seconds), fmt(sql.perSecond), '–', '–', ...cpuCells(sql.cpu), sql.topOthers.join(', ') || '–'],
+    ['COPY of the journal rows', fmt(copy.rows), '1', fmt(copy.seconds), fmt(copy.perSecond), '–', '–', ...cpuCells(copy.cpu), copy.topOthers.join(', ') || '–'],
+  ];
+}

@@ -1,0 +1,79 @@
+import { Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
+import { LedgerTopics } from '@ledger/contracts';
+import { BatchResult, EventLog, LogBatch, Subscription } from '@ledger/kafka';
+import { inTransaction, PG_POOL } from '@ledger/postgres';
+import { LedgerConfig, LEDGER_TOPICS } from '@ledger/platform';
+import { APPLIED_CHANNEL } from '@ledger/read-models';
+
+/** Events per notification: well under PostgreSQL's 8000-byte payload limit, so no id is ever cut. */
+const IDS_PER_NOTICE = 60;
+
+/**
+ * The baseline of the produce-to-visible latency: the projector's path with none of its work. The
+ * same consumer (EventLog.subscribe, stored offsets in Postgres), and per batch one transaction
+ * that only stores the next offset and announces the batch's event ids (from the `ce_id` header) on
+ * the channel the query API's live stream listens to. No decoding, no journal, no read models.
+ */
+@Injectable()
+export class CommitOnlyProjector implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscription?: Subscription;
+  private readonly listeners: ((records: number) => void)[] = [];
+
+  constructor(
+    private readonly log: EventLog,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(LEDGER_TOPICS) private readonly topics: LedgerTopics,
+    private readonly config: LedgerConfig,
+  ) {}
+
+  onBatch(listener: (records: number) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const group = this.config.LEDGER_PROJECTOR_GROUP;
+    this.subscription = await this.log.subscribe({
+      topic: this.topics.events,
+      groupId: group,
+      handle: (batch) => this.commit(group, batch),
+      storedOffsets: async (partitions) => {
+        const { rows } = await this.pool.query(`SELECT partition, next_offset FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = ANY($3::int[])`, [
+          group,
+          this.topics.events,
+          partitions,
+        ]);
+        return new Map(rows.map((r) => [r.partition as number, r.next_offset as string]));
+      },
+      onFatal: (error) => {
+        process.stderr.write(`commit-only projector: ${error.message}\n`);
+        process.exit(2);
+      },
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.stop();
+  }
+
+  private async commit(group: string, batch: LogBatch): Promise<BatchResult> {
+    const next = (BigInt(batch.messages[batch.messages.length - 1].offset) + 1n).toString();
+    const events = batch.messages.map((m) => ({ eventId: m.headers.ce_id, type: m.headers.ce_type }));
+    await inTransaction(this.pool, async (client) => {
+      await client.query(
+        `INSERT INTO ledger.consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = excluded.next_offset, updated_at = now()`,
+        [group, batch.topic, batch.partition, next],
+      );
+      for (let i = 0; i < events.length; i += IDS_PER_NOTICE) {
+        const payload = { partition: batch.partition, nextOffset: next, events: events.slice(i, i + IDS_PER_NOTICE), positions: [] };
+        await client.query('SELECT pg_notify($1, $2)', [APPLIED_CHANNEL, JSON.stringify(payload)]);
+      }
+    });
+    for (const listener of this.listeners) listener(batch.messages.length);
+    return { nextOffset: next };
+  }
+}
+
+@Module({ providers: [CommitOnlyProjector], exports: [CommitOnlyProjector] })
+export class CommitOnlyProjectorModule {}
