@@ -1,4 +1,5 @@
 import { encodeEvent, EventEnvelope, LogMessage, validateEnvelope } from '@ledger/contracts';
+import { seededRandom } from '@ledger/testing';
 
 /**
  * A made-up diplomatic world for the projection benchmarks, generated deterministically (the same
@@ -56,17 +57,6 @@ const WORDS = (
   'inspections delegation framework phased verification amnesty elections autonomy security zone buffer'
 ).split(' ');
 
-/** mulberry32: a tiny, fast, seedable PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Three upper-case letters from a number: AAA, AAB, … (valid ISO-like state ids). */
 function letters(n: number): string {
@@ -106,7 +96,7 @@ export class LedgerWorld {
 
   constructor(options: WorldOptions) {
     const seed = options.seed ?? 20250314;
-    this.random = prng(seed);
+    this.random = seededRandom(seed);
     this.seedHex = (seed >>> 0).toString(16).padStart(8, '0').slice(-8);
     const states = options.states ?? 48;
     this.states = Array.from({ length: states }, (_, i) => letters(i * 7 + 3));

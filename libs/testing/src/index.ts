@@ -4,3 +4,4 @@ export * from './builders';
 export * from './log-contract';
 export * from './recorded';
 export * from './processes';
+export * from './random';

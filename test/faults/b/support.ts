@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { EventLog } from '@ledger/kafka';
-import { TestContext } from '@ledger/testing';
+import { seededRandom, TestContext } from '@ledger/testing';
 
 // Small helpers shared by the part-B fault scenarios (retries, poison, security).
 
@@ -10,17 +10,8 @@ export function scenarioSeed(): number {
   return Number.isInteger(given) && given > 0 ? given : 1 + Math.floor(Math.random() * 0x7ffffffe);
 }
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same scenario. */
-export function randomFrom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG: the same seed gives the same scenario. */
+export const randomFrom = seededRandom;
 
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];

@@ -1,5 +1,7 @@
-import { createServer } from 'node:net';
+import { freePort } from '@ledger/postgres';
 import { http, RunningProcess, startProcess } from '@ledger/testing';
+
+export { freePort };
 
 export type AppName = 'ingest-api' | 'projector' | 'query-api';
 
@@ -95,13 +97,3 @@ export function tail(text: string, lines = 25): string {
   return text.split('\n').filter(Boolean).slice(-lines).join('\n');
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no free port'))));
-    });
-  });
-}

@@ -178,7 +178,8 @@ async function isPostgresProcess(pid: number): Promise<boolean> {
   return comm === undefined || comm.trim() === 'postgres';
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -187,7 +188,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 nobody listens on right now. */
+export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const probe = createServer();
     probe.once('error', fail);

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { freePort } from '../../../postgres/src/server/embedded-postgres';
 import { describeError, dockerAnswers, loadTestcontainers } from './docker';
 
 export interface TestKafka {
@@ -154,13 +155,3 @@ function portAnswers(port: number): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no free port'))));
-    });
-  });
-}

@@ -4,7 +4,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../../../postgres/src/server/embedded-postgres';
+import { isAlive, startEmbeddedPostgres } from '../../../postgres/src/server/embedded-postgres';
 import { describeError, dockerAnswers, loadTestcontainers } from './docker';
 
 export interface TestPostgres {
@@ -178,13 +178,5 @@ async function removeAbandonedClusters(root: string): Promise<void> {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
