@@ -7,7 +7,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { LedgerTopics } from '@ledger/contracts';
 import { KafkaEventLog } from '@ledger/kafka';
-import { createHttpApp, LedgerConfig, LedgerInfraModule, loadConfig, rootModule } from '@ledger/platform';
+import { createHttpApp, LedgerConfig, LedgerInfraModule, loadConfig, Readiness, rootModule } from '@ledger/platform';
 import { createPool, migrate, quoteIdent } from '@ledger/postgres';
 import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA, READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
 
@@ -88,14 +88,34 @@ export async function createTestContext(overrides: Partial<LedgerConfig> = {}): 
 export async function startTestApp(
   ctx: TestContext,
   features: (Type | DynamicModule)[],
-  options: { log?: KafkaEventLog } = {},
+  options: { log?: KafkaEventLog; readyWithinMs?: number } = {},
 ): Promise<{ app: NestFastifyApplication; url: string; close(): Promise<void> }> {
   const infra = LedgerInfraModule.forRoot({ config: ctx.config, pool: ctx.pool, log: options.log ?? ctx.log, topics: ctx.topics });
   const app = await createHttpApp(rootModule(infra, features), ctx.config);
   app.useLogger(false);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
+  await untilReady(app, options.readyWithinMs ?? 60_000);
   return { app, url: url.replace('[::1]', '127.0.0.1'), close: () => app.close() };
+}
+
+/**
+ * Waits until the app's readiness checks all pass — as a load balancer would before sending
+ * traffic — so a test does not race the projector's background group join. 0 skips the wait.
+ */
+async function untilReady(app: NestFastifyApplication, withinMs: number): Promise<void> {
+  if (withinMs <= 0) return;
+  const readiness = app.get(Readiness, { strict: false });
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const report = await readiness.evaluate();
+    if (report.ready) return;
+    if (Date.now() > deadline) {
+      await app.close();
+      throw new Error(`test app not ready within ${withinMs} ms: ${JSON.stringify(report.checks)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
