@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { freePort } from '@ledger/postgres';
+import { freePort, isAlive } from '@ledger/postgres';
 import { eventually, http, REPO_ROOT } from '@ledger/testing';
 
 const P1 = 'us-30-day-ceasefire-2025';
@@ -41,10 +41,21 @@ function npmStart(dir: string, port: number): Started {
   return { child, output: () => out, exited: new Promise((ok) => child.on('exit', (code) => ok(code))) };
 }
 
-/** SIGTERM to the whole process group (npm, its shell, node), as Ctrl-C would. */
+/** SIGTERM to the whole process group (npm, its shell, node, PostgreSQL), as Ctrl-C would; waits until all of it is gone. */
 async function stop(s: Started): Promise<void> {
   process.kill(-s.child.pid!, 'SIGTERM');
   await s.exited;
+  await eventually(async () => (isAlive(-s.child.pid!) ? undefined : true), 60_000, 100);
+}
+
+/** Waits for the "running" banner; fails at once, with the output, if the server exits first. */
+async function untilRunning(s: Started, withinMs = 120_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (!s.output().includes('Statement Ledger is running')) {
+    if (s.child.exitCode !== null) throw new Error(`npm start exited with ${s.child.exitCode}:\n${s.output()}`);
+    if (Date.now() > deadline) throw new Error(`npm start not running within ${withinMs} ms:\n${s.output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 // Issue 6: on a machine with nothing else, `npm start` runs the whole ledger on embedded PostgreSQL
@@ -66,7 +77,7 @@ describe('npm start with embedded defaults', () => {
 
   it('serves the seed, applies a posted event, and keeps everything across a restart', async () => {
     server = npmStart(dir, port);
-    await eventually(async () => (server!.output().includes('Statement Ledger is running') ? true : undefined), 120_000, 200);
+    await untilRunning(server);
     expect(server.output()).toContain('29 events of the seed case loaded');
     expect(server.output()).toContain('embedded PostgreSQL');
     expect(server.output()).toContain('embedded log');
@@ -93,7 +104,7 @@ describe('npm start with embedded defaults', () => {
     expect(server.child.exitCode ?? 0).toBe(0);
 
     server = npmStart(dir, port);
-    await eventually(async () => (server!.output().includes('Statement Ledger is running') ? true : undefined), 120_000, 200);
+    await untilRunning(server);
     expect(server.output()).toContain('already loaded on an earlier start');
     expect((await http('GET', `${base}/v1/events/${eventId}`, { token: tokens.admin })).body.status).toBe('applied');
     expect(await stances()).toEqual({ RUS: 'REJECTED', UKR: 'ACCEPTED', USA: 'PROPOSER' });

@@ -32,6 +32,8 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedP
 
 const SUPERUSER = 'postgres';
 const PASSWORD_FILE = 'ledger-superuser.password';
+/** How long a start waits for an earlier server on the same folder to finish shutting down. */
+const SHUTDOWN_GRACE_MS = 15_000;
 const STOP_TIMEOUT_MS = 30_000;
 
 /**
@@ -117,10 +119,22 @@ async function stopServer(server: EmbeddedPostgresInstance, pid: number | undefi
   }
 }
 
-/** Two servers on one data folder would corrupt it; PostgreSQL refuses too, but with a vaguer message. */
-async function refuseIfRunning(dataDir: string): Promise<void> {
-  const pid = await postmasterPid(dataDir);
-  if (pid !== undefined && isAlive(pid) && (await isPostgresProcess(pid))) {
+/**
+ * Two servers on one data folder would corrupt it; PostgreSQL refuses too, but with a vaguer message.
+ * A server still shutting down (Ctrl-C, then start again at once) gets a few seconds to finish first.
+ */
+async function refuseIfRunning(dataDir: string, graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+  const running = async () => {
+    const pid = await postmasterPid(dataDir);
+    return pid !== undefined && isAlive(pid) && (await isPostgresProcess(pid)) ? pid : undefined;
+  };
+  const deadline = Date.now() + graceMs;
+  let pid = await running();
+  while (pid !== undefined && Date.now() < deadline) {
+    await sleep(200);
+    pid = await running();
+  }
+  if (pid !== undefined) {
     const lines = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n');
     throw new Error(
       `PostgreSQL already runs on ${dataDir} (pid ${pid}, port ${lines[3]}), probably left by an earlier run; ` +
