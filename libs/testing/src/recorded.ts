@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventEnvelope, RecordedEvent, subjectKey, validateEnvelope } from '@ledger/contracts';
 import { partitionForKey } from '@ledger/kafka';
+import { REPO_ROOT } from './repo-root';
 
 /** The seed case as complete envelopes (data/samples/ceasefire-talks-2025-03.ndjson), validated like the projector does. */
 export function seedEnvelopes(publisher = 'seed-sample'): EventEnvelope[] {
-  const path = join(__dirname, '..', '..', '..', 'data', 'samples', 'ceasefire-talks-2025-03.ndjson');
+  const path = join(REPO_ROOT, 'data', 'samples', 'ceasefire-talks-2025-03.ndjson');
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line.trim())

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureKafka, TestKafka } from './kafka';
 import { ensurePostgres, TestPostgres } from './postgres';
+import { REPO_ROOT } from '../repo-root';
 
 /** What the global teardown needs; jest runs both hooks in its parent process. */
 export interface LedgerTestInfra {
@@ -40,6 +41,6 @@ export default async function globalSetup(): Promise<void> {
  * dist/, so the run builds it first: swc compiles the tree in a second or two.
  */
 function buildDist(): void {
-  const root = join(__dirname, '..', '..', '..', '..');
+  const root = REPO_ROOT;
   execFileSync(process.execPath, [join(root, 'node_modules', '@swc', 'cli', 'bin', 'swc.js'), 'apps', 'libs', '-d', 'dist', '--copy-files', '--quiet'], { cwd: root, stdio: 'inherit' });
 }

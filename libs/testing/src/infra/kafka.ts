@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePort } from '../../../postgres/src/server/embedded-postgres';
 import { describeError, dockerAnswers, loadTestcontainers } from './docker';
+import { REPO_ROOT } from '../repo-root';
 
 export interface TestKafka {
   brokers: string[];
@@ -16,7 +17,6 @@ export interface TestKafka {
 
 type Source = 'env' | 'running' | 'testcontainers' | 'script';
 const SOURCES: Source[] = ['env', 'running', 'testcontainers', 'script'];
-const REPO_ROOT = resolve(__dirname, '../../../..');
 const SCRIPT = resolve(REPO_ROOT, 'deploy/local/kafka.sh');
 const noop = async (): Promise<void> => undefined;
 

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { isAlive, startEmbeddedPostgres } from '../../../postgres/src/server/embedded-postgres';
 import { describeError, dockerAnswers, loadTestcontainers } from './docker';
+import { REPO_ROOT } from '../repo-root';
 
 export interface TestPostgres {
   /** Superuser (or CREATEDB) connection string; tests create a database per file from it. */
@@ -19,7 +20,6 @@ export interface TestPostgres {
 type Source = 'env' | 'local' | 'testcontainers' | 'embedded';
 const SOURCES: Source[] = ['env', 'local', 'testcontainers', 'embedded'];
 const LOCAL_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const REPO_ROOT = resolve(__dirname, '../../../..');
 const run = promisify(execFile);
 const noop = async (): Promise<void> => undefined;
 
