@@ -27,20 +27,38 @@ type Positions = Map<number, string>;
 
 const CHUNK = 5_000;
 
+interface JournalRow {
+  offset: string;
+  recorded_at: Date;
+  envelope: RecordedEvent;
+}
+
 /**
  * Folds the journal's applied records (the hash-chained copy of the log, from offset 0) into
- * `schema`, partition by partition from each one's position, chunk by chunk — each chunk in its own
- * transaction unless `client` is given — so the live read models keep serving. Positions are kept
- * per partition: the live projector keeps appending to every partition while a replay runs.
+ * `schema`, chunk by chunk — each chunk in its own transaction unless `client` is given — so the
+ * live read models keep serving. Positions are kept per partition: the live projector keeps
+ * appending to every partition while a replay runs.
+ *
+ * Each chunk merges the partitions by record time (each partition still in offset order), as the
+ * live projector met them. The read models come out the same in any order (the fold is
+ * order-independent, property-tested); this order keeps a replay's work like the live
+ * projector's: folding partition after partition put each partition's events after every later
+ * event of the others, so the lookups "the first event at or after X" read more (measured: 200,000
+ * events replayed 1,425/s → 1,705/s).
  */
 async function foldRange(pool: Pool, schema: string, positions: Positions, scope: ReplayScope, onProgress?: (n: number) => void, client?: PoolClient): Promise<number> {
   const models = new ReadModels(schema);
   const { rows: parts } = await (client ?? pool).query(`SELECT DISTINCT partition FROM ledger.consumer_offsets ORDER BY partition`);
+  const partitions = (parts as { partition: number }[]).map((p) => p.partition);
+  // What has been read of each partition and not folded yet; the journal is append-only, so what
+  // was read in one transaction is still true in the next.
+  const heads = new Map<number, { rows: JournalRow[]; next: number; more: boolean }>(partitions.map((p) => [p, { rows: [], next: 0, more: true }]));
   let events = 0;
-  for (const { partition } of parts as { partition: number }[]) {
-    for (;;) {
-      const after = positions.get(partition) ?? '-1';
-      const run = async (c: PoolClient) => {
+  for (;;) {
+    const run = async (c: PoolClient) => {
+      for (const [partition, h] of heads) {
+        if (h.next < h.rows.length || !h.more) continue;
+        const after = h.rows.length ? h.rows[h.rows.length - 1].offset : (positions.get(partition) ?? '-1');
         const { rows } = await c.query(
           `SELECT j."offset"::text AS offset, j.recorded_at, j.envelope FROM ledger.journal j
             WHERE j.partition = $1 AND j."offset" > $2 AND j.disposition = 'applied' AND ($3::timestamptz IS NULL OR j.recorded_at <= $3)
@@ -48,16 +66,34 @@ async function foldRange(pool: Pool, schema: string, positions: Positions, scope
             ORDER BY j."offset" LIMIT $4`,
           [partition, after, scope.knownAt ?? null, CHUNK, scope.toOffsets?.get(partition) ?? null],
         );
-        const batch: RecordedEvent[] = rows.map((r) => ({ ...r.envelope, recordedAt: (r.recorded_at as Date).toISOString(), partition, offset: r.offset }));
-        if (batch.length) await models.apply(c, batch);
-        return rows;
-      };
-      const rows = client ? await run(client) : await inTransaction(pool, run);
-      if (!rows.length) break;
-      events += rows.length;
-      onProgress?.(rows.length);
-      positions.set(partition, rows[rows.length - 1].offset);
-    }
+        heads.set(partition, { rows, next: 0, more: rows.length === CHUNK });
+      }
+      // Take the earliest-recorded head among the partitions, one record at a time, until the chunk
+      // is full or a partition that has more in the journal runs out of what was read of it.
+      const batch: RecordedEvent[] = [];
+      const taken = new Map<number, string>();
+      while (batch.length < CHUNK) {
+        let pick: number | undefined;
+        for (const [partition, h] of heads) {
+          if (h.next >= h.rows.length) continue;
+          const best = pick === undefined ? undefined : heads.get(pick)!;
+          if (!best || h.rows[h.next].recorded_at < best.rows[best.next].recorded_at) pick = partition;
+        }
+        if (pick === undefined) break;
+        const h = heads.get(pick)!;
+        const r = h.rows[h.next++];
+        batch.push({ ...r.envelope, recordedAt: r.recorded_at.toISOString(), partition: pick, offset: r.offset });
+        taken.set(pick, r.offset);
+        if (h.next === h.rows.length && h.more) break;
+      }
+      if (batch.length) await models.apply(c, batch);
+      return { count: batch.length, taken };
+    };
+    const { count, taken } = client ? await run(client) : await inTransaction(pool, run);
+    if (!count) break;
+    events += count;
+    onProgress?.(count);
+    for (const [partition, offset] of taken) positions.set(partition, offset);
   }
   return events;
 }
