@@ -68,13 +68,14 @@ async function rebuild(client: PoolClient, ids: string[]): Promise<void> {
             t.proposal_id, t.env->'occurredAt'->>'value', t.occurred_start, trig.event_id, trig.occurred_start, ex.event_id, ex.occurred_start
        FROM t
        LEFT JOIN LATERAL (
-         SELECT e.event_id, e.occurred_start FROM events_v1 e
-          WHERE t.trigger_party IS NOT NULL AND e.type = t.env->'data'->'trigger'->>'eventType' AND e.effective IS NOT NULL
-            AND e.occurred_start >= t.occurred_start
+         -- From the trigger party's acts of the trigger type (event_voices_v1_acts), in time order.
+         SELECT e.event_id, e.occurred_start FROM event_voices_v1 v JOIN events_v1 e ON e.event_id = v.event_id
+          WHERE t.trigger_party IS NOT NULL AND v.principal = t.trigger_party AND v.role = 'actor' AND v.counted
+            AND v.type = t.env->'data'->'trigger'->>'eventType' AND v.occurred_start >= t.occurred_start
+            AND e.effective IS NOT NULL
             AND (t.env->'data'->'trigger'->>'proposalId' IS NULL OR e.proposal_id = t.env->'data'->'trigger'->>'proposalId')
             AND NOT coalesce((e.effective->'modality'->>'negated')::boolean, false)
-            AND EXISTS (SELECT 1 FROM event_voices_v1 v WHERE v.event_id = e.event_id AND v.principal = t.trigger_party AND v.role = 'actor' AND v.counted)
-          ORDER BY ${ORDER} LIMIT 1) trig ON true
+          ORDER BY v.occurred_start, e.precision_rank, e.reported_at NULLS LAST, e.partition, e."offset", e.event_id LIMIT 1) trig ON true
        LEFT JOIN LATERAL (
          SELECT e.event_id, e.occurred_start FROM events_v1 e
           WHERE e.type = 'SanctionImposed' AND e.effective IS NOT NULL AND e.effective->'data'->>'fulfilsThreat' = t.event_id::text

@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { occurredStart } from '@ledger/contracts';
 import { Fact, FactChange, isModifier, MODIFIER_TYPES, ResolvedFact, RoleVoice } from '../facts/fact';
 import { loadRollupContext } from '../registry/rollup-context';
 import { namedActors, resolveVoices } from './event-voices';
@@ -39,7 +40,9 @@ export async function refreshVoices(client: PoolClient, facts: Map<string, Fact>
     const voices = resolveVoices(fact.effective, ctx);
     const resolved: ResolvedFact = { ...fact, voices };
     if (facts.has(eventId) || previous.get(eventId) !== JSON.stringify(voices)) changes.push({ eventId, type: fact.type, previous: fact.previous, after: resolved });
-    voiceRows.push(...voices.map((v) => ({ event_id: eventId, role: v.role, idx: v.idx, actor_id: v.actorId, person: v.person, principal: v.principal, authority: v.authority, counted: v.counted })));
+    // The event's type and valid-time start ride along (events_v1's columns, from the same effective form).
+    const occurred_start = new Date(occurredStart(fact.effective.occurredAt) ?? 0).toISOString();
+    voiceRows.push(...voices.map((v) => ({ event_id: eventId, role: v.role, idx: v.idx, actor_id: v.actorId, person: v.person, principal: v.principal, authority: v.authority, counted: v.counted, type: fact.type, occurred_start })));
     actorRows.push(...namedActors(fact.effective).map((actor_id) => ({ event_id: eventId, actor_id })));
   }
   // Only events the read models knew before this batch can have rows to replace.
@@ -50,8 +53,9 @@ export async function refreshVoices(client: PoolClient, facts: Map<string, Fact>
   }
   if (voiceRows.length) {
     await client.query(
-      `INSERT INTO event_voices_v1 (event_id, role, idx, actor_id, person, principal, authority, counted)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, role text, idx int, actor_id text, person text, principal text, authority smallint, counted boolean)`,
+      `INSERT INTO event_voices_v1 (event_id, role, idx, actor_id, person, principal, authority, counted, type, occurred_start)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, role text, idx int, actor_id text, person text, principal text, authority smallint, counted boolean,
+                                                         type text, occurred_start timestamptz)`,
       [JSON.stringify(voiceRows)],
     );
   }
