@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { fmt } from './report';
+import { cpuCells, fmt } from './report';
 import { LoadResult, LoadSpec } from './load';
 import { Stage, summariseProfile } from './profile';
 import { BenchContext, Table } from './scenario';
@@ -13,7 +13,6 @@ export function loadRow(endpoint: string, r: LoadResult, events = 1, acked = 202
   const answers = Object.values(r.statuses).reduce((a, b) => a + b, 0);
   const non2xx = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2')).map(([s, n]) => `${n}×${s}`).join(' ') || '0';
   const load = r.rate ? `${fmt(r.rate)} req/s open loop (${r.connections} conn)` : `${r.connections} in flight`;
-  const pct = (k: string) => (r.cpu[k] === undefined ? '–' : fmt(r.cpu[k]));
   return [
     endpoint,
     load + (r.skipped ? `, ${r.skipped} skipped` : ''),
@@ -26,13 +25,7 @@ export function loadRow(endpoint: string, r: LoadResult, events = 1, acked = 202
     fmt(r.latency.max),
     r.server ? `${fmt(r.server.loopP99)} / ${fmt(r.server.loopMax)}` : '–',
     r.server ? `${fmt(r.server.gcMs)} (${fmt(r.server.gcMaxMs)})` : '–',
-    pct('server'),
-    pct('loader'),
-    pct('broker'),
-    pct('postgres'),
-    fmt(Math.max(0, (r.cpu.machine ?? 0) - ['server', 'loader', 'broker', 'postgres'].reduce((n, k) => n + (r.cpu[k] ?? 0), 0))),
-    pct('machine'),
-    r.topOthers.join(', ') || '–',
+    ...cpuCells(r.cpu, ['server', 'loader', 'broker', 'postgres'], r.topOthers),
   ];
 }
 

@@ -6,7 +6,7 @@ import { INGEST_STAGES } from '../lib/ingest-stages';
 import { producerPerformance, ProducerPerfResult } from '../lib/kafka-tools';
 import { LoadResult } from '../lib/load';
 import { CPU_NOTE, LOAD_HEADER, profileTables } from '../lib/load-report';
-import { fmt } from '../lib/report';
+import { cpuCells, fmt } from '../lib/report';
 import { BenchContext, Figure, Scenario } from '../lib/scenario';
 import { Watched } from '../lib/cpu';
 import { sweepLevels } from '../lib/sweep';
@@ -83,7 +83,6 @@ async function kafkaBaseline(
 }
 
 function perfRow(label: string, props: Record<string, string>, r: ProducerPerfResult): (string | number)[] {
-  const others = Math.max(0, (r.cpu.machine ?? 0) - (r.cpu.tool ?? 0) - (r.cpu.broker ?? 0));
   const settings = Object.entries(props).map(([k, v]) => `${k}=${v}`).join(' ');
-  return [settings ? `${label} (${settings})` : label, fmt(r.recordsPerSec), fmt(r.avgLatencyMs), fmt(r.cpu.tool ?? NaN), fmt(r.cpu.broker ?? NaN), fmt(others), fmt(r.cpu.machine ?? NaN), r.topOthers.join(', ') || '–'];
+  return [settings ? `${label} (${settings})` : label, fmt(r.recordsPerSec), fmt(r.avgLatencyMs), ...cpuCells(r.cpu, ['tool', 'broker'], r.topOthers)];
 }

@@ -6,7 +6,7 @@ import { runLoad } from '../lib/load';
 import { profileFile, profileTables } from '../lib/load-report';
 import { PROJECTION_STAGES } from '../lib/projection-stages';
 import { sleep } from '../lib/projector-run';
-import { fmt } from '../lib/report';
+import { cpuCells, fmt } from '../lib/report';
 import { BenchContext, Figure, Scenario, Table } from '../lib/scenario';
 import { sqlTable } from '../lib/sql-timer';
 import type { WindowStats } from '../server/protocol';
@@ -210,8 +210,6 @@ const HEADER = [
 
 function row(r: LiveRun): (string | number)[] {
   const l = (s: LatencySummary) => `${fmt(s.p50)} / ${fmt(s.p99)} / ${fmt(s.max)}`;
-  const pct = (k: string) => (r.cpu[k] === undefined ? '–' : fmt(r.cpu[k]));
-  const known = ['ingest', 'projector', 'query', 'loader', 'broker', 'postgres'].reduce((n, k) => n + (r.cpu[k] ?? 0), 0);
   const b = r.projector.batches;
   return [
     r.mode === 'projector' ? 'projector' : 'commit-only (baseline)',
@@ -223,14 +221,6 @@ function row(r: LiveRun): (string | number)[] {
     `${fmt(r.answer.p50)} / ${fmt(r.answer.p99)}`,
     b ? `${fmt(b.count)} (${fmt(b.p50)})` : '–',
     `${fmt(r.projector.loopP99)} / ${fmt(r.projector.loopMax)}`,
-    pct('ingest'),
-    pct('projector'),
-    pct('query'),
-    pct('loader'),
-    pct('broker'),
-    pct('postgres'),
-    fmt(Math.max(0, (r.cpu.machine ?? 0) - known)),
-    pct('machine'),
-    r.topOthers.join(', ') || '–',
+    ...cpuCells(r.cpu, ['ingest', 'projector', 'query', 'loader', 'broker', 'postgres'], r.topOthers),
   ];
 }

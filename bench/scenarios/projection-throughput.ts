@@ -8,7 +8,7 @@ import { profileFile, profileTables } from '../lib/load-report';
 import { preloadWorld } from '../lib/preload';
 import { PROJECTION_STAGES } from '../lib/projection-stages';
 import { CatchUp, infraWatch, journalDispositions, serverEnv, startBenchServer, waitForCatchUp } from '../lib/projector-run';
-import { fmt } from '../lib/report';
+import { cpuCells, fmt } from '../lib/report';
 import { Figure, Scenario, Table } from '../lib/scenario';
 import { CpuUse } from '../lib/cpu';
 import { sqlTable } from '../lib/sql-timer';
@@ -95,11 +95,7 @@ function throughputFigures(run: CatchUp, sql: InProcessResult, copy: CopyResult,
 const RUN_HEADER = ['run', 'records', 'batches', 'seconds', 'events/s', 'loop p99/max ms', 'GC ms (longest)', 'CPU % projector', 'bench', 'broker', 'postgres', 'others', 'machine', 'busiest others'];
 
 function runRows(run: CatchUp, sql: InProcessResult, copy: CopyResult): (string | number)[][] {
-  const cpuCells = (cpu: CpuUse, server?: number) => {
-    const known = ['server', 'bench', 'broker', 'postgres'].reduce((n, k) => n + (cpu[k] ?? 0), 0);
-    const pct = (k: string) => (cpu[k] === undefined ? '–' : fmt(cpu[k]));
-    return [server === undefined ? '–' : fmt(server), pct('bench'), pct('broker'), pct('postgres'), fmt(Math.max(0, (cpu.machine ?? 0) - known)), pct('machine')];
-  };
+  const cpu = (use: CpuUse, topOthers: string[]) => cpuCells(use, ['server', 'bench', 'broker', 'postgres'], topOthers);
   const b = run.server.batches;
   return [
     [
@@ -110,10 +106,9 @@ function runRows(run: CatchUp, sql: InProcessResult, copy: CopyResult): (string 
       fmt(run.perSecond),
       `${fmt(run.server.loopP99)} / ${fmt(run.server.loopMax)}`,
       `${fmt(run.server.gcMs)} (${fmt(run.server.gcMaxMs)})`,
-      ...cpuCells(run.cpu, run.cpu.server),
-      run.topOthers.join(', ') || '–',
+      ...cpu(run.cpu, run.topOthers),
     ],
-    ['SQL shape from this process', fmt(sql.records), fmt(sql.batches), fmt(sql.seconds), fmt(sql.perSecond), '–', '–', ...cpuCells(sql.cpu), sql.topOthers.join(', ') || '–'],
-    ['COPY of the journal rows', fmt(copy.rows), '1', fmt(copy.seconds), fmt(copy.perSecond), '–', '–', ...cpuCells(copy.cpu), copy.topOthers.join(', ') || '–'],
+    ['SQL shape from this process', fmt(sql.records), fmt(sql.batches), fmt(sql.seconds), fmt(sql.perSecond), '–', '–', ...cpu(sql.cpu, sql.topOthers)],
+    ['COPY of the journal rows', fmt(copy.rows), '1', fmt(copy.seconds), fmt(copy.perSecond), '–', '–', ...cpu(copy.cpu, copy.topOthers)],
   ];
 }

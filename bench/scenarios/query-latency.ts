@@ -1,7 +1,7 @@
 import { startLiveLedger } from '../lib/live-ledger';
 import { LoadResult, runLoad } from '../lib/load';
 import { profileFile, profileTables, serverWindow } from '../lib/load-report';
-import { fmt } from '../lib/report';
+import { cpuCells, fmt } from '../lib/report';
 import { Figure, Scenario, Table } from '../lib/scenario';
 import { Pair } from '../lib/world';
 
@@ -118,8 +118,6 @@ const HEADER = ['endpoint', 'while', 'answers/s', 'non-2xx', 'errors', 'p50 ms',
 function row(endpoint: string, during: string, r: LoadResult): (string | number)[] {
   const answers = Object.values(r.statuses).reduce((a, b) => a + b, 0);
   const non2xx = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2')).map(([s, n]) => `${n}×${s}`).join(' ') || '0';
-  const pct = (k: string) => (r.cpu[k] === undefined ? '–' : fmt(r.cpu[k]));
-  const known = ['server', 'ingest', 'projector', 'loader', 'broker', 'postgres'].reduce((n, k) => n + (r.cpu[k] ?? 0), 0);
   return [
     endpoint,
     during,
@@ -131,14 +129,6 @@ function row(endpoint: string, during: string, r: LoadResult): (string | number)
     fmt(r.latency.max),
     r.server ? `${fmt(r.server.loopP99)} / ${fmt(r.server.loopMax)}` : '–',
     r.server ? `${fmt(r.server.gcMs)} (${fmt(r.server.gcMaxMs)})` : '–',
-    pct('server'),
-    pct('ingest'),
-    pct('projector'),
-    pct('loader'),
-    pct('broker'),
-    pct('postgres'),
-    fmt(Math.max(0, (r.cpu.machine ?? 0) - known)),
-    pct('machine'),
-    r.topOthers.join(', ') || '–',
+    ...cpuCells(r.cpu, ['server', 'ingest', 'projector', 'loader', 'broker', 'postgres'], r.topOthers),
   ];
 }

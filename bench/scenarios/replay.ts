@@ -13,7 +13,7 @@ import { profileTables } from '../lib/load-report';
 import { worldEvents } from '../lib/preload';
 import { PROJECTION_STAGES } from '../lib/projection-stages';
 import { infraWatch } from '../lib/projector-run';
-import { fmt } from '../lib/report';
+import { cpuCells, fmt } from '../lib/report';
 import { BenchContext, Figure, Scenario, Table } from '../lib/scenario';
 import { sqlTable, SqlTimer, SqlTiming } from '../lib/sql-timer';
 import { toMessage, WorldOptions } from '../lib/world';
@@ -207,19 +207,15 @@ const CPU_COLUMNS = ['CPU % bench', 'tool', 'broker', 'postgres', 'others', 'mac
 const LADDER_HEADER = ['events', 'journal written in s', 'replay s', 'events/s', 'finished', ...CPU_COLUMNS];
 const BASELINE_HEADER = ['baseline', 'records', 'seconds', 'records/s', ...CPU_COLUMNS];
 
-function cpuCells(use: CpuUse, topOthers: string[]): string[] {
-  const known = ['bench', 'tool', 'broker', 'postgres'].reduce((n, k) => n + (use[k] ?? 0), 0);
-  const pct = (k: string) => (use[k] === undefined ? '–' : fmt(use[k]));
-  return [pct('bench'), pct('tool'), pct('broker'), pct('postgres'), fmt(Math.max(0, (use.machine ?? 0) - known)), pct('machine'), topOthers.join(', ') || '–'];
-}
+const cpuColumns = (use: CpuUse, topOthers: string[]) => cpuCells(use, ['bench', 'tool', 'broker', 'postgres'], topOthers);
 
 function rungRow(r: Rung): (string | number)[] {
-  return [fmt(r.records), fmt(r.journalSeconds), fmt(r.seconds), fmt(r.folded / r.seconds), r.finished ? 'yes' : `no: ${fmt(r.folded)} folded`, ...cpuCells(r.cpu, r.topOthers)];
+  return [fmt(r.records), fmt(r.journalSeconds), fmt(r.seconds), fmt(r.folded / r.seconds), r.finished ? 'yes' : `no: ${fmt(r.folded)} folded`, ...cpuColumns(r.cpu, r.topOthers)];
 }
 
 function baselineRows(copy: CopyResult, kafka: ConsumerPerfResult): (string | number)[][] {
   return [
-    ['COPY of the journal rows', fmt(copy.rows), fmt(copy.seconds), fmt(copy.perSecond), ...cpuCells(copy.cpu, copy.topOthers)],
-    ['ConsumerPerformance (group join excluded)', fmt(kafka.records), fmt(kafka.records / kafka.recordsPerSec), fmt(kafka.recordsPerSec), ...cpuCells(kafka.cpu, kafka.topOthers)],
+    ['COPY of the journal rows', fmt(copy.rows), fmt(copy.seconds), fmt(copy.perSecond), ...cpuColumns(copy.cpu, copy.topOthers)],
+    ['ConsumerPerformance (group join excluded)', fmt(kafka.records), fmt(kafka.records / kafka.recordsPerSec), fmt(kafka.recordsPerSec), ...cpuColumns(kafka.cpu, kafka.topOthers)],
   ];
 }
