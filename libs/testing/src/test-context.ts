@@ -7,7 +7,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { LedgerTopics } from '@ledger/contracts';
 import { KafkaEventLog } from '@ledger/kafka';
-import { createHttpApp, LedgerConfig, LedgerInfraModule, loadConfig, Readiness, rootModule } from '@ledger/platform';
+import { createHttpApp, LedgerConfig, LedgerInfraModule, loadConfig, Readiness, ReadinessReport, rootModule } from '@ledger/platform';
 import { createPool, migrate, quoteIdent } from '@ledger/postgres';
 import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA, READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
 
@@ -106,16 +106,11 @@ export async function startTestApp(
 async function untilReady(app: NestFastifyApplication, withinMs: number): Promise<void> {
   if (withinMs <= 0) return;
   const readiness = app.get(Readiness, { strict: false });
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const report = await readiness.evaluate();
-    if (report.ready) return;
-    if (Date.now() > deadline) {
-      await app.close();
-      throw new Error(`test app not ready within ${withinMs} ms: ${JSON.stringify(report.checks)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let last: ReadinessReport | undefined;
+  await eventually(async () => ((last = await readiness.evaluate()).ready ? true : undefined), withinMs, 100).catch(async () => {
+    await app.close();
+    throw new Error(`test app not ready within ${withinMs} ms: ${JSON.stringify(last?.checks)}`);
+  });
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */

@@ -1,17 +1,8 @@
+import { DyadView } from '@ledger/read-models';
 import { SeededQueryApp, startSeededQueryApp } from '../shared/seeded-app.testing';
 
-interface Dyad {
-  source: string;
-  target: string;
-  period: string;
-  events: number;
-  goldsteinSum: number;
-  goldsteinMean: number;
-  quad: Record<string, number>;
-}
-
 /** goldsteinMean is goldsteinSum / events rounded to 3 decimals. */
-function expectMean(d: Dyad): void {
+function expectMean(d: DyadView): void {
   expect(Math.abs(d.goldsteinMean - d.goldsteinSum / d.events)).toBeLessThanOrEqual(0.0005 + 1e-9);
   expect(Math.round(d.goldsteinMean * 1000)).toBeCloseTo(d.goldsteinMean * 1000, 6);
 }
@@ -20,7 +11,7 @@ function expectMean(d: Dyad): void {
 describe('GET /v1/dyads', () => {
   let api: SeededQueryApp;
   const RANGE = 'from=2025-03-01&to=2025-04-01';
-  const items = async (query: string): Promise<Dyad[]> => {
+  const items = async (query: string): Promise<DyadView[]> => {
     const res = await api.get(`/v1/dyads?${query}`);
     expect(res.status).toBe(200);
     return res.body.items;
@@ -82,7 +73,7 @@ describe('GET /v1/dyads', () => {
     expect(await items('from=2025-03-01&to=2025-03-13&source=RUS&target=USA')).toEqual([]);
     expect((await items('from=2025-03-13&to=2025-03-14&source=RUS&target=USA')).map((d) => d.period)).toEqual(['2025-03-13']);
     const all = await items(RANGE);
-    const paged: Dyad[] = [];
+    const paged: DyadView[] = [];
     let cursor: string | undefined;
     do {
       const res = await api.get(`/v1/dyads?${RANGE}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
