@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
+import { REPO_ROOT } from '../../libs/testing/src/repo-root';
 import { pidListeningOn } from './cpu';
 
-export const REPO_ROOT = resolve(__dirname, '../../..');
+export { REPO_ROOT };
 
 /** What a result depends on besides the code: written beside every result in docs/benchmarks.md. */
 export interface MachineDetails {

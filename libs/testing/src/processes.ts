@@ -1,10 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-
-/** The repository root (tests run the built apps from dist/, which jest's global setup builds). */
 import { REPO_ROOT } from './repo-root';
-
-export { REPO_ROOT };
 
 export interface RunningProcess {
   child: ChildProcess;

@@ -123,12 +123,12 @@ async function stopServer(server: EmbeddedPostgresInstance, pid: number | undefi
  * Two servers on one data folder would corrupt it; PostgreSQL refuses too, but with a vaguer message.
  * A server still shutting down (Ctrl-C, then start again at once) gets a few seconds to finish first.
  */
-async function refuseIfRunning(dataDir: string, graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+async function refuseIfRunning(dataDir: string): Promise<void> {
   const running = async () => {
     const pid = await postmasterPid(dataDir);
     return pid !== undefined && isAlive(pid) && (await isPostgresProcess(pid)) ? pid : undefined;
   };
-  const deadline = Date.now() + graceMs;
+  const deadline = Date.now() + SHUTDOWN_GRACE_MS;
   let pid = await running();
   while (pid !== undefined && Date.now() < deadline) {
     await sleep(200);

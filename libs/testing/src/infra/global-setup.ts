@@ -41,6 +41,5 @@ export default async function globalSetup(): Promise<void> {
  * dist/, so the run builds it first: swc compiles the tree in a second or two.
  */
 function buildDist(): void {
-  const root = REPO_ROOT;
-  execFileSync(process.execPath, [join(root, 'node_modules', '@swc', 'cli', 'bin', 'swc.js'), 'apps', 'libs', '-d', 'dist', '--copy-files', '--quiet'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', '@swc', 'cli', 'bin', 'swc.js'), 'apps', 'libs', '-d', 'dist', '--copy-files', '--quiet'], { cwd: REPO_ROOT, stdio: 'inherit' });
 }
