@@ -1,46 +1,93 @@
 import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Pool } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { quoteIdent } from '@ledger/postgres';
 import { cpuWindow, CpuUse, Watched } from './cpu';
 
 export interface CopyResult {
+  /** Rows copied, over every table. */
   rows: number;
+  /** Tables that held rows. */
+  tables: number;
+  /** Rows per table (`schema.table`), most first. */
+  perTable: { table: string; rows: number }[];
   bytes: number;
   seconds: number;
+  /** Rows per second. */
   perSecond: number;
   cpu: CpuUse;
   topOthers: string[];
 }
 
+/** A table whose rows a COPY baseline writes again: `schema.table`. */
+export interface CopySource {
+  schema: string;
+  table: string;
+}
+
+const SCRATCH = 'bench_copy';
+
 /**
- * The floor of writing rows to PostgreSQL: `COPY … FROM STDIN` of the journal's own rows (text
- * format, dumped to a file first, untimed) into a fresh table with the journal's columns, keys and
- * indexes (`LIKE ledger.journal INCLUDING ALL`). Only the COPY is timed; the file and the table go
- * away afterwards.
+ * The floor of writing rows to PostgreSQL: `COPY … FROM STDIN` (text format) of the rows the
+ * sources hold into fresh tables with the same columns, keys and indexes (`LIKE … INCLUDING ALL`),
+ * one table after another on one connection, as one writer would. Each table is dumped to a file
+ * in `dir` first, untimed; only the COPYs are timed. Files and tables go away afterwards.
  */
-export async function copyJournalRows(pool: Pool, file: string, watch: Watched): Promise<CopyResult> {
+export async function copyRows(pool: Pool, sources: CopySource[], dir: string, watch: Watched): Promise<CopyResult> {
+  const files: { source: CopySource; file: string; bytes: number }[] = [];
   const dump = await pool.connect();
   try {
-    await pipeline(dump.query(copyTo(`COPY (SELECT * FROM ledger.journal ORDER BY partition, "offset") TO STDOUT`)), createWriteStream(file));
+    for (const [i, source] of sources.entries()) {
+      const file = join(dir, `copy-${i}-${source.table}.txt`);
+      await pipeline(dump.query(copyTo(`COPY ${qualified(source)} TO STDOUT`)), createWriteStream(file));
+      const bytes = statSync(file).size;
+      if (bytes) files.push({ source, file, bytes });
+      else rmSync(file, { force: true });
+    }
   } finally {
     dump.release();
   }
-  const bytes = statSync(file).size;
-  await pool.query(`DROP SCHEMA IF EXISTS bench_copy CASCADE; CREATE SCHEMA bench_copy; CREATE TABLE bench_copy.journal (LIKE ledger.journal INCLUDING ALL)`);
+  await pool.query(`DROP SCHEMA IF EXISTS ${SCRATCH} CASCADE; CREATE SCHEMA ${SCRATCH}`);
+  for (const [i, { source }] of files.entries()) await pool.query(`CREATE TABLE ${SCRATCH}.t${i} (LIKE ${qualified(source)} INCLUDING ALL)`);
   const client = await pool.connect();
   try {
     const endCpu = cpuWindow(watch, 'bench');
     const started = process.hrtime.bigint();
-    const sink = client.query(copyFrom(`COPY bench_copy.journal FROM STDIN`));
-    await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), sink);
+    const perTable: CopyResult['perTable'] = [];
+    for (const [i, { file, source }] of files.entries()) {
+      const sink = client.query(copyFrom(`COPY ${SCRATCH}.t${i} FROM STDIN`));
+      await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), sink);
+      perTable.push({ table: `${source.schema}.${source.table}`, rows: Number(sink.rowCount) });
+    }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = endCpu();
-    const rows = Number(sink.rowCount);
-    return { rows, bytes, seconds, perSecond: rows / seconds, cpu: cpu.use, topOthers: cpu.topOthers };
+    const bytes = files.reduce((n, f) => n + f.bytes, 0);
+    const rows = perTable.reduce((n, t) => n + t.rows, 0);
+    perTable.sort((a, b) => b.rows - a.rows);
+    return { rows, tables: files.length, perTable, bytes, seconds, perSecond: rows / seconds, cpu: cpu.use, topOthers: cpu.topOthers };
   } finally {
     client.release();
-    rmSync(file, { force: true });
-    await pool.query(`DROP SCHEMA IF EXISTS bench_copy CASCADE`);
+    for (const { file } of files) rmSync(file, { force: true });
+    await pool.query(`DROP SCHEMA IF EXISTS ${SCRATCH} CASCADE`);
   }
+}
+
+/** Every base table of `schema` except its migration bookkeeping. */
+export async function schemaTables(pool: Pool, schema: string): Promise<CopySource[]> {
+  const { rows } = await pool.query(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name`,
+    [schema],
+  );
+  return rows.map((r) => ({ schema, table: r.table_name as string }));
+}
+
+function qualified(source: CopySource): string {
+  return `${quoteIdent(source.schema)}.${quoteIdent(source.table)}`;
+}
+
+/** "journal 1.0, event_voices_v1 2.9, …": rows per event of each table, for a note. */
+export function rowsPerEvent(copy: CopyResult, events: number): string {
+  return copy.perTable.map((t) => `${t.table.replace(/^[^.]+\./, '')} ${(t.rows / events).toFixed(2)}`).join(', ');
 }
