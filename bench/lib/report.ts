@@ -93,14 +93,31 @@ export function runMarkdown(run: RunReport): string {
   return out.join('\n');
 }
 
-/** Puts the run at the top of the results section of docs/benchmarks.md, keeping the last few. */
+/**
+ * Puts the run at the top of the results section of docs/benchmarks.md, keeping the last few, and
+ * any older run that holds the newest result of a scenario the kept ones lack.
+ */
 export function writeDoc(run: RunReport): void {
   const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
   const [head, rest] = doc.includes(START) ? [doc.slice(0, doc.indexOf(START)), doc.slice(doc.indexOf(START) + START.length)] : [doc.trimEnd() + '\n\n## Results\n\n', END];
   const body = rest.includes(END) ? rest.slice(0, rest.indexOf(END)) : '';
   const tail = rest.includes(END) ? rest.slice(rest.indexOf(END) + END.length) : '\n';
   const earlier = body.split(RUN).map((r) => r.trim()).filter(Boolean).map((r) => `${RUN}\n${r}`);
-  const runs = [runMarkdown(run), ...earlier].slice(0, KEEP);
+  const runs = keepRuns([runMarkdown(run), ...earlier], KEEP);
   writeFileSync(DOC, `${head}${START}\n\n${runs.join('\n\n')}\n\n${END}${tail}`);
 }
 
+
+/**
+ * The newest `keep` runs (markdown, newest first), and every older one that holds a scenario no newer
+ * kept run has: a run of a few scenarios never pushes the only figures of the others out of the doc.
+ */
+export function keepRuns(runs: string[], keep: number): string[] {
+  const seen = new Set<string>();
+  return runs.filter((run, i) => {
+    const names = [...run.matchAll(/^#### ([^:\n]+):/gm)].map((m) => m[1]);
+    const fresh = names.some((name) => !seen.has(name));
+    for (const name of names) seen.add(name);
+    return i < keep || fresh;
+  });
+}
