@@ -123,9 +123,16 @@ export class KafkaEventLog extends EventLog {
       { topic: topics.events, numPartitions: partitions },
       { topic: topics.dlq, numPartitions: 1 },
     ].filter((t) => !existing.has(t.topic));
-    if (!wanted.length) return;
+    if (wanted.length) await this.createTopics(admin, wanted);
+    // Ours or another process's, just created: usable once every partition's leader answers.
+    await waitForLeaders(admin, [topics.events, topics.dlq]);
+  }
+
+  private async createTopics(admin: Admin, wanted: { topic: string; numPartitions: number }[]): Promise<void> {
     await admin.createTopics({
-      waitForLeaders: true,
+      // kafkajs's own wait gives up on the first "unknown topic" a broker answers while the new
+      // topic's metadata is still spreading (KRaft under load); waitForLeaders below retries it.
+      waitForLeaders: false,
       topics: wanted.map((t) => ({
         ...t,
         replicationFactor: -1, // the broker's default.replication.factor
@@ -349,4 +356,35 @@ function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
     out[k] = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
   }
   return out;
+}
+
+const LEADER_WAIT_MS = 30_000;
+
+/**
+ * Waits until every partition of `topics` has a leader that answers for it (its offsets can be
+ * read). Errors Kafka marks retriable (the topic not known to this broker yet, no leader yet, a
+ * leader not serving yet) are retried with backoff; others are thrown.
+ */
+export async function waitForLeaders(admin: Pick<Admin, 'fetchTopicMetadata' | 'fetchTopicOffsets'>, topics: string[], waitMs = LEADER_WAIT_MS): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  let last = 'no metadata yet';
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      const missing = topics.filter((t) => {
+        const partitions = found.find((f) => f.name === t)?.partitions ?? [];
+        return !partitions.length || partitions.some((p) => p.leader < 0);
+      });
+      if (!missing.length) {
+        for (const topic of topics) await admin.fetchTopicOffsets(topic);
+        return;
+      }
+      last = `no leader yet for ${missing.join(', ')}`;
+    } catch (e) {
+      if (!(e as { retriable?: boolean }).retriable) throw e;
+      last = (e as Error).message;
+    }
+    if (Date.now() + delay > deadline) throw new Error(`Kafka topics ${topics.join(', ')} not ready after ${waitMs / 1000} s: ${last}`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }
