@@ -87,7 +87,11 @@ function qualified(source: CopySource): string {
   return `${quoteIdent(source.schema)}.${quoteIdent(source.table)}`;
 }
 
-/** "journal 1.0, event_voices_v1 2.9, …": rows per event of each table, for a note. */
-export function rowsPerEvent(copy: CopyResult, events: number): string {
-  return copy.perTable.map((t) => `${t.table.replace(/^[^.]+\./, '')} ${(t.rows / events).toFixed(2)}`).join(', ');
+/**
+ * The note that goes with a COPY baseline: what was copied (rows per event of each table, most
+ * first) and how the figure is read. `who` is what wrote the rows ("projector", "replay").
+ */
+export function copyNote(copy: CopyResult, events: number, who: string): string {
+  const perEvent = copy.perTable.map((t) => `${t.table.replace(/^[^.]+\./, '')} ${(t.rows / events).toFixed(2)}`).join(', ');
+  return `The COPY baseline writes every row the ${who} left (rows per event: ${perEvent}) into empty tables made \`LIKE … INCLUDING ALL\` (same keys and indexes), one table after another on one connection; each table is dumped to a file first, untimed. Its events/s is the ${who}'s event count over the COPY's seconds: no ${who} that stores these rows can beat it on this machine.`;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LEDGER_TOPIC_PARTITIONS } from '@ledger/contracts';
 import { createPool } from '@ledger/postgres';
 import { READ_SCHEMA } from '@ledger/read-models';
-import { copyRows, CopyResult, rowsPerEvent, schemaTables } from '../lib/copy';
+import { copyNote, copyRows, CopyResult, schemaTables } from '../lib/copy';
 import { applySqlShape, InProcessResult } from '../lib/inproc-apply';
 import { profileFile, profileTables } from '../lib/load-report';
 import { preloadWorld } from '../lib/preload';
@@ -77,7 +77,7 @@ export const scenario: Scenario = {
         : `The projector had applied ${fmt(run.records)} of the ${fmt(records)} records when its ${maxSeconds} s window ended; the rate is over those, and the baselines work on as many. `) +
       `Its rate counts from the first stored offset it was seen to move (${fmt(run.atFirstSample)} records in) to the last sample that saw progress (every 100 ms); from its \`ready\` (consumer subscribed, group join included) that took ${run.secondsFromReady.toFixed(1)} s. Batches it applied in the window: ${b ? `${fmt(b.count)}, ${fmt(b.p50)} records median, ${fmt(b.max)} largest` : 'not reported'}. Journal: ${Object.entries(dispositions).map(([k, n]) => `${fmt(n)} ${k}`).join(', ')}.`,
       `The SQL-shape baseline runs on a fresh database, one transaction at a time (the projector runs up to 3 partitions at once, but the read-model lock serialises their writes), with the projector's mean batch size; only the transactions are timed, not preparing the batches (RecordedEvents, journal rows and their hash chain) in this process.`,
-      `The COPY baseline writes every row the projector left in the journal and the read models (rows per event: ${rowsPerEvent(copy, applied)}) into empty tables made \`LIKE … INCLUDING ALL\` (same keys and indexes), one table after another on one connection; each table is dumped to a file first, untimed. Its events/s is the projector's event count over the COPY's seconds: no projector that stores these rows can beat it on this machine.`,
+      copyNote(copy, applied, 'projector'),
       `CPU columns: percent of one core over the measured part (200 % is this whole machine); "bench" is this process (sampling the offsets, or sending the baseline's SQL), "postgres" sums every PostgreSQL backend, "others" is the rest of the machine (other people's processes, and kernel time no process is charged for: noise).`,
     ];
     return { figures, tables, notes };

@@ -5,7 +5,7 @@ import { LEDGER_TOPIC_PARTITIONS } from '@ledger/contracts';
 import { createPool } from '@ledger/postgres';
 import { replayFrozen } from '@ledger/read-models';
 import { CpuProfiler } from '../server/cpu-profiler';
-import { copyRows, CopyResult, rowsPerEvent, schemaTables } from '../lib/copy';
+import { copyNote, copyRows, CopyResult, schemaTables } from '../lib/copy';
 import { cpuWindow, CpuUse, Watched } from '../lib/cpu';
 import { writeJournal } from '../lib/journal-build';
 import { consumerPerformance, ConsumerPerfResult, fillTopic } from '../lib/kafka-tools';
@@ -118,7 +118,7 @@ export const scenario: Scenario = {
     ];
     if (final.profile) tables.push(...profileTables(final.profile, `replay of ${fmt(final.records)}`, PROJECTION_STAGES).map((t) => ({ ...t, title: t.title.replace('Server CPU profile', 'Replay CPU profile (this process)') })));
     if (final.sql) tables.push(sqlTable(final.sql, final.wall, `Replay of ${fmt(final.records)} (the digest after the fold included)`));
-    return { figures, tables, notes: [...notes(ctx, world, rungs, final, skipped, kafka), copyNote(copy, final.folded)] };
+    return { figures, tables, notes: [...notes(ctx, world, rungs, final, skipped, kafka), copyNote(copy, final.folded, 'replay')] };
   },
 };
 
@@ -163,10 +163,6 @@ async function replayRung(ctx: BenchContext, world: WorldOptions, records: numbe
   if (profiler && profile) await profiler.stopTo(profile);
   const sql = sqlTimer?.stop();
   return { records, folded, finished, seconds, wall, journalSeconds, cpu: cpu.use, topOthers: cpu.topOthers, pool, profile, sql };
-}
-
-function copyNote(copy: CopyResult, events: number): string {
-  return `The COPY baseline writes every read-model row the final replay left (rows per event: ${rowsPerEvent(copy, events)}) into empty tables made \`LIKE … INCLUDING ALL\` (same keys and indexes), one table after another on one connection; each table is dumped to a file first, untimed. Its events/s is the replay's event count over the COPY's seconds: no replay that stores these rows can beat it on this machine.`;
 }
 
 /** The replayed read models are kept until the COPY baseline has read them (each rung has its own database). */
