@@ -10,14 +10,26 @@ export const LOAD_HEADER = ['endpoint', 'load', 'answers/s', 'events/s acked', '
 
 /** One row of LOAD_HEADER; `acked` is the status that counts (202) and `events` the events per request. */
 export function loadRow(endpoint: string, r: LoadResult, events = 1, acked = 202): (string | number)[] {
-  const answers = Object.values(r.statuses).reduce((a, b) => a + b, 0);
-  const non2xx = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2')).map(([s, n]) => `${n}×${s}`).join(' ') || '0';
   const load = r.rate ? `${fmt(r.rate)} req/s open loop (${r.connections} conn)` : `${r.connections} in flight`;
   return [
     endpoint,
     load + (r.skipped ? `, ${r.skipped} skipped` : ''),
-    fmt(answers / r.seconds),
+    answersPerSecond(r),
     fmt(r.perSecond(acked) * events),
+    ...outcomeCells(r),
+    ...cpuCells(r.cpu, ['server', 'loader', 'broker', 'postgres'], r.topOthers),
+  ];
+}
+
+/** All answers per second of a run, whatever their status. */
+export function answersPerSecond(r: LoadResult): string {
+  return fmt(Object.values(r.statuses).reduce((a, b) => a + b, 0) / r.seconds);
+}
+
+/** The cells every run table has after its rates: non-2xx, errors, p50/p99/max latency, the server's event loop and GC. */
+export function outcomeCells(r: LoadResult): (string | number)[] {
+  const non2xx = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2')).map(([s, n]) => `${n}×${s}`).join(' ') || '0';
+  return [
     non2xx,
     r.errors,
     fmt(r.latency.p50),
@@ -25,7 +37,6 @@ export function loadRow(endpoint: string, r: LoadResult, events = 1, acked = 202
     fmt(r.latency.max),
     r.server ? `${fmt(r.server.loopP99)} / ${fmt(r.server.loopMax)}` : '–',
     r.server ? `${fmt(r.server.gcMs)} (${fmt(r.server.gcMaxMs)})` : '–',
-    ...cpuCells(r.cpu, ['server', 'loader', 'broker', 'postgres'], r.topOthers),
   ];
 }
 

@@ -1,6 +1,6 @@
 import { startLiveLedger } from '../lib/live-ledger';
 import { LoadResult, runLoad } from '../lib/load';
-import { profileFile, profileTables, serverWindow } from '../lib/load-report';
+import { answersPerSecond, outcomeCells, profileFile, profileTables, serverWindow } from '../lib/load-report';
 import { cpuCells, fmt } from '../lib/report';
 import { Figure, Scenario, Table } from '../lib/scenario';
 import { Pair } from '../lib/world';
@@ -116,19 +116,5 @@ async function projectionLag(live: Awaited<ReturnType<typeof startLiveLedger>>, 
 const HEADER = ['endpoint', 'while', 'answers/s', 'non-2xx', 'errors', 'p50 ms', 'p99 ms', 'max ms', 'loop p99/max ms', 'GC ms (longest)', 'CPU % query', 'ingest', 'projector', 'loader', 'broker', 'postgres', 'others', 'machine', 'busiest others'];
 
 function row(endpoint: string, during: string, r: LoadResult): (string | number)[] {
-  const answers = Object.values(r.statuses).reduce((a, b) => a + b, 0);
-  const non2xx = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2')).map(([s, n]) => `${n}×${s}`).join(' ') || '0';
-  return [
-    endpoint,
-    during,
-    fmt(answers / r.seconds),
-    non2xx,
-    r.errors,
-    fmt(r.latency.p50),
-    fmt(r.latency.p99),
-    fmt(r.latency.max),
-    r.server ? `${fmt(r.server.loopP99)} / ${fmt(r.server.loopMax)}` : '–',
-    r.server ? `${fmt(r.server.gcMs)} (${fmt(r.server.gcMaxMs)})` : '–',
-    ...cpuCells(r.cpu, ['server', 'ingest', 'projector', 'loader', 'broker', 'postgres'], r.topOthers),
-  ];
+  return [endpoint, during, answersPerSecond(r), ...outcomeCells(r), ...cpuCells(r.cpu, ['server', 'ingest', 'projector', 'loader', 'broker', 'postgres'], r.topOthers)];
 }
