@@ -4,7 +4,7 @@ import { FaultBroker } from './harness/broker';
 import { logEnds, waitCaughtUp } from './harness/ledger';
 import { firstAnswer, Load, sleep } from './harness/load';
 import { FaultScenario } from './harness/scenario';
-import { expectSettled, settle, settledFigures } from './harness/settle';
+import { expectSettled, settle, settledCounts, settledFigures } from './harness/settle';
 
 const KILLS = 3;
 const DOWN_MS = 3_000;
@@ -82,10 +82,7 @@ describe('fault: the Kafka broker is killed under load', () => {
     const status = load.tally();
     recordFigures({
       scenario: 'broker-kill',
-      acknowledged: x.exactness.acknowledged,
-      applied: x.exactness.applied,
-      duplicated: x.exactness.duplicated,
-      lost: x.exactness.lost,
+      ...settledCounts(x),
       recoverySeconds: Math.max(...outages.map((o) => Math.max(o.firstAckMs, o.caughtUpMs))) / 1000,
       extra: {
         brokerKills: KILLS,

@@ -9,7 +9,7 @@ import { DLQ_HEADERS } from '../../apps/projector/src/projection/dead-letter';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';
 import { QueryApiModule } from '../../apps/query-api/src/query-api.module';
 import { recordFigures } from './figures';
-import { countsByEventId, projectorBehind, rows, tally, waitForProjectorAtEnd } from './b/support';
+import { countsByEventId, projectorBehind, rows, tally, waitForProjectorAtEnd } from './harness/support';
 
 // Scenario 6, poison messages: records no ingest API would let through, written straight to the
 // ledger topic between good events (as a direct publisher or a broken tool could). The projector

@@ -7,7 +7,7 @@ import { logEnds, OffsetSampler, waitCaughtUp, waitCommitAfter } from './harness
 import { Load, Readers, sleep } from './harness/load';
 import { PostgresServer } from './harness/postgres-server';
 import { FaultScenario, postgresReachableTempDir } from './harness/scenario';
-import { expectSettled, settle, settledFigures } from './harness/settle';
+import { expectSettled, settle, settledCounts, settledFigures } from './harness/settle';
 
 const RATE = 500;
 const DOWN_MS = 4_000;
@@ -105,10 +105,7 @@ describe('fault: PostgreSQL stops and starts again under load', () => {
     const x = await settle(s, load);
     recordFigures({
       scenario: 'postgres-restart',
-      acknowledged: x.exactness.acknowledged,
-      applied: x.exactness.applied,
-      duplicated: x.exactness.duplicated,
-      lost: x.exactness.lost,
+      ...settledCounts(x),
       recoverySeconds: Math.max(...outages.map((o) => Math.max(o.caughtUpMs, o.firstReadMs))) / 1000,
       extra: {
         stops: STOPS.join(', '),

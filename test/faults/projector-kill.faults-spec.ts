@@ -5,7 +5,7 @@ import { lag, logEnds, OffsetSampler, storedOffsets, sessionsOf, waitOffsetsMove
 import { Load, sleep } from './harness/load';
 import { seededRandom } from './harness/random';
 import { FaultScenario, shortKafkaSession } from './harness/scenario';
-import { expectSettled, settle, settledFigures } from './harness/settle';
+import { expectSettled, settle, settledCounts, settledFigures } from './harness/settle';
 
 const KILLS = 10;
 const RATE = 500;
@@ -70,10 +70,7 @@ describe('fault: the projector is killed mid-batch, again and again', () => {
     const later = kills.slice(1).map((k) => k.resumeMs / 1000);
     recordFigures({
       scenario: 'projector-kill',
-      acknowledged: x.exactness.acknowledged,
-      applied: x.exactness.applied,
-      duplicated: x.exactness.duplicated,
-      lost: x.exactness.lost,
+      ...settledCounts(x),
       recoverySeconds: Math.max(...kills.map((k) => k.resumeMs)) / 1000,
       extra: {
         seed: random.seed,

@@ -5,7 +5,7 @@ import { OffsetSampler, sessionsOf } from './harness/ledger';
 import { Load, sleep } from './harness/load';
 import { seededRandom } from './harness/random';
 import { FaultScenario, shortKafkaSession } from './harness/scenario';
-import { expectSettled, settle, settledFigures } from './harness/settle';
+import { expectSettled, settle, settledCounts, settledFigures } from './harness/settle';
 
 const KILLS = 5;
 const RATE = 600;
@@ -91,10 +91,7 @@ describe('fault: rebalances between two projectors of one group', () => {
     const retried = (logs.match(/batch failed \(attempt/g) ?? []).length;
     recordFigures({
       scenario: 'rebalance',
-      acknowledged: x.exactness.acknowledged,
-      applied: x.exactness.applied,
-      duplicated: x.exactness.duplicated,
-      lost: x.exactness.lost,
+      ...settledCounts(x),
       recoverySeconds: Math.max(...rejoinMs) / 1000,
       extra: {
         seed: random.seed,

@@ -5,7 +5,7 @@ import { QueryApiModule } from '../../apps/query-api/src/query-api.module';
 import { TokenStore } from '@ledger/platform';
 import { createTestContext, http, startTestApp, statementMade, TestContext } from '@ledger/testing';
 import { recordFigures, ScenarioFigures } from './figures';
-import { countsByEventId, highWatermarks, randomFrom, rows, runConcurrently, scenarioSeed, shuffled, sleep, tally, waitForProjectorAtEnd } from './b/support';
+import { countsByEventId, highWatermarks, randomFrom, rows, runConcurrently, scenarioSeed, shuffled, sleep, tally, waitForProjectorAtEnd } from './harness/support';
 
 // Scenario 5, publisher retries: ~2,000 events, each sent one to four times — by event id or by
 // Idempotency-Key, singly and in whole batches that partly repeat earlier ones, concurrently, some

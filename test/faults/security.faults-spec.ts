@@ -13,8 +13,8 @@ import { IngestApiModule } from '../../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';
 import { QueryApiModule } from '../../apps/query-api/src/query-api.module';
 import { FIGURES_DIR, recordFigures } from './figures';
-import { concretePath, exampleBody, FuzzRequest, Operation, operationsOf, requestArbitrary, sweepRequests, Tokens } from './b/openapi-fuzz';
-import { highWatermarks, rows, runConcurrently, scenarioSeed, sleep, waitForProjectorAtEnd } from './b/support';
+import { concretePath, exampleBody, FuzzRequest, Operation, operationsOf, requestArbitrary, sweepRequests, Tokens } from './harness/openapi-fuzz';
+import { highWatermarks, rows, runConcurrently, scenarioSeed, sleep, waitForProjectorAtEnd } from './harness/support';
 
 // Scenario 7, security: one app hosting ingest, projector and query API. Every route of its own
 // OpenAPI document refuses a missing, an under-scoped and a revoked token; the public ones answer

@@ -28,6 +28,12 @@ export async function settle(s: FaultScenario, load: Load, options: { freshFold?
   return { exactness: counted, freshFoldDiffers: differs, exitCodes, audit, drainSeconds: drainMs / 1000 };
 }
 
+/** The counts every scenario's figures open with: acknowledged, applied, duplicated, lost. */
+export function settledCounts(x: Settled): { acknowledged: number; applied: number; duplicated: number; lost: number } {
+  const { acknowledged, applied, duplicated, lost } = x.exactness;
+  return { acknowledged, applied, duplicated, lost };
+}
+
 /** The figures every scenario records about its end state (see settle). */
 export function settledFigures(x: Settled): Record<string, number | string> {
   return {

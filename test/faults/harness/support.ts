@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import { EventLog } from '@ledger/kafka';
 import { seededRandom, TestContext } from '@ledger/testing';
 
-// Small helpers shared by the part-B fault scenarios (retries, poison, security).
+// Small helpers shared by the retries, poison and security fault scenarios.
 
 /** The seed of a scenario's random choices: FAULTS_SEED when given (to replay a failure), else a fresh one. */
 export function scenarioSeed(): number {
