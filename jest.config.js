@@ -18,7 +18,7 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testRegex: '.*\\.(spec|int-spec|e2e-spec)\\.ts$',
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
-  moduleNameMapper: { '^@ledger/(contracts|kafka|postgres|read-models|testing|platform)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@ledger/(contracts|postgres|log|config|ledger-store|read-models|audit|http|ops|testing)$': '<rootDir>/libs/$1/src' },
   globalSetup: '<rootDir>/libs/testing/src/infra/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/infra/global-teardown.ts',
   testTimeout: 60000,

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { encodeEvent, EventEnvelope } from '@ledger/contracts';
 import { createPool } from '@ledger/postgres';
-import { TokenStore } from '@ledger/platform';
-import { Checkpoint, checkpointValid, loadSigningKey, recordVerification, signingKeyFile, verifyLedger, VerifyReport } from '@ledger/read-models';
-import { asLogEnvelope, createTestContext, createTestDatabase, eventually, http, runCommand, seedEnvelopes, startProcess, startTestApp, statementMade, TestContext } from '@ledger/testing';
+import { TokenStore, Checkpoint, checkpointValid, loadSigningKey, signingKeyFile } from '@ledger/ledger-store';
+import { recordVerification, verifyLedger, VerifyReport } from '@ledger/audit';
+import { asLogEnvelope, createTestDatabase, eventually, http, runCommand, seedEnvelopes, startProcess, statementMade, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { CATALOG, encodeEvent, EventEnvelope } from '@ledger/contracts';
-import { TokenStore } from '@ledger/platform';
-import { createTestContext, eventually, http, startTestApp, TestContext } from '@ledger/testing';
+import { TokenStore } from '@ledger/ledger-store';
+import { eventually, http, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { TokenStore } from '@ledger/platform';
+import { TokenStore } from '@ledger/ledger-store';
 import { createPool } from '@ledger/postgres';
 import { createTestDatabase, runCommand } from '@ledger/testing';
 

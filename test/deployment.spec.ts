@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { parse } from 'yaml';
-import { LedgerConfig, loadConfig } from '@ledger/platform';
+import { LedgerConfig, loadConfig } from '@ledger/config';
 
 // No Docker engine or compose plugin on these machines: the compose file and the Dockerfile are
 // checked as data. Where the plugin exists, `docker compose config` checks the rest.

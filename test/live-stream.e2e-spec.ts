@@ -4,8 +4,8 @@ import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 import { LiveStream } from '../apps/query-api/src/stream/live-stream';
-import { TokenStore } from '@ledger/platform';
-import { createTestContext, eventually, http, startTestApp, statementMade, TestContext } from '@ledger/testing';
+import { TokenStore } from '@ledger/ledger-store';
+import { eventually, http, statementMade, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 import { SseReader } from './sse-reader';
 
 // GET /v1/stream across the three apps on a real broker and server: a publish reaches an open

@@ -5,8 +5,8 @@ import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 import { catalogEntries } from '@ledger/contracts';
-import { createHttpApp, LedgerInfraModule, rootModule } from '@ledger/platform';
-import { createTestContext, http, TestContext } from '@ledger/testing';
+import { createHttpApp, LedgerInfraModule, rootModule } from '@ledger/ops';
+import { http, createTestContext, TestContext } from '@ledger/testing';
 // The OpenAPI 3.1 document schema, from the OpenAPI Initiative's own JSON Schemas. Ajv follows
 // $dynamicRef only to the root of a schema, so the one dynamic reference (#meta: the Schema Object,
 // whose only anchor in this file is $defs/schema) becomes a plain $ref; the Schema Objects

@@ -1,8 +1,8 @@
 import { AddressInfo, createServer, connect, Server, Socket } from 'node:net';
 import { Pool } from 'pg';
 import { createPool } from '@ledger/postgres';
-import { TokenStore } from '@ledger/platform';
-import { createTestContext, eventually, http, startTestApp, statementMade, TestContext } from '@ledger/testing';
+import { TokenStore } from '@ledger/ledger-store';
+import { eventually, http, statementMade, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';

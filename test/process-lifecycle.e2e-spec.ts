@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_TOPICS } from '@ledger/contracts';
-import { createTestContext, eventually, http, runCommand, RunningProcess, startProcess, statementMade, TestContext } from '@ledger/testing';
+import { eventually, http, runCommand, RunningProcess, startProcess, statementMade, createTestContext, TestContext } from '@ledger/testing';
 
 const INGEST = 'apps/ingest-api/src/main.js';
 const PROJECTOR = 'apps/projector/src/main.js';

@@ -1,8 +1,8 @@
 import { PoolClient } from 'pg';
 import { encodeEvent, EventEnvelope } from '@ledger/contracts';
-import { TokenStore } from '@ledger/platform';
-import { createReadSchema, foldJournalInto, readModelDigest, replayAndSwitch, replayFrozen } from '@ledger/read-models';
-import { asLogEnvelope, createTestContext, eventually, http, seedEnvelopes, startTestApp, statementMade, TestContext } from '@ledger/testing';
+import { TokenStore } from '@ledger/ledger-store';
+import { createReadSchema, foldJournalInto, readModelDigest, replayAndSwitch, replayFrozen } from '@ledger/audit';
+import { asLogEnvelope, eventually, http, seedEnvelopes, statementMade, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';

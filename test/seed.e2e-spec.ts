@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { TokenStore } from '@ledger/platform';
-import { createTestContext, eventually, http, REPO_ROOT, runCommand, startTestApp, TestContext } from '@ledger/testing';
+import { TokenStore } from '@ledger/ledger-store';
+import { eventually, http, REPO_ROOT, runCommand, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';

@@ -1,8 +1,8 @@
 import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
-import { TokenStore } from '@ledger/platform';
-import { createTestContext, eventually, http, startTestApp, statementMade, TestContext } from '@ledger/testing';
+import { TokenStore } from '@ledger/ledger-store';
+import { eventually, http, statementMade, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 
 // A statement travels HTTP → Kafka → projector → Postgres → query API: three apps, one real
 // broker, one real server.

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LedgerTopics } from '@ledger/contracts';
-import { KafkaEventLog } from '@ledger/kafka';
+import { KafkaEventLog } from '@ledger/log';
 import { createPool, migrate } from '@ledger/postgres';
-import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA, READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
+import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA } from '@ledger/ledger-store';
+import { READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
 import { createTestDatabase } from '@ledger/testing';
 import { ensureKafka, TestKafka } from '../../libs/testing/src/infra/kafka';
 import { ensurePostgres, TestPostgres } from '../../libs/testing/src/infra/postgres';

@@ -1,7 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import 'reflect-metadata';
-import { contentHash, encodeEvent } from '@ledger/contracts';
-import { prepareEnvelope } from '../../apps/ingest-api/src/events/shared/prepare-envelope';
+import { contentHash, encodeEvent, prepareEnvelope } from '@ledger/contracts';
 import { EventBodies } from './bodies';
 
 /**

@@ -1,4 +1,4 @@
-import { TokenStore } from '@ledger/platform';
+import { TokenStore } from '@ledger/ledger-store';
 import { createPool } from '@ledger/postgres';
 import { pidListeningOn, pidsNamed, Watched } from './cpu';
 import { BenchContext } from './scenario';

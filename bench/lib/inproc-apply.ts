@@ -1,8 +1,8 @@
 import { Pool, PoolClient } from 'pg';
-import { GENESIS_HASH, RecordedEvent, subjectKey } from '@ledger/contracts';
-import { partitionForKey } from '@ledger/kafka';
+import { GENESIS_HASH, RecordedEvent, subjectKey, partitionForKey } from '@ledger/contracts';
 import { inTransaction } from '@ledger/postgres';
-import { APPLIED_CHANNEL, appliedContent, insertJournal, JournalRow, ReadModels } from '@ledger/read-models';
+import { APPLIED_CHANNEL, appliedContent, insertJournal, JournalRow } from '@ledger/ledger-store';
+import { ReadModels } from '@ledger/read-models';
 import { cpuWindow, CpuUse, Watched } from './cpu';
 import { journalRow } from './journal-build';
 import { worldEvents } from './preload';

@@ -1,8 +1,7 @@
 import { Pool } from 'pg';
-import { chainHash, contentHash, envelopeBytes, EventEnvelope, GENESIS_HASH, occurredStart, subjectKey } from '@ledger/contracts';
-import { partitionForKey } from '@ledger/kafka';
+import { chainHash, contentHash, envelopeBytes, EventEnvelope, GENESIS_HASH, occurredStart, subjectKey, partitionForKey } from '@ledger/contracts';
 import { inTransaction } from '@ledger/postgres';
-import { insertJournal, JournalRow } from '@ledger/read-models';
+import { insertJournal, JournalRow } from '@ledger/ledger-store';
 import { worldEvents } from './preload';
 import { asLogEnvelope, WorldOptions } from './world';
 

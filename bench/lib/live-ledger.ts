@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { LedgerTopics } from '@ledger/contracts';
-import { TokenStore } from '@ledger/platform';
+import { TokenStore } from '@ledger/ledger-store';
 import { createPool } from '@ledger/postgres';
 import { Watched } from './cpu';
 import { appendBodies, Preloaded } from './preload';

@@ -1,4 +1,4 @@
-import { KafkaEventLog } from '@ledger/kafka';
+import { KafkaEventLog } from '@ledger/log';
 import { Body, LedgerWorld, toMessage, WorldOptions } from './world';
 
 /** Events validated one by one before they are written; past this, one in VALIDATE_EVERY (the generator is deterministic). */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { LEDGER_TOPIC_PARTITIONS } from '@ledger/contracts';
 import { createPool } from '@ledger/postgres';
-import { replayFrozen } from '@ledger/read-models';
+import { replayFrozen } from '@ledger/audit';
 import { CpuProfiler } from '../server/cpu-profiler';
 import { copyNote, copyRows, CopyResult, schemaTables } from '../lib/copy';
 import { cpuWindow, CpuUse, Watched } from '../lib/cpu';

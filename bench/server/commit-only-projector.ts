@@ -1,10 +1,10 @@
 import { Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { LedgerTopics } from '@ledger/contracts';
-import { BatchResult, EventLog, LogBatch, Subscription } from '@ledger/kafka';
+import { BatchResult, EventLog, LogBatch, Subscription } from '@ledger/log';
 import { inTransaction, PG_POOL } from '@ledger/postgres';
-import { LedgerConfig, LEDGER_TOPICS } from '@ledger/platform';
-import { APPLIED_CHANNEL } from '@ledger/read-models';
+import { LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
+import { APPLIED_CHANNEL } from '@ledger/ledger-store';
 
 /** Events per notification: well under PostgreSQL's 8000-byte payload limit, so no id is ever cut. */
 const IDS_PER_NOTICE = 60;

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { isPlainObject } from '@ledger/contracts';
-import { RequireScopes } from '@ledger/platform';
+import { RequireScopes } from '@ledger/http';
 
 /**
  * The baseline of the ingest figures: the same app, the same guard (token, scope, rate bucket), the

@@ -6,8 +6,8 @@ import { BrowserContext, chromium, Page } from 'playwright-core';
 import { IngestApiModule } from '../../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';
 import { QueryApiModule } from '../../apps/query-api/src/query-api.module';
-import { TokenStore } from '@ledger/platform';
-import { createTestContext, eventually, http, seedEnvelopes, startTestApp, TestContext } from '@ledger/testing';
+import { TokenStore } from '@ledger/ledger-store';
+import { eventually, http, seedEnvelopes, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 
 // The dashboard in a real browser (Debian's chromium, driven by playwright-core) against the three
 // apps on the real services, with the seed published through the ingest API.

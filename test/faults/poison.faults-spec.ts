@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { encodeEvent, EventEnvelope, LogMessage } from '@ledger/contracts';
-import { LogEntry } from '@ledger/kafka';
-import { TokenStore } from '@ledger/platform';
-import { verifyLedger } from '@ledger/read-models';
-import { asLogEnvelope, createTestContext, eventually, http, startTestApp, statementMade, TestContext } from '@ledger/testing';
+import { LogEntry } from '@ledger/log';
+import { TokenStore } from '@ledger/ledger-store';
+import { verifyLedger } from '@ledger/audit';
+import { asLogEnvelope, eventually, http, statementMade, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 import { IngestApiModule } from '../../apps/ingest-api/src/ingest-api.module';
 import { DLQ_HEADERS } from '../../apps/projector/src/projection/dead-letter';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';

@@ -1,9 +1,9 @@
 import { IngestApiModule } from '../../apps/ingest-api/src/ingest-api.module';
-import { idFromIdempotencyKey } from '../../apps/ingest-api/src/events/shared/event-ids';
+import { idFromIdempotencyKey } from '@ledger/contracts';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';
 import { QueryApiModule } from '../../apps/query-api/src/query-api.module';
-import { TokenStore } from '@ledger/platform';
-import { createTestContext, http, startTestApp, statementMade, TestContext } from '@ledger/testing';
+import { TokenStore } from '@ledger/ledger-store';
+import { http, statementMade, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 import { recordFigures, ScenarioFigures } from './figures';
 import { countsByEventId, highWatermarks, randomFrom, rows, runConcurrently, scenarioSeed, shuffled, sleep, tally, waitForProjectorAtEnd } from './harness/support';
 

@@ -4,7 +4,7 @@ import { GetCatalogController } from './catalog/get-catalog.controller';
 import { PublishEventsHandler } from './events/publish/publish-events.command';
 import { RecordBatchController } from './events/publish/record-batch.controller';
 import { RecordEventController } from './events/publish/record-event.controller';
-import { Receipts } from './events/shared/receipts';
+import { Receipts } from '@ledger/ledger-store';
 
 /** HTTP → validate → command → event → the log. */
 @Module({

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runApp } from '@ledger/platform';
+import { runApp } from '@ledger/ops';
 import { IngestApiModule } from './ingest-api.module';
 
 void runApp({ name: 'ingest-api', features: [IngestApiModule], defaults: { PORT: 3001 } });

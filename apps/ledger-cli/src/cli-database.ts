@@ -1,8 +1,10 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
 import { migrate } from '@ledger/postgres';
-import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA, READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
-import { LedgerConfig, openDatabase } from '@ledger/platform';
+import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA } from '@ledger/ledger-store';
+import { READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
+import { LedgerConfig } from '@ledger/config';
+import { openDatabase } from '@ledger/ops';
 
 /**
  * The database a command works on, opened only when a command needs it: DATABASE_URL, or the

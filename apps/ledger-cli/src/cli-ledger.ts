@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { EventLog } from '@ledger/kafka';
-import { createKafkaLog, LedgerConfig } from '@ledger/platform';
-import { EmbeddedEventLog } from '@ledger/postgres';
+import { EventLog, EmbeddedEventLog } from '@ledger/log';
+import { LedgerConfig } from '@ledger/config';
+import { createKafkaLog } from '@ledger/ops';
 import { CliDatabase } from './cli-database';
 
 /**

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { LedgerConfig } from '@ledger/platform';
+import { LedgerConfig } from '@ledger/config';
 import { CliDatabase } from './cli-database';
 import { CliOutput } from './cli-output';
 import { CliLedger } from './cli-ledger';

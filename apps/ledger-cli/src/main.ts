@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { CommandFactory } from 'nest-commander';
-import { ConfigError, loadConfig } from '@ledger/platform';
+import { ConfigError, loadConfig } from '@ledger/config';
 import { CliModule } from './cli.module';
 
 async function main(): Promise<void> {

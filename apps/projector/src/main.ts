@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { runApp } from '@ledger/platform';
+import { runApp } from '@ledger/ops';
 import { ProjectorModule } from './projector.module';
 import { ProjectorService } from './projection/projector.service';
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runApp } from '@ledger/platform';
+import { runApp } from '@ledger/ops';
 import { QueryApiModule } from './query-api.module';
 
 void runApp({ name: 'query-api', features: [QueryApiModule], defaults: { PORT: 3002 } });

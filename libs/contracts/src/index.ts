@@ -45,3 +45,6 @@ export * from './events/statement-made';
 export * from './errors';
 export * from './codes';
 export * from './hash-chain';
+export * from './event-ids';
+export * from './prepare-envelope';
+export * from './partitioner';

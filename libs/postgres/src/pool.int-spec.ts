@@ -1,12 +1,11 @@
-import { createTestDatabase } from '@ledger/testing';
 import { createPool } from './pool';
 
 // A PostgreSQL restart ends every connection, including one checked out for a transaction in
 // flight: pg emits 'error' on that client, which must not end the process (test/faults found it).
 describe('createPool', () => {
   it('survives the server ending a checked-out connection, and serves the next query', async () => {
-    const db = await createTestDatabase();
-    const pool = createPool(db.url);
+    // The server the jest global setup found or started; this test creates nothing in it.
+    const pool = createPool(process.env.LEDGER_TEST_DATABASE_URL!);
     try {
       const client = await pool.connect();
       await client.query('BEGIN');
@@ -18,7 +17,6 @@ describe('createPool', () => {
       expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     } finally {
       await pool.end();
-      await db.drop();
     }
   });
 });

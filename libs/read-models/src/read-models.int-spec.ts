@@ -3,7 +3,8 @@ import { createPool, inTransaction, migrate } from '@ledger/postgres';
 import { createTestDatabase, recordAll, seedEnvelopes } from '@ledger/testing';
 import { RecordedEvent } from '@ledger/contracts';
 import { ReadModels } from './read-models';
-import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA, READ_MIGRATIONS_DIR, READ_SCHEMA } from './schemas';
+import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA } from '@ledger/ledger-store';
+import { READ_MIGRATIONS_DIR, READ_SCHEMA } from './schemas';
 
 // The seed case folded by the real projection SQL on a real server (DOMAIN.md §5).
 describe('read models of the seed case', () => {

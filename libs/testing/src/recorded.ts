@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EventEnvelope, RecordedEvent, subjectKey, validateEnvelope } from '@ledger/contracts';
-import { partitionForKey } from '@ledger/kafka';
+import { EventEnvelope, RecordedEvent, subjectKey, validateEnvelope, partitionForKey } from '@ledger/contracts';
 import { REPO_ROOT } from './repo-root';
 
 /** The seed case as complete envelopes (data/samples/ceasefire-talks-2025-03.ndjson), validated like the projector does. */

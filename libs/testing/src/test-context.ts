@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,10 +5,13 @@ import { DynamicModule, Type } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { LedgerTopics } from '@ledger/contracts';
-import { KafkaEventLog } from '@ledger/kafka';
-import { createHttpApp, LedgerConfig, LedgerInfraModule, loadConfig, Readiness, ReadinessReport, rootModule } from '@ledger/platform';
-import { createPool, migrate, quoteIdent } from '@ledger/postgres';
-import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA, READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
+import { KafkaEventLog } from '@ledger/log';
+import { LedgerConfig, loadConfig } from '@ledger/config';
+import { Readiness, ReadinessReport, createHttpApp, LedgerInfraModule, rootModule } from '@ledger/ops';
+import { createPool, migrate } from '@ledger/postgres';
+import { createTestDatabase, eventually, testServers } from './test-database';
+import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA } from '@ledger/ledger-store';
+import { READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
 
 /** A fresh database and fresh topics for one test file, on the real servers the global setup found. */
 export interface TestContext {
@@ -21,31 +23,6 @@ export interface TestContext {
   topics: LedgerTopics;
   config: LedgerConfig;
   close(): Promise<void>;
-}
-
-export function testServers(): { adminUrl: string; brokers: string[] } {
-  const adminUrl = process.env.LEDGER_TEST_DATABASE_URL;
-  const brokers = process.env.LEDGER_TEST_KAFKA_BROKERS;
-  if (!adminUrl || !brokers) throw new Error('LEDGER_TEST_DATABASE_URL / LEDGER_TEST_KAFKA_BROKERS unset: run through jest (its global setup starts the servers)');
-  return { adminUrl, brokers: brokers.split(',') };
-}
-
-export async function createTestDatabase(prefix = 't'): Promise<{ name: string; url: string; drop(): Promise<void> }> {
-  const { adminUrl } = testServers();
-  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  const admin = new Pool({ connectionString: adminUrl, max: 1 });
-  await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = '/' + name;
-  return {
-    name,
-    url: url.toString(),
-    drop: async () => {
-      const a = new Pool({ connectionString: adminUrl, max: 1 });
-      await a.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).finally(() => a.end());
-    },
-  };
 }
 
 export async function createTestContext(overrides: Partial<LedgerConfig> = {}): Promise<TestContext> {
@@ -111,20 +88,4 @@ async function untilReady(app: NestFastifyApplication, withinMs: number): Promis
     await app.close();
     throw new Error(`test app not ready within ${withinMs} ms: ${JSON.stringify(last?.checks)}`);
   });
-}
-
-/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (e) {
-      lastError = e;
-    }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { Pool, PoolClient } from 'pg';
 import { DEFAULT_TOPICS } from '@ledger/contracts';
-import { KafkaEventLog } from '@ledger/kafka';
-import { createReadSchema, foldJournalInto, readModelDigest } from '@ledger/read-models';
+import { KafkaEventLog } from '@ledger/log';
+import { createReadSchema, foldJournalInto, readModelDigest } from '@ledger/audit';
 import { runCommand } from '@ledger/testing';
 import { sleep } from './load';
 

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { isPlainObject } from '@ledger/contracts';
-import { checkIdempotencyKey, prepareEnvelope } from '../../../apps/ingest-api/src/events/shared/prepare-envelope';
+import { isPlainObject, checkIdempotencyKey, prepareEnvelope } from '@ledger/contracts';
 
 // Requests generated from an app's own OpenAPI document (GET /docs/json) with fast-check: values
 // drawn from each operation's parameter and body schemas, then hostile mutations — wrong types,

@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { KafkaEventLog } from '@ledger/kafka';
+import { KafkaEventLog } from '@ledger/log';
 import { createPool } from '@ledger/postgres';
 import { createTestDatabase } from '@ledger/testing';
 import { FIGURES_DIR } from '../figures';

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { EventLog } from '@ledger/kafka';
+import { EventLog } from '@ledger/log';
 import { seededRandom, TestContext } from '@ledger/testing';
 
 // Small helpers shared by the retries, poison and security fault scenarios.

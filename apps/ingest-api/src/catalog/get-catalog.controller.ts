@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CatalogEntry, catalogEntries, envelopeSchema, JsonSchema } from '@ledger/contracts';
-import { apiSchemas, RequireScopes } from '@ledger/platform';
+import { apiSchemas, RequireScopes } from '@ledger/http';
 
 /** The catalog as publishers read it: the envelope's schema, then every type with its schema, codes and example. */
 export interface CatalogDocument {

@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { grantReaderRole, READER_ROLE } from '@ledger/read-models';
+import { grantReaderRole, READER_ROLE } from '@ledger/audit';
 import { CliDatabase } from '../cli-database';
 import { CliOutput } from '../cli-output';
 

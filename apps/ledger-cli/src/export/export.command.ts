@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { exportParty } from '@ledger/read-models';
+import { exportParty } from '@ledger/audit';
 import { CliDatabase } from '../cli-database';
 
 interface ExportOptions {

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { LedgerConfig, readRuntime } from '@ledger/platform';
+import { LedgerConfig } from '@ledger/config';
+import { readRuntime } from '@ledger/ops';
 import { CliOutput } from '../cli-output';
 import { Progress } from '../progress';
 import { readNdjson } from '../start/samples';

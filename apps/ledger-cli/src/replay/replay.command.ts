@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { ReplayResult, replayAndSwitch, replayFrozen, ReplayScope } from '@ledger/read-models';
+import { ReplayResult, replayAndSwitch, replayFrozen, ReplayScope } from '@ledger/audit';
 import { CliDatabase } from '../cli-database';
 import { CliOutput } from '../cli-output';
 import { Progress } from '../progress';

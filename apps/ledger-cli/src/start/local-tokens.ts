@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LedgerConfig, TokenStore } from '@ledger/platform';
+import { LedgerConfig } from '@ledger/config';
+import { TokenStore } from '@ledger/ledger-store';
 
 /** The tokens a single-machine ledger prints at start, so a newcomer can use the API and the dashboard. */
 export interface LocalTokens {

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Pool } from 'pg';
-import { prepareEnvelope } from '../../../ingest-api/src/events/shared/prepare-envelope';
+import { prepareEnvelope } from '@ledger/contracts';
 import { PublishEventsCommand } from '../../../ingest-api/src/events/publish/publish-events.command';
 
 /** Publisher id of the sample data set. */

@@ -1,7 +1,8 @@
 import { Command, CommandRunner } from 'nest-commander';
-import { EventLog } from '@ledger/kafka';
-import { closeOnSignals, createHttpApp, createKafkaLog, LedgerConfig, LedgerInfraModule, openDatabase, removeRuntime, rootModule, TokenStore, writeRuntime } from '@ledger/platform';
-import { EmbeddedEventLog } from '@ledger/postgres';
+import { EventLog, EmbeddedEventLog } from '@ledger/log';
+import { LedgerConfig } from '@ledger/config';
+import { TokenStore } from '@ledger/ledger-store';
+import { closeOnSignals, createHttpApp, createKafkaLog, LedgerInfraModule, openDatabase, removeRuntime, rootModule, writeRuntime } from '@ledger/ops';
 import { IngestApiModule } from '../../../ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../../../projector/src/projector.module';
 import { QueryApiModule } from '../../../query-api/src/query-api.module';

@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { Scope, TokenStore } from '@ledger/platform';
+import { Scope, TokenStore } from '@ledger/ledger-store';
 import { CliDatabase } from '../cli-database';
 import { CliOutput } from '../cli-output';
 

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { Command, CommandRunner } from 'nest-commander';
 import { DEFAULT_TOPICS } from '@ledger/contracts';
-import { LedgerConfig } from '@ledger/platform';
-import { loadSigningKey, recordVerification, signingKeyFile, VerifyReport, verifyLedger } from '@ledger/read-models';
+import { LedgerConfig } from '@ledger/config';
+import { loadSigningKey, signingKeyFile } from '@ledger/ledger-store';
+import { recordVerification, VerifyReport, verifyLedger } from '@ledger/audit';
 import { CliDatabase } from '../cli-database';
 import { CliLedger } from '../cli-ledger';
 import { CliOutput } from '../cli-output';

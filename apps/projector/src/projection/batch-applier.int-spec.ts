@@ -1,9 +1,9 @@
 import { Test } from '@nestjs/testing';
 import { DLQ_TOPIC, encodeEvent, EventEnvelope, LedgerTopics } from '@ledger/contracts';
-import { EventLog, LogBatch } from '@ledger/kafka';
+import { EventLog, LogBatch } from '@ledger/log';
 import { PG_POOL } from '@ledger/postgres';
-import { LedgerConfig, LEDGER_TOPICS } from '@ledger/platform';
-import { asLogEnvelope, createTestContext, statementMade, TestContext } from '@ledger/testing';
+import { LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
+import { asLogEnvelope, statementMade, createTestContext, TestContext } from '@ledger/testing';
 import { BatchApplier } from './batch-applier';
 
 // The batch transaction against real Postgres (and real Kafka for dead letters), fed batches by

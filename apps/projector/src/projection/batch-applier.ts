@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { chainHash, contentHash, decodeEvent, Decoded, envelopeBytes, GENESIS_HASH, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
-import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/kafka';
+import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/log';
 import { inTransaction, PG_POOL } from '@ledger/postgres';
-import { APPLIED_CHANNEL, appliedContent, FactChange, insertJournal, insertRejections, JournalRow, ReadModels, RejectionRow } from '@ledger/read-models';
-import { LedgerConfig, LEDGER_TOPICS } from '@ledger/platform';
+import { APPLIED_CHANNEL, appliedContent, insertJournal, insertRejections, JournalRow, RejectionRow } from '@ledger/ledger-store';
+import { FactChange, ReadModels } from '@ledger/read-models';
+import { LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
 import { toDeadLetter } from './dead-letter';
 
 /** The offset compare-and-set failed: another consumer advanced this partition first. */

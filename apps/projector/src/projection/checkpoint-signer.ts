@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Pool } from 'pg';
 import { LedgerTopics } from '@ledger/contracts';
 import { PG_POOL } from '@ledger/postgres';
-import { LedgerConfig, LEDGER_TOPICS } from '@ledger/platform';
-import { loadSigningKey, signCheckpoint, SigningKey, signingKeyFile } from '@ledger/read-models';
+import { LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
+import { loadSigningKey, signCheckpoint, SigningKey, signingKeyFile } from '@ledger/ledger-store';
 import { AppliedBatch, BatchApplier } from './batch-applier';
 
 /**

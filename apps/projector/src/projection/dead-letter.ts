@@ -1,5 +1,5 @@
 import { LogMessage } from '@ledger/contracts';
-import { RejectionRow } from '@ledger/read-models';
+import { RejectionRow } from '@ledger/ledger-store';
 
 /** Headers a dead letter carries besides the original ones: why, and where it came from. */
 export const DLQ_HEADERS = {

@@ -1,5 +1,5 @@
-import { PartitionBounds } from '@ledger/kafka';
-import { LedgerMetrics, NotReadyError } from '@ledger/platform';
+import { PartitionBounds } from '@ledger/log';
+import { LedgerMetrics, NotReadyError } from '@ledger/ops';
 import { projectorProblem, ProjectorMonitor } from './projector-monitor';
 
 describe('projectorProblem (the readiness rule)', () => {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { PartitionBounds } from '@ledger/kafka';
-import { Clock, LedgerMetrics, NotReadyError } from '@ledger/platform';
+import { PartitionBounds } from '@ledger/log';
+import { Clock } from '@ledger/config';
+import { LedgerMetrics, NotReadyError } from '@ledger/ops';
 import { AppliedBatch } from './batch-applier';
 
 /** How often the lag is sampled from the log's high watermarks and the stored offsets. */

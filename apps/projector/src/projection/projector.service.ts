@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { LedgerTopics } from '@ledger/contracts';
-import { EventLog, Subscription } from '@ledger/kafka';
+import { EventLog, Subscription } from '@ledger/log';
 import { PG_POOL } from '@ledger/postgres';
-import { Clock, CLOCK, LedgerConfig, LedgerMetrics, LEDGER_TOPICS, NotReadyError, Readiness } from '@ledger/platform';
+import { Clock, CLOCK, LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
+import { LedgerMetrics, NotReadyError, Readiness } from '@ledger/ops';
 import { BatchApplier } from './batch-applier';
 import { CheckpointSigner } from './checkpoint-signer';
 import { ProjectorMonitor } from './projector-monitor';

@@ -1,5 +1,5 @@
 import { encodeEvent, EventEnvelope } from '@ledger/contracts';
-import { asLogEnvelope, createTestContext, eventually, startTestApp, statementMade, TestContext } from '@ledger/testing';
+import { asLogEnvelope, eventually, statementMade, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 import { ProjectorModule } from '../projector.module';
 
 // Redelivery on the real broker and server: the projector is stopped mid-stream, the group's

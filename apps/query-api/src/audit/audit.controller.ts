@@ -6,9 +6,11 @@ import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { Pool } from 'pg';
 import { LedgerError } from '@ledger/contracts';
-import { ApiProblems, ApiQueryParams, LedgerConfig, parseQuery, RequireScopes } from '@ledger/platform';
+import { LedgerConfig } from '@ledger/config';
+import { ApiProblems, ApiQueryParams, parseQuery, RequireScopes } from '@ledger/http';
 import { PG_POOL } from '@ledger/postgres';
-import { Checkpoint, listCheckpoints, loadSigningKey, Page, signingKeyFile } from '@ledger/read-models';
+import { Checkpoint, listCheckpoints, loadSigningKey, signingKeyFile } from '@ledger/ledger-store';
+import { Page } from '@ledger/read-models';
 import { PageParams, refuseQueryParams, toInt } from '../shared/params';
 import { JournalEntry, journalPage, latestVerification } from './audit.queries';
 

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LedgerError } from '@ledger/contracts';
-import { Public } from '@ledger/platform';
+import { Public } from '@ledger/http';
 import { Asset, DashboardAssets } from './dashboard-assets';
 
 /**

@@ -1,4 +1,4 @@
-import { apiPage, apiSchemas } from '@ledger/platform';
+import { apiPage, apiSchemas } from '@ledger/http';
 
 const count = { type: 'integer', minimum: 0 };
 

@@ -3,8 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import { Pool } from 'pg';
 import { LedgerError } from '@ledger/contracts';
 import { PG_POOL } from '@ledger/postgres';
-import { ApiProblems, apiSchemas, RequireScopes } from '@ledger/platform';
-import { eventStatus, EventStatus } from '@ledger/read-models';
+import { ApiProblems, apiSchemas, RequireScopes } from '@ledger/http';
+import { eventStatus, EventStatus } from '@ledger/ledger-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

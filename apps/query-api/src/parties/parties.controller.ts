@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import { IsIn, IsOptional } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { ACTOR_KINDS, LedgerError } from '@ledger/contracts';
-import { ApiProblems, ApiQueryParams, parseQuery, RequireScopes } from '@ledger/platform';
+import { ApiProblems, ApiQueryParams, parseQuery, RequireScopes } from '@ledger/http';
 import { Page, PartyDetail, PartyView } from '@ledger/read-models';
 import { PageParams, parsePathId, refuseQueryParams } from '../shared/params';
 import { PARTY_DETAIL_SCHEMAS } from './party.schemas';

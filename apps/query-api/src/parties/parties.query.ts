@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
-import { CLOCK, Clock } from '@ledger/platform';
+import { CLOCK, Clock } from '@ledger/config';
 import { PG_POOL } from '@ledger/postgres';
 import { getParty, listParties, Page, PartyDetail, PartyFilter, PartyView } from '@ledger/read-models';
 

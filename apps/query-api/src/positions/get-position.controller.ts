@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { ID_PATTERN } from '@ledger/contracts';
-import { ApiProblems, ApiQueryParams, nullable, parseQuery, RequireScopes } from '@ledger/platform';
+import { ApiProblems, ApiQueryParams, nullable, parseQuery, RequireScopes } from '@ledger/http';
 import { PositionView, StepView } from '@ledger/read-models';
 import { GetPositionHistoryQuery, GetPositionQuery } from './get-position.query';
 import { AS_OF, KNOWN_AT, POSITION_VIEW_SCHEMAS } from './position.schemas';

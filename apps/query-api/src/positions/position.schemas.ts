@@ -1,5 +1,5 @@
 import { CONDITION_RESOLUTIONS, PRECISIONS } from '@ledger/contracts';
-import { apiSchemas, nullable } from '@ledger/platform';
+import { apiSchemas, nullable } from '@ledger/http';
 import { CATEGORIES, POLICY_VERSION } from '@ledger/read-models';
 
 const str = { type: 'string' };

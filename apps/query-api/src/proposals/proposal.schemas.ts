@@ -1,4 +1,4 @@
-import { apiPage, apiSchemas, nullable } from '@ledger/platform';
+import { apiPage, apiSchemas, nullable } from '@ledger/http';
 import { POSITION_SCHEMAS, POSITION_VIEW_SCHEMAS } from '../positions/position.schemas';
 
 const str = { type: 'string' };

@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { LedgerError } from '@ledger/contracts';
-import { ApiProblems, ApiQueryParams, parseQuery, RequireScopes } from '@ledger/platform';
+import { ApiProblems, ApiQueryParams, parseQuery, RequireScopes } from '@ledger/http';
 import { Page, ProposalDetail, ProposalSummary } from '@ledger/read-models';
 import { AS_OF } from '../positions/position.schemas';
 import { parseInstant } from '../positions/time-params';

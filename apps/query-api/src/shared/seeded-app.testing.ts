@@ -1,8 +1,8 @@
 import { EventEnvelope, validateEnvelope } from '@ledger/contracts';
-import { TokenStore } from '@ledger/platform';
+import { TokenStore } from '@ledger/ledger-store';
 import { inTransaction } from '@ledger/postgres';
 import { ReadModels } from '@ledger/read-models';
-import { createTestContext, http, HttpResult, recordAll, seedEnvelopes, startTestApp, TestContext } from '@ledger/testing';
+import { http, HttpResult, recordAll, seedEnvelopes, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 import { QueryApiModule } from '../query-api.module';
 
 /** A query API on a fresh database holding the seed case (DOMAIN.md §5), folded by the real projections. */

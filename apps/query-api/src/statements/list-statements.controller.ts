@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ID_PATTERN } from '@ledger/contracts';
-import { ApiProblems, ApiQueryParams, parseQuery, RequireScopes } from '@ledger/platform';
+import { ApiProblems, ApiQueryParams, parseQuery, RequireScopes } from '@ledger/http';
 import { Page, StatementView } from '@ledger/read-models';
 import { ListStatementsQuery } from './list-statements.query';
 import { STATEMENT_PAGE } from './statement.schemas';

@@ -1,5 +1,5 @@
 import { STATEMENT_TONES } from '@ledger/contracts';
-import { apiPage, apiSchemas, nullable } from '@ledger/platform';
+import { apiPage, apiSchemas, nullable } from '@ledger/http';
 import { POSITION_SCHEMAS } from '../positions/position.schemas';
 
 /** The OpenAPI shapes of GET /v1/statements. */

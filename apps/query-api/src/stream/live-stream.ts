@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '@ledger/postgres';
-import { APPLIED_CHANNEL } from '@ledger/read-models';
+import { APPLIED_CHANNEL } from '@ledger/ledger-store';
 import { ChannelListener } from './channel-listener';
 import { SseClient, StreamHub } from './stream-hub';
 

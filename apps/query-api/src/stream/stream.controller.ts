@@ -2,7 +2,7 @@ import { Controller, Get, Query as QueryParams, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
-import { AllowQueryToken, ApiProblems, parseQuery, RequireScopes } from '@ledger/platform';
+import { AllowQueryToken, ApiProblems, parseQuery, RequireScopes } from '@ledger/http';
 import { LiveStream } from './live-stream';
 
 /** `token` is read by the auth guard (this route allows it); nothing else may be passed. */

@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { ID_PATTERN } from '@ledger/contracts';
-import { ApiProblems, ApiQueryParams, parseQuery, RequireScopes } from '@ledger/platform';
+import { ApiProblems, ApiQueryParams, parseQuery, RequireScopes } from '@ledger/http';
 import { Page, THREAT_STATUSES, ThreatStatus, ThreatView } from '@ledger/read-models';
 import { AS_OF } from '../positions/position.schemas';
 import { parseInstant } from '../positions/time-params';

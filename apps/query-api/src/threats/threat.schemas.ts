@@ -1,5 +1,5 @@
 import { SANCTION_KINDS } from '@ledger/contracts';
-import { apiPage, apiSchemas, nullable } from '@ledger/platform';
+import { apiPage, apiSchemas, nullable } from '@ledger/http';
 import { THREAT_STATUSES } from '@ledger/read-models';
 
 const uuid = { type: 'string', format: 'uuid' };

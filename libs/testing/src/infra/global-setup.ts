@@ -1,3 +1,4 @@
+import './ledger-aliases';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureKafka, TestKafka } from './kafka';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { freePort } from '../../../postgres/src/server/embedded-postgres';
+import { freePort } from '@ledger/postgres';
 import { describeError, dockerAnswers, loadTestcontainers } from './docker';
 import { REPO_ROOT } from '../repo-root';
 

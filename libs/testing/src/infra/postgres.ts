@@ -4,7 +4,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { isAlive, startEmbeddedPostgres } from '../../../postgres/src/server/embedded-postgres';
+import { isAlive, startEmbeddedPostgres } from '@ledger/postgres';
 import { describeError, dockerAnswers, loadTestcontainers } from './docker';
 import { REPO_ROOT } from '../repo-root';
 

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { catchError, Observable, throwError } from 'rxjs';
 import { isPlainObject, LedgerError } from '@ledger/contracts';
-import { LedgerMetrics } from '@ledger/platform';
+import { LedgerMetrics } from '@ledger/ops';
 
 /**
  * Counts publish requests refused by validation (any 4xx problem the handler throws: invalid

@@ -1,5 +1,5 @@
 import { CATALOG, catalogEntries, eventSchemas, JsonSchema } from '@ledger/contracts';
-import { ApiRef, apiRef, ApiSchema, apiSchemas } from '@ledger/platform';
+import { ApiRef, apiRef, ApiSchema, apiSchemas } from '@ledger/http';
 
 /**
  * The request bodies of POST /v1/events and /v1/events/batch for the OpenAPI document, generated

@@ -1,10 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { contentHash, encodeEvent, EventEnvelope, LedgerTopics } from '@ledger/contracts';
-import { EventLog } from '@ledger/kafka';
-import { LedgerMetrics, LEDGER_TOPICS } from '@ledger/platform';
+import { EventLog } from '@ledger/log';
+import { LEDGER_TOPICS } from '@ledger/config';
+import { LedgerMetrics } from '@ledger/ops';
 import { EventIdConflictError, PublishResult } from '../shared/publish-result';
-import { Receipts } from '../shared/receipts';
+import { Receipts } from '@ledger/ledger-store';
 
 /** Append validated envelopes to the ledger log, together, skipping exact repeats of accepted ones. */
 export class PublishEventsCommand extends Command<PublishResult[]> {

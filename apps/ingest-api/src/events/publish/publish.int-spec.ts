@@ -1,5 +1,5 @@
-import { TokenStore } from '@ledger/platform';
-import { createTestContext, http, startTestApp, statementMade, TestContext } from '@ledger/testing';
+import { TokenStore } from '@ledger/ledger-store';
+import { http, statementMade, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 import { IngestApiModule } from '../../ingest-api.module';
 
 // The ingest edge against a real broker: what is refused never reaches Kafka, what is accepted

@@ -2,9 +2,9 @@ import { Body, Controller, HttpCode, Post, Res, UseInterceptors } from '@nestjs/
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { FieldProblem, isPlainObject, LedgerError } from '@ledger/contracts';
-import { ApiProblems, CurrentPrincipal, Principal, RequireScopes } from '@ledger/platform';
-import { InvalidEventError, prepareEnvelope } from '../shared/prepare-envelope';
+import { FieldProblem, isPlainObject, LedgerError, InvalidEventError, prepareEnvelope } from '@ledger/contracts';
+import { Principal } from '@ledger/ledger-store';
+import { ApiProblems, CurrentPrincipal, RequireScopes } from '@ledger/http';
 import { PublishResult } from '../shared/publish-result';
 import { CountRejections } from './count-rejections.interceptor';
 import { EVENT_BODY, EVENT_EXAMPLES, PUBLISH_RESULT } from './envelope.schemas';

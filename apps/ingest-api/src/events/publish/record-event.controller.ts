@@ -2,8 +2,9 @@ import { Body, Controller, Headers, HttpCode, Post, Res, UseInterceptors } from 
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiProblems, CurrentPrincipal, Principal, RequireScopes } from '@ledger/platform';
-import { checkIdempotencyKey, prepareEnvelope } from '../shared/prepare-envelope';
+import { Principal } from '@ledger/ledger-store';
+import { ApiProblems, CurrentPrincipal, RequireScopes } from '@ledger/http';
+import { checkIdempotencyKey, prepareEnvelope } from '@ledger/contracts';
 import { PublishResult } from '../shared/publish-result';
 import { CountRejections } from './count-rejections.interceptor';
 import { EVENT_BODY, EVENT_EXAMPLES, PUBLISH_RESULT } from './envelope.schemas';

@@ -1,0 +1,48 @@
+import { PoolClient } from 'pg';
+import { RecordedEvent } from '@ledger/contracts';
+import { loadMigrations, quoteIdent } from '@ledger/postgres';
+import { readModelDigest } from '../../read-models/src/digest';
+import { ReadModels, READ_MIGRATIONS_DIR } from '@ledger/read-models';
+
+/** Creates the read-model tables in `schema` inside the caller's transaction. */
+export async function createReadSchema(client: PoolClient, schema: string): Promise<void> {
+  await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
+  await client.query(`SET LOCAL search_path TO ${quoteIdent(schema)}, public`);
+  for (const m of loadMigrations(READ_MIGRATIONS_DIR)) await client.query(m.sql);
+}
+
+/**
+ * Folds every applied journal row, in log order, into `schema` — a fresh copy of the read models
+ * from the recorded facts alone. Runs inside the caller's transaction (a snapshot), in chunks.
+ */
+export async function foldJournalInto(client: PoolClient, schema: string, onProgress?: (n: number) => void, chunk = 2_000): Promise<number> {
+  const models = new ReadModels(schema);
+  let after: [number, string] = [-1, '-1'];
+  let total = 0;
+  for (;;) {
+    const { rows } = await client.query(
+      `SELECT j.partition, j."offset"::text AS offset, j.recorded_at, j.envelope FROM ledger.journal j
+        WHERE j.disposition = 'applied' AND (j.partition, j."offset") > ($1, $2::bigint) ORDER BY j.partition, j."offset" LIMIT $3`,
+      [after[0], after[1], chunk],
+    );
+    if (!rows.length) return total;
+    const events: RecordedEvent[] = rows.map((r) => ({ ...r.envelope, recordedAt: (r.recorded_at as Date).toISOString(), partition: r.partition, offset: r.offset }));
+    await models.apply(client, events);
+    total += rows.length;
+    onProgress?.(rows.length);
+    after = [rows[rows.length - 1].partition, rows[rows.length - 1].offset];
+  }
+}
+
+/** The first row that differs between two schemas' copies of a table (from either side), as text. */
+export async function firstDifference(client: PoolClient, table: string, live: string, fresh: string): Promise<string | null> {
+  const t = (s: string) => `${quoteIdent(s)}.${quoteIdent(table)}`;
+  const { rows } = await client.query(
+    `(SELECT 'live' AS side, x::text AS row FROM (SELECT * FROM ${t(live)} EXCEPT ALL SELECT * FROM ${t(fresh)}) x ORDER BY 2 LIMIT 1)
+     UNION ALL
+     (SELECT 'fresh fold', x::text FROM (SELECT * FROM ${t(fresh)} EXCEPT ALL SELECT * FROM ${t(live)}) x ORDER BY 2 LIMIT 1)`,
+  );
+  return rows.length ? rows.map((r) => `${r.side}: ${r.row}`).join(' | ') : null;
+}
+
+export { readModelDigest };

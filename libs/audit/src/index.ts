@@ -1,0 +1,5 @@
+export * from './fresh-fold';
+export * from './verify';
+export * from './replay';
+export * from './export';
+export * from './reader-role';

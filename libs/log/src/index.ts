@@ -1,0 +1,5 @@
+export * from './event-log';
+export * from './kafka/kafka-options';
+export * from './kafka/kafka-event-log';
+export * from './embedded/embedded-event-log';
+export * from './produce-batcher';

@@ -1,0 +1,389 @@
+import { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
+import { LEDGER_TOPIC_PARTITIONS, LogMessage, partitionForKey } from '@ledger/contracts';
+import { Appended, BatchResult, EventLog, LogBatch, LogEntry, OffsetBehindLogStartError, PartitionBounds, SubscribeOptions, Subscription } from '../event-log';
+import { kafkaConfig, KafkaConnection } from './kafka-options';
+import { BatcherOptions, ProduceBatcher } from '../produce-batcher';
+
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
+const DEFAULT_BATCHING: BatcherOptions = { maxQueued: 50_000, maxBatch: 2_000, maxBatchBytes: 4 * 1024 * 1024, ackTimeoutMs: 5_000 };
+/** Largest record batch the ledger topics take: a 1,000-event batch request about one proposal fits. */
+const MAX_MESSAGE_BYTES = String(8 * 1024 * 1024);
+
+/**
+ * The log port on Apache Kafka. Producing is idempotent with acks from all in-sync replicas and one
+ * request in flight, through a bounded micro-batcher; partitions are chosen with Kafka's murmur2 so
+ * each message's offset is known from the broker's answer.
+ */
+export class KafkaEventLog extends EventLog {
+  private readonly kafka: Kafka;
+  private producer?: Promise<Producer>;
+  private admin?: Promise<Admin>;
+  private readonly batchers = new Map<string, ProduceBatcher>();
+  private readonly partitionCounts = new Map<string, number>();
+  private readonly consumers = new Set<Consumer>();
+
+  constructor(private readonly connection: KafkaConnection, private readonly batching: BatcherOptions = DEFAULT_BATCHING) {
+    super();
+    this.kafka = new Kafka({ ...kafkaConfig(connection), logLevel: logLevel.NOTHING });
+  }
+
+  append(topic: string, messages: LogMessage[]): Promise<Appended[]> {
+    let batcher = this.batchers.get(topic);
+    if (!batcher) {
+      batcher = new ProduceBatcher((m) => this.produce(topic, m), this.batching);
+      this.batchers.set(topic, batcher);
+    }
+    return batcher.enqueue(messages);
+  }
+
+  private async produce(topic: string, messages: LogMessage[]): Promise<Appended[]> {
+    const producer = await this.connectedProducer();
+    const count = await this.partitionCount(topic);
+    const partitions = messages.map((m) => partitionForKey(m.key, count));
+    let metadata;
+    try {
+      metadata = await producer.send({
+        topic,
+        acks: -1,
+        timeout: this.batching.ackTimeoutMs,
+        messages: messages.map((m, i) => ({ key: m.key, value: m.value, headers: m.headers, partition: partitions[i] })),
+      });
+    } catch (e) {
+      // After a failed send kafkajs may hold sequence numbers the broker no longer agrees with
+      // (some partitions of the request were written): every later send would fail. A new producer
+      // gets a new producer id and starts clean; the caller retries with the same event ids.
+      this.discardProducer();
+      throw e;
+    }
+    // Messages of one partition are appended in send order from the partition's base offset.
+    const next = new Map<number, { offset: bigint; time: string }>();
+    for (const md of metadata) next.set(md.partition, { offset: BigInt(md.baseOffset ?? '0'), time: md.logAppendTime ?? '-1' });
+    return partitions.map((p) => {
+      const slot = next.get(p);
+      if (!slot) throw new Error(`broker answered without partition ${p}`);
+      const offset = slot.offset;
+      slot.offset += 1n;
+      return { partition: p, offset: offset.toString(), timestamp: slot.time === '-1' ? String(Date.now()) : slot.time };
+    });
+  }
+
+  private connectedProducer(): Promise<Producer> {
+    this.producer ??= (async () => {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 5 } });
+      await producer.connect();
+      return producer;
+    })().catch((e) => {
+      this.producer = undefined;
+      throw e;
+    });
+    return this.producer;
+  }
+
+  private discardProducer(): void {
+    const producer = this.producer;
+    this.producer = undefined;
+    void producer?.then((p) => p.disconnect()).catch(() => undefined);
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })().catch((e) => {
+      this.admin = undefined;
+      throw e;
+    });
+    return this.admin;
+  }
+
+  private async partitionCount(topic: string): Promise<number> {
+    const known = this.partitionCounts.get(topic);
+    if (known) return known;
+    const admin = await this.connectedAdmin();
+    const md = await admin.fetchTopicMetadata({ topics: [topic] });
+    const count = md.topics[0]?.partitions.length ?? 0;
+    if (!count) throw new Error(`topic ${topic} has no partitions`);
+    this.partitionCounts.set(topic, count);
+    return count;
+  }
+
+  async bounds(topic: string): Promise<PartitionBounds[]> {
+    const admin = await this.connectedAdmin();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high })).sort((a, b) => a.partition - b.partition);
+  }
+
+  async ensureTopics(topics: { events: string; dlq: string }, partitions = LEDGER_TOPIC_PARTITIONS): Promise<void> {
+    const admin = await this.connectedAdmin();
+    const existing = new Set(await admin.listTopics());
+    const wanted = [
+      { topic: topics.events, numPartitions: partitions },
+      { topic: topics.dlq, numPartitions: 1 },
+    ].filter((t) => !existing.has(t.topic));
+    if (wanted.length) await this.createTopics(admin, wanted);
+    // Ours or another process's, just created: usable once every partition's leader answers.
+    await waitForLeaders(admin, [topics.events, topics.dlq]);
+  }
+
+  private async createTopics(admin: Admin, wanted: { topic: string; numPartitions: number }[]): Promise<void> {
+    await admin.createTopics({
+      // kafkajs's own wait gives up on the first "unknown topic" a broker answers while the new
+      // topic's metadata is still spreading (KRaft under load); waitForLeaders below retries it.
+      waitForLeaders: false,
+      topics: wanted.map((t) => ({
+        ...t,
+        replicationFactor: -1, // the broker's default.replication.factor
+        configEntries: [
+          { name: 'retention.ms', value: '-1' },
+          { name: 'retention.bytes', value: '-1' },
+          { name: 'cleanup.policy', value: 'delete' },
+          { name: 'message.timestamp.type', value: 'LogAppendTime' },
+          { name: 'max.message.bytes', value: MAX_MESSAGE_BYTES },
+        ],
+      })),
+    });
+  }
+
+  /** Deletes topics (tests clean up their per-file topics; production never deletes). */
+  async deleteTopics(topics: string[]): Promise<void> {
+    const admin = await this.connectedAdmin();
+    const existing = new Set(await admin.listTopics());
+    const doomed = topics.filter((t) => existing.has(t));
+    if (doomed.length) await admin.deleteTopics({ topics: doomed });
+    for (const t of doomed) this.partitionCounts.delete(t);
+  }
+
+  async scan(topic: string, upTo: Map<number, string>, handle: (batch: LogBatch) => Promise<void>): Promise<void> {
+    // Never wait for records the log does not hold yet: read at most to today's end.
+    const limits = new Map<number, bigint>();
+    for (const b of await this.bounds(topic)) {
+      const wanted = upTo.get(b.partition);
+      if (wanted === undefined) continue;
+      const limit = BigInt(wanted) < BigInt(b.high) ? BigInt(wanted) : BigInt(b.high);
+      if (limit > BigInt(b.low)) limits.set(b.partition, limit);
+    }
+    const pending = new Set(limits.keys());
+    if (!pending.size) return;
+    const groupId = `ledger-scan-${Date.now()}-${Math.random().toString(16).slice(2)}`;
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 8 * 1024 * 1024, maxWaitTimeInMs: 500 });
+    let settle!: (error?: Error) => void;
+    const finished = new Promise<void>((ok, fail) => (settle = (e) => (e ? fail(e) : ok())));
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const limit = limits.get(batch.partition) ?? 0n;
+          const messages = batch.messages.filter((m) => BigInt(m.offset) < limit);
+          try {
+            if (messages.length) {
+              await handle({ topic, partition: batch.partition, highWatermark: batch.highWatermark, messages: messages.map(toEntry) });
+            }
+            const last = batch.messages.length ? BigInt(batch.messages[batch.messages.length - 1].offset) : -1n;
+            if (last + 1n >= limit || BigInt(batch.offsetLag()) === 0n) pending.delete(batch.partition);
+            if (!pending.size) settle();
+          } catch (e) {
+            settle(e as Error);
+          }
+        },
+      });
+      await finished;
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+      const admin = await this.connectedAdmin().catch(() => undefined);
+      await admin?.deleteGroups([groupId]).catch(() => undefined);
+    }
+  }
+
+  /** Moves a stopped group's Kafka-committed offsets back to the log start (redelivery drills, tests). */
+  async resetGroupOffsets(groupId: string, topic: string): Promise<void> {
+    const admin = await this.connectedAdmin();
+    await admin.resetOffsets({ groupId, topic, earliest: true });
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    // maxWaitTimeInMs bounds how long an idle fetch holds a stop or a rebalance (kafkajs waits it out).
+    const sessionTimeout = this.connection.sessionTimeoutMs ?? 10_000;
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxWaitTimeInMs: 1_000,
+      // kafkajs' 30 s default keeps a crashed projector's partitions idle that long.
+      sessionTimeout,
+      heartbeatInterval: Math.min(1_000, Math.floor(sessionTimeout / 3)),
+    });
+    this.consumers.add(consumer);
+    const seekedTo = new Map<number, string>();
+    const seek = async (partition: number, offset: string) => {
+      const bound = (await this.bounds(options.topic)).find((b) => b.partition === partition);
+      if (bound && BigInt(offset) < BigInt(bound.low)) throw new OffsetBehindLogStartError(options.topic, partition, offset, bound.low);
+      seekedTo.set(partition, offset);
+      consumer.seek({ topic: options.topic, partition, offset });
+    };
+    // Every assigned partition starts at the consumer's stored offset. Batches wait until the seeks
+    // of the latest join are done, so nothing fetched from Kafka's own position slips through.
+    let assigned: number[] = [];
+    const position = async () => {
+      const stored = await options.storedOffsets(assigned);
+      for (const p of assigned) await seek(p, stored.get(p) ?? '0');
+    };
+    let positioned: Promise<void> = Promise.resolve();
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      assigned = event.payload.memberAssignment[options.topic] ?? [];
+      positioned = position();
+      positioned.catch(() => undefined);
+    });
+    const ready = async (heartbeat: () => Promise<void>, active: () => boolean): Promise<boolean> => {
+      for (let attempt = 0; active(); attempt++) {
+        try {
+          await positioned;
+          return true;
+        } catch (e) {
+          if (e instanceof OffsetBehindLogStartError) {
+            options.onFatal(e);
+            return false;
+          }
+          options.onRetry?.(e as Error, attempt);
+          await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5_000)));
+          await heartbeat().catch(() => undefined);
+          positioned = position();
+          positioned.catch(() => undefined);
+        }
+      }
+      return false;
+    };
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (!event.payload.restart) options.onFatal(event.payload.error);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.concurrency ?? 3,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        if (!(await ready(heartbeat, () => isRunning() && !isStale()))) return;
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const logBatch: LogBatch = {
+          topic: batch.topic,
+          partition: batch.partition,
+          highWatermark: batch.highWatermark,
+          fetchedFrom: seekedTo.get(batch.partition),
+          messages: batch.messages.map(toEntry),
+        };
+        seekedTo.delete(batch.partition);
+        const result = await handleWithRetry(logBatch, options, heartbeat, () => isRunning() && !isStale());
+        if (!result) return;
+        const { nextOffset } = result;
+        const first = BigInt(batch.messages[0].offset);
+        if (BigInt(nextOffset) < first) {
+          try {
+            await seek(batch.partition, nextOffset);
+          } catch (e) {
+            options.onFatal(e as Error);
+          }
+          return;
+        }
+        resolveOffset((BigInt(nextOffset) - 1n).toString());
+        // The stored offset in Postgres is the truth; committing to Kafka too keeps standard lag tools right.
+        await consumer
+          .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset }])
+          .catch(() => undefined);
+        await heartbeat();
+      },
+    });
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    // Queued produces go out first (each caller still gets its acknowledgement or its 503).
+    await Promise.race([Promise.all([...this.batchers.values()].map((b) => b.drain())), new Promise((r) => setTimeout(r, this.batching.ackTimeoutMs + 1_000).unref())]);
+    await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
+    this.consumers.clear();
+    const producer = this.producer;
+    const admin = this.admin;
+    this.producer = undefined;
+    this.admin = undefined;
+    await Promise.all([producer?.then((p) => p.disconnect()).catch(() => undefined), admin?.then((a) => a.disconnect()).catch(() => undefined)]);
+  }
+}
+
+/**
+ * Infrastructure errors (Postgres down) retry the same batch with backoff, heart-beating so the
+ * group keeps the partition; the offset does not move until the batch is applied.
+ */
+async function handleWithRetry(
+  batch: LogBatch,
+  options: SubscribeOptions,
+  heartbeat: () => Promise<void>,
+  active: () => boolean,
+): Promise<BatchResult | null> {
+  for (let attempt = 0; active(); attempt++) {
+    try {
+      return await options.handle(batch);
+    } catch (e) {
+      if (e instanceof OffsetBehindLogStartError) {
+        options.onFatal(e);
+        return null;
+      }
+      options.onRetry?.(e as Error, attempt);
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5_000)));
+      await heartbeat().catch(() => undefined);
+    }
+  }
+  return null;
+}
+
+function toEntry(m: KafkaMessage): LogEntry {
+  return { offset: m.offset, key: m.key ? m.key.toString('utf8') : null, value: m.value, headers: stringHeaders(m.headers), timestamp: m.timestamp };
+}
+
+function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (v === undefined) continue;
+    const value = Array.isArray(v) ? v[v.length - 1] : v;
+    out[k] = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+  }
+  return out;
+}
+
+const LEADER_WAIT_MS = 30_000;
+
+/**
+ * Waits until every partition of `topics` has a leader that answers for it (its offsets can be
+ * read). Errors Kafka marks retriable (the topic not known to this broker yet, no leader yet, a
+ * leader not serving yet) are retried with backoff; others are thrown.
+ */
+export async function waitForLeaders(admin: Pick<Admin, 'fetchTopicMetadata' | 'fetchTopicOffsets'>, topics: string[], waitMs = LEADER_WAIT_MS): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  let last = 'no metadata yet';
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      const missing = topics.filter((t) => {
+        const partitions = found.find((f) => f.name === t)?.partitions ?? [];
+        return !partitions.length || partitions.some((p) => p.leader < 0);
+      });
+      if (!missing.length) {
+        for (const topic of topics) await admin.fetchTopicOffsets(topic);
+        return;
+      }
+      last = `no leader yet for ${missing.join(', ')}`;
+    } catch (e) {
+      if (!(e as { retriable?: boolean }).retriable) throw e;
+      last = (e as Error).message;
+    }
+    if (Date.now() + delay > deadline) throw new Error(`Kafka topics ${topics.join(', ')} not ready after ${waitMs / 1000} s: ${last}`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
