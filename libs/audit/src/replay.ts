@@ -1,6 +1,7 @@
 import { Pool, PoolClient } from 'pg';
 import { RecordedEvent } from '@ledger/contracts';
 import { inTransaction, migrate, quoteIdent } from '@ledger/postgres';
+import { journaledPartitions } from '@ledger/ledger-store';
 import { readModelDigest } from '../../read-models/src/digest';
 import { READ_MODEL_LOCK, ReadModels, READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
 import { grantOnSchema, READER_ROLE } from './reader-role';
@@ -47,8 +48,7 @@ interface JournalRow {
  */
 async function foldRange(pool: Pool, schema: string, positions: Positions, scope: ReplayScope, onProgress?: (n: number) => void, client?: PoolClient): Promise<number> {
   const models = new ReadModels(schema);
-  const { rows: parts } = await (client ?? pool).query(`SELECT DISTINCT partition FROM ledger.consumer_offsets ORDER BY partition`);
-  const partitions = (parts as { partition: number }[]).map((p) => p.partition);
+  const partitions = await journaledPartitions(client ?? pool);
   // What has been read of each partition and not folded yet; the journal is append-only, so what
   // was read in one transaction is still true in the next.
   const heads = new Map<number, { rows: JournalRow[]; next: number; more: boolean }>(partitions.map((p) => [p, { rows: [], next: 0, more: true }]));

@@ -3,7 +3,7 @@ import { Pool, PoolClient } from 'pg';
 import { chainHash, envelopeBytes, GENESIS_HASH, recordBytes } from '@ledger/contracts';
 import { EventLog, LogBatch } from '@ledger/log';
 import { READ_SCHEMA } from '@ledger/read-models';
-import { Checkpoint, checkpointValid, listCheckpoints } from '@ledger/ledger-store';
+import { Checkpoint, checkpointValid, listCheckpoints, listOffsets } from '@ledger/ledger-store';
 import { createReadSchema, firstDifference, foldJournalInto, readModelDigest } from './fresh-fold';
 
 /** One thing that does not hold, located as precisely as the check allows. */
@@ -57,16 +57,13 @@ interface JournalRow {
 export async function verifyLedger(o: VerifyOptions): Promise<VerifyReport> {
   const startedAt = new Date().toISOString();
   const mismatches: Mismatch[] = [];
-  const { rows: offsets } = await o.pool.query(
-    `SELECT partition, next_offset::text AS next_offset FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2 ORDER BY partition`,
-    [o.group, o.topic],
-  );
-  const upTo = new Map<number, string>(offsets.map((r) => [r.partition, r.next_offset]));
+  const offsets = await listOffsets(o.pool, { group: o.group, topic: o.topic });
+  const upTo = new Map<number, string>(offsets.map((r) => [r.partition, r.nextOffset]));
   const checkpoints = await listCheckpoints(o.pool, 10_000);
   const wanted = checkpointOffsets(checkpoints);
   const recomputed = new Map<string, string>();
   const partitions = new Map<number, { records: number; head: Buffer | null; chain: Buffer; journalChain: Buffer; lastOffset: bigint }>();
-  const total = offsets.reduce((n, r) => n + Number(r.next_offset), 0);
+  const total = offsets.reduce((n, r) => n + Number(r.nextOffset), 0);
   let done = 0;
 
   await o.log.scan(o.topic, upTo, async (batch) => {
@@ -109,7 +106,7 @@ export async function verifyLedger(o: VerifyOptions): Promise<VerifyReport> {
     topic: o.topic,
     partitions: offsets.map((r) => {
       const s = partitions.get(r.partition);
-      return { partition: r.partition, records: s?.records ?? 0, nextOffset: r.next_offset, head: s?.head?.toString('hex') ?? null };
+      return { partition: r.partition, records: s?.records ?? 0, nextOffset: r.nextOffset, head: s?.head?.toString('hex') ?? null };
     }),
     checkpoints: checkpointSummary,
     readModels,

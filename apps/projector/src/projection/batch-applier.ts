@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
-import { chainHash, contentHash, decodeEvent, Decoded, envelopeBytes, GENESIS_HASH, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
+import { chainHash, contentHash, decodeEvent, Decoded, envelopeBytes, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
 import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/log';
 import { inTransaction, PG_POOL } from '@ledger/postgres';
-import { APPLIED_CHANNEL, appliedContent, insertJournal, insertRejections, JournalRow, RejectionRow } from '@ledger/ledger-store';
+import { advanceOffset, APPLIED_CHANNEL, appliedContent, insertJournal, insertRejections, JournalRow, lockOffset, RejectionRow } from '@ledger/ledger-store';
 import { FactChange, ReadModels } from '@ledger/read-models';
 import { LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
 import { toDeadLetter } from './dead-letter';
@@ -61,7 +61,8 @@ export class BatchApplier {
     decoded: { entry: LogEntry; decoded: Decoded }[],
   ): Promise<{ nextOffset: string; applied?: AppliedBatch }> {
     const group = this.config.LEDGER_PROJECTOR_GROUP;
-    const { next: stored, chain } = await lockOffset(client, group, batch.topic, batch.partition);
+    const scope = { group, topic: batch.topic };
+    const { next: stored, chain } = await lockOffset(client, scope, batch.partition);
     const first = BigInt(batch.messages[0].offset);
     if (first > stored && batch.fetchedFrom !== stored.toString()) return { nextOffset: stored.toString() };
     const fresh = decoded.filter((d) => BigInt(d.entry.offset) >= stored);
@@ -78,12 +79,7 @@ export class BatchApplier {
       await this.log.append(this.topics.dlq, letters);
     }
     const next = BigInt(fresh[fresh.length - 1].entry.offset) + 1n;
-    const cas = await client.query(
-      `UPDATE ledger.consumer_offsets SET next_offset = $4, chain_hash = $6, updated_at = now()
-        WHERE group_id = $1 AND topic = $2 AND partition = $3 AND next_offset = $5`,
-      [group, batch.topic, batch.partition, next.toString(), stored.toString(), classified.chain],
-    );
-    if (cas.rowCount !== 1) throw new FencedError(batch.partition, stored);
+    if (!(await advanceOffset(client, scope, batch.partition, stored, next, classified.chain))) throw new FencedError(batch.partition, stored);
     await notifyApplied(client, batch.partition, next.toString(), classified.applied, positions);
     return {
       nextOffset: next.toString(),
@@ -153,18 +149,6 @@ async function notifyApplied(client: PoolClient, partition: number, nextOffset: 
     payload = JSON.stringify({ partition, nextOffset, events, positions: touched, truncated: true, applied: applied.length });
   }
   await client.query('SELECT pg_notify($1, $2)', [APPLIED_CHANNEL, payload]);
-}
-
-async function lockOffset(client: PoolClient, group: string, topic: string, partition: number): Promise<{ next: bigint; chain: Buffer }> {
-  await client.query(
-    `INSERT INTO ledger.consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
-    [group, topic, partition],
-  );
-  const { rows } = await client.query(
-    `SELECT next_offset, chain_hash FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
-    [group, topic, partition],
-  );
-  return { next: BigInt(rows[0].next_offset), chain: rows[0].chain_hash ?? GENESIS_HASH };
 }
 
 function headerEventId(entry: LogEntry): string | null {

@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { LedgerTopics } from '@ledger/contracts';
 import { EventLog, Subscription } from '@ledger/log';
 import { PG_POOL } from '@ledger/postgres';
+import { storedOffsets } from '@ledger/ledger-store';
 import { Clock, CLOCK, LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
 import { LedgerMetrics, NotReadyError, Readiness } from '@ledger/ops';
 import { BatchApplier } from './batch-applier';
@@ -36,7 +37,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(CLOCK) clock: Clock,
     private readonly checkpoints: CheckpointSigner,
   ) {
-    const source = { bounds: () => log.bounds(topics.events), storedOffsets: () => this.allStoredOffsets() };
+    const source = { bounds: () => log.bounds(topics.events), storedOffsets: () => this.storedOffsets() };
     this.monitor = new ProjectorMonitor(source, metrics, clock);
     applier.onApplied((batch) => this.monitor.applied(batch));
   }
@@ -104,20 +105,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     this.unregisterCheck?.();
   }
 
-  private async storedOffsets(partitions: number[]): Promise<Map<number, string>> {
-    const { rows } = await this.pool.query(
-      `SELECT partition, next_offset FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = ANY($3::int[])`,
-      [this.config.LEDGER_PROJECTOR_GROUP, this.topics.events, partitions],
-    );
-    return new Map(rows.map((r) => [r.partition as number, r.next_offset as string]));
-  }
-
-  /** Every partition's stored next offset, for the lag. */
-  private async allStoredOffsets(): Promise<Map<number, string>> {
-    const { rows } = await this.pool.query(`SELECT partition, next_offset FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2`, [
-      this.config.LEDGER_PROJECTOR_GROUP,
-      this.topics.events,
-    ]);
-    return new Map(rows.map((r) => [r.partition as number, r.next_offset as string]));
+  private storedOffsets(partitions?: number[]): Promise<Map<number, string>> {
+    return storedOffsets(this.pool, { group: this.config.LEDGER_PROJECTOR_GROUP, topic: this.topics.events }, partitions);
   }
 }

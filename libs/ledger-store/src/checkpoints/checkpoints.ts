@@ -1,6 +1,7 @@
 import { createPublicKey, sign, verify } from 'node:crypto';
 import { Pool } from 'pg';
 import { canonicalJson } from '@ledger/contracts';
+import { listOffsets } from '../offsets/offsets';
 import { SigningKey } from './signing-key';
 
 /** One partition's chain head: the hash of its last journaled record, before nextOffset. */
@@ -23,13 +24,9 @@ export interface Checkpoint {
 
 /** Reads the projector group's chain heads and stores them signed; answers the checkpoint. */
 export async function signCheckpoint(pool: Pool, key: SigningKey, group: string, topic: string, now = new Date()): Promise<Checkpoint | null> {
-  const { rows } = await pool.query(
-    `SELECT partition, next_offset, encode(chain_hash, 'hex') AS hash FROM ledger.consumer_offsets
-      WHERE group_id = $1 AND topic = $2 AND chain_hash IS NOT NULL ORDER BY partition`,
-    [group, topic],
-  );
+  const rows = await listOffsets(pool, { group, topic }, { chained: true });
   if (!rows.length) return null;
-  const heads: ChainHead[] = rows.map((r) => ({ partition: r.partition, nextOffset: r.next_offset, hash: r.hash }));
+  const heads: ChainHead[] = rows.map((r) => ({ partition: r.partition, nextOffset: r.nextOffset, hash: r.chainHead! }));
   const payload = canonicalJson({ topic, signedAt: now.toISOString(), heads, keyId: key.keyId });
   const signature = sign(null, Buffer.from(payload, 'utf8'), key.privateKey);
   const inserted = await pool.query(
