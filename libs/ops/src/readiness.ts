@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Pool } from 'pg';
 import { LedgerTopics } from '@ledger/contracts';
 import { EventLog } from '@ledger/log';
@@ -37,7 +37,7 @@ export const POSTGRES_CHECK_MS = 1_000;
 export const LOG_CHECK_MS = 2_000;
 
 /**
- * What GET /health/ready runs: Postgres answers, the event log answers, plus whatever the app's
+ * What GET /health/ready runs: Postgres answers, the event log answers (in apps that use it), plus whatever the app's
  * parts register (the projector registers its own). Every probe runs the checks again; nothing is
  * cached beyond a run still in flight.
  */
@@ -46,9 +46,10 @@ export class Readiness {
   private readonly logger = new Logger('health');
   private readonly checks = new Map<string, Registered>();
 
-  constructor(@Inject(PG_POOL) pool: Pool, log: EventLog, @Inject(LEDGER_TOPICS) topics: LedgerTopics) {
+  constructor(@Inject(PG_POOL) pool: Pool, @Inject(LEDGER_TOPICS) topics: LedgerTopics, @Optional() log?: EventLog) {
     this.register('postgres', async () => void (await pool.query('select 1')), POSTGRES_CHECK_MS);
-    this.register('eventLog', async () => void (await log.bounds(topics.events)), LOG_CHECK_MS);
+    // An app without the log (the query API reads PostgreSQL only) does not depend on Kafka's health.
+    if (log) this.register('eventLog', async () => void (await log.bounds(topics.events)), LOG_CHECK_MS);
   }
 
   /** Adds a check; answers a function that removes it again. */

@@ -33,7 +33,7 @@ export class StartCommand extends CommandRunner {
     await app.listen(config.PORT, config.HOST);
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     const tokens = await ensureLocalTokens(config, new TokenStore(db.pool));
-    const loaded = await loadSamplesOnce(app, db.pool);
+    const loaded = await loadSamplesOnce(url, db.pool);
     await writeRuntime(config.LEDGER_DATA_DIR, { pid: process.pid, databaseUrl: db.url, httpUrl: url, startedAt: new Date().toISOString() });
 
     this.out.result({ url, tokens, database: db.origin, log: config.KAFKA_BROKERS ? 'kafka' : 'embedded', samplesLoaded: loaded }, banner(url, tokens, db.origin, config, loaded));

@@ -11,8 +11,8 @@ export interface InfraOptions {
   config: LedgerConfig;
   /** A pool to use instead of one built from DATABASE_URL (embedded PostgreSQL, tests). */
   pool?: Pool;
-  /** A log to use instead of one built from KAFKA_BROKERS. */
-  log?: EventLog;
+  /** A log to use instead of one built from KAFKA_BROKERS; `false`: this app uses no log (no Kafka client is built). */
+  log?: EventLog | false;
   topics?: LedgerTopics;
   clock?: () => number;
 }
@@ -21,7 +21,7 @@ class InfraLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('infra');
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    private readonly log: EventLog,
+    private readonly log: EventLog | undefined,
     @Inject(LEDGER_TOPICS) private readonly topics: LedgerTopics,
     private readonly owned: { pool: boolean; log: boolean },
     private readonly migrateAtBoot: boolean,
@@ -31,11 +31,11 @@ class InfraLifecycle implements OnModuleInit, OnApplicationShutdown {
     if (!this.migrateAtBoot) return; // a read-only role: the schema is someone else's to change
     const applied = (await migrate(this.pool, LEDGER_SCHEMA, LEDGER_MIGRATIONS_DIR)) + (await migrate(this.pool, READ_SCHEMA, READ_MIGRATIONS_DIR));
     if (applied) this.logger.log(`applied ${applied} migration(s)`);
-    await this.log.ensureTopics(this.topics);
+    await this.log?.ensureTopics(this.topics);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.owned.log) await this.log.close();
+    if (this.owned.log) await this.log?.close();
     if (this.owned.pool) await this.pool.end();
   }
 }
@@ -50,7 +50,7 @@ export class LedgerInfraModule {
   static forRoot(options: InfraOptions): DynamicModule {
     const { config } = options;
     const pool = options.pool ?? createPool(requireDatabaseUrl(config));
-    const log = options.log ?? createKafkaLog(config);
+    const log = options.log === false ? undefined : (options.log ?? createKafkaLog(config));
     const topics = options.topics ?? DEFAULT_TOPICS;
     const owned = { pool: !options.pool, log: !options.log };
     return {
@@ -58,12 +58,12 @@ export class LedgerInfraModule {
       providers: [
         { provide: LedgerConfig, useValue: config },
         { provide: PG_POOL, useValue: pool },
-        { provide: EventLog, useValue: log },
+        ...(log ? [{ provide: EventLog, useValue: log }] : []),
         { provide: LEDGER_TOPICS, useValue: topics },
         { provide: CLOCK, useValue: options.clock ?? Date.now },
         { provide: InfraLifecycle, useFactory: () => new InfraLifecycle(pool, log, topics, owned, config.LEDGER_MIGRATE) },
       ],
-      exports: [LedgerConfig, PG_POOL, EventLog, LEDGER_TOPICS, CLOCK],
+      exports: [LedgerConfig, PG_POOL, ...(log ? [EventLog] : []), LEDGER_TOPICS, CLOCK],
     };
   }
 }

@@ -18,6 +18,8 @@ export interface AppSpec {
   name: string;
   features: (Type | DynamicModule)[];
   defaults?: Partial<LedgerConfig>;
+  /** Whether the app reads or writes the event log; without it no Kafka client is built (default true). */
+  usesLog?: boolean;
   /** Infrastructure built before Nest starts (embedded PostgreSQL, the embedded log). */
   infra?: (config: LedgerConfig) => Promise<Omit<InfraOptions, 'config'> & { close?: () => Promise<void> }>;
 }
@@ -39,7 +41,7 @@ export async function runApp(spec: AppSpec): Promise<NestFastifyApplication> {
   }
   try {
     const { close: closeExtra, ...extra } = spec.infra ? await spec.infra(config) : {};
-    const app = await createHttpApp(rootModule(LedgerInfraModule.forRoot({ config, ...extra }), spec.features), config, { name: spec.name });
+    const app = await createHttpApp(rootModule(LedgerInfraModule.forRoot({ config, ...(spec.usesLog === false ? { log: false as const } : {}), ...extra }), spec.features), config, { name: spec.name });
     await app.listen(config.PORT, config.HOST);
     new Logger(spec.name).log(`listening on ${await app.getUrl()}`);
     closeOnSignals(spec.name, async () => {
