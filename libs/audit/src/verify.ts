@@ -3,7 +3,8 @@ import { Pool, PoolClient } from 'pg';
 import { chainHash, envelopeBytes, GENESIS_HASH, recordBytes } from '@ledger/contracts';
 import { EventLog, LogBatch } from '@ledger/log';
 import { READ_SCHEMA } from '@ledger/read-models';
-import { Checkpoint, checkpointValid, listCheckpoints, listOffsets } from '@ledger/ledger-store';
+import { Checkpoint, listCheckpoints, listOffsets } from '@ledger/ledger-store';
+import { checkpointValid } from '@ledger/audit';
 import { createReadSchema, firstDifference, foldJournalInto, readModelDigest } from './fresh-fold';
 
 /** One thing that does not hold, located as precisely as the check allows. */

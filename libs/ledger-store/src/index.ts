@@ -6,5 +6,4 @@ export * from './offsets/offsets';
 export * from './tokens/scopes';
 export * from './tokens/token-store';
 export * from './receipts/receipts';
-export * from './checkpoints/signing-key';
 export * from './checkpoints/checkpoints';

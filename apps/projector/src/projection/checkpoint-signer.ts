@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import { LedgerTopics } from '@ledger/contracts';
 import { PG_POOL } from '@ledger/postgres';
 import { LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
-import { loadSigningKey, signCheckpoint, SigningKey, signingKeyFile } from '@ledger/ledger-store';
+import { loadSigningKey, signCheckpoint, SigningKey, signingKeyFile } from '@ledger/audit';
 import { AppliedBatch, BatchApplier } from './batch-applier';
 
 /**
