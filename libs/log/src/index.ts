@@ -3,3 +3,4 @@ export * from './kafka/kafka-options';
 export * from './kafka/kafka-event-log';
 export * from './embedded/embedded-event-log';
 export * from './produce-batcher';
+export * from './kafka/kafka-probe';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { KafkaEventLog, probeKafka } from '@ledger/log';
 
 // Proves that the global setup handed the workers a real PostgreSQL and a real Kafka.
 
@@ -26,39 +26,21 @@ describe('test infrastructure', () => {
   });
 
   it('creates a topic on Kafka, produces and consumes a message, and deletes the topic', async () => {
-    const kafka = new Kafka({
-      clientId: 'infra-check',
-      brokers: requireEnv('LEDGER_TEST_KAFKA_BROKERS').split(','),
-      logLevel: logLevel.NOTHING,
-    });
+    const brokers = requireEnv('LEDGER_TEST_KAFKA_BROKERS').split(',');
+    const log = new KafkaEventLog({ brokers, clientId: 'infra-check' });
     const topic = `infra-check-${randomUUID()}`;
-    const admin = kafka.admin();
-    const producer = kafka.producer({ idempotent: true });
-    const consumer = kafka.consumer({ groupId: `infra-check-${randomUUID()}` });
-    await admin.connect();
     try {
-      expect(await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true })).toBe(true);
-      try {
-        await producer.connect();
-        await producer.send({ topic, acks: -1, messages: [{ key: 'proposal-1', value: 'hello ledger' }] });
-
-        await consumer.connect();
-        await consumer.subscribe({ topics: [topic], fromBeginning: true });
-        const received = new Promise<{ key?: string; value?: string; offset: string }>((resolve) => {
-          void consumer.run({
-            eachMessage: async ({ message }) =>
-              resolve({ key: message.key?.toString(), value: message.value?.toString(), offset: message.offset }),
-          });
-        });
-        expect(await received).toEqual({ key: 'proposal-1', value: 'hello ledger', offset: '0' });
-      } finally {
-        await consumer.disconnect();
-        await producer.disconnect();
-      }
-      await admin.deleteTopics({ topics: [topic], timeout: 10_000 });
-      expect(await admin.listTopics()).not.toContain(topic);
+      await log.ensureTopics({ events: topic, dlq: `${topic}.dlq` });
+      const [appended] = await log.append(topic, [{ key: 'proposal-1', value: Buffer.from('hello ledger'), headers: {} }]);
+      const received: { key: string | null; value?: string; offset: string }[] = [];
+      await log.scan(topic, new Map([[appended.partition, '1']]), async (batch) => {
+        for (const m of batch.messages) received.push({ key: m.key, value: m.value?.toString(), offset: m.offset });
+      });
+      expect(received).toEqual([{ key: 'proposal-1', value: 'hello ledger', offset: '0' }]);
+      await log.deleteTopics([topic, `${topic}.dlq`]);
+      expect((await probeKafka(brokers)).topics).not.toContain(topic);
     } finally {
-      await admin.disconnect();
+      await log.close();
     }
   });
 });

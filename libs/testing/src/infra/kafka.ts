@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { probeKafka } from '@ledger/log';
 import { freePort } from '@ledger/postgres';
 import { describeError, dockerAnswers, loadTestcontainers } from './docker';
 import { REPO_ROOT } from '../repo-root';
@@ -69,24 +69,11 @@ function forcedSource(): Source | undefined {
   return value as Source;
 }
 
-/** Connects an admin client and reads the cluster metadata: a Kafka broker that serves requests. */
+/** A Kafka broker that serves requests (the cluster's metadata answers and lists a broker). */
 async function assertKafka(brokers: string[], what: string): Promise<void> {
-  const admin = new Kafka({
-    clientId: 'ledger-test-infra',
-    brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 3_000,
-    retry: { retries: 3, initialRetryTime: 300 },
-  }).admin();
-  try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    if (cluster.brokers.length === 0) throw new Error('it lists no brokers');
-  } catch (e) {
+  await probeKafka(brokers).catch((e: unknown) => {
     throw new Error(`${what} is not a usable Kafka cluster: ${describeError(e)}`);
-  } finally {
-    await admin.disconnect().catch(noop);
-  }
+  });
 }
 
 /** Runs kafka.sh with the caller's environment (LEDGER_KAFKA_*); resolves to its stdout's last line. */
