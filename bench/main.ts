@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BenchRun } from './lib/context';
-import { machineDetails, REPO_ROOT } from './lib/machine';
-import { printScenario, RunReport, writeDoc, DOC } from './lib/report';
-import { Scenario } from './lib/scenario';
+import { BenchRun } from './harness/run/context';
+import { machineDetails, REPO_ROOT } from './harness/run/machine';
+import { printScenario, RunReport, writeDoc, DOC } from './harness/report/report';
+import type { Scenario } from './harness/types';
 
 const USAGE = `npm run bench -- [scenario…] [--quick] [--profile] [--connections=a,b] [--no-write] [--list]
 

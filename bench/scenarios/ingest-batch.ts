@@ -1,16 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EventBodies, recordSizes } from '../lib/bodies';
-import { eventWorkCeiling, EventWorkResult } from '../lib/event-work';
-import { startIngestApp } from '../lib/ingest-app';
-import { INGEST_STAGES } from '../lib/ingest-stages';
-import { producerPerformance, ProducerPerfResult } from '../lib/kafka-tools';
-import { LoadResult } from '../lib/load';
-import { CPU_NOTE, LOAD_HEADER, profileTables } from '../lib/load-report';
-import { cpuCells, fmt } from '../lib/report';
-import { BenchContext, Figure, Scenario } from '../lib/scenario';
-import { Watched } from '../lib/cpu';
-import { sweepLevels } from '../lib/sweep';
+import { EventBodies, recordSizes } from '../harness/world/bodies';
+import { eventWorkCeiling, EventWorkResult } from '../harness/baselines/event-work';
+import { startIngestApp } from '../harness/ledger/ingest-app';
+import { INGEST_STAGES } from '../harness/report/ingest-stages';
+import { producerPerformance, ProducerPerfResult } from '../harness/baselines/kafka-tools';
+import { LoadResult } from '../harness/measure/load';
+import { CPU_NOTE, LOAD_HEADER } from '../harness/report/load-report';
+import { cpuCells, fmt } from '../harness/report/format';
+import { profileTables } from '../harness/report/profile';
+import { BenchContext, Figure, Scenario, Watched } from '../harness/types';
+import { sweepLevels } from '../harness/ledger/sweep';
 
 const TARGET_EVENTS_PER_SEC = 50_000;
 const EVENTS_PER_REQUEST = 100;

@@ -1,12 +1,13 @@
 import { LEDGER_TOPIC_PARTITIONS } from '@ledger/contracts';
-import { EventBodies, SUBJECTS } from '../lib/bodies';
-import { startIngestApp } from '../lib/ingest-app';
-import { INGEST_STAGES } from '../lib/ingest-stages';
-import { LoadResult, runLoad } from '../lib/load';
-import { CPU_NOTE, loadRow, LOAD_HEADER, profileTables, serverWindow } from '../lib/load-report';
-import { fmt } from '../lib/report';
-import { Figure, Scenario } from '../lib/scenario';
-import { sweepLevels } from '../lib/sweep';
+import { EventBodies, SUBJECTS } from '../harness/world/bodies';
+import { startIngestApp } from '../harness/ledger/ingest-app';
+import { INGEST_STAGES } from '../harness/report/ingest-stages';
+import { LoadResult, runLoad } from '../harness/measure/load';
+import { CPU_NOTE, loadRow, LOAD_HEADER, serverWindow } from '../harness/report/load-report';
+import { fmt } from '../harness/report/format';
+import { profileTables } from '../harness/report/profile';
+import { Figure, Scenario } from '../harness/types';
+import { sweepLevels } from '../harness/ledger/sweep';
 
 /** The targets on this 2-core machine. */
 const TARGET_EVENTS_PER_SEC = 6_000;

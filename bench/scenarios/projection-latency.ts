@@ -1,16 +1,14 @@
-import { AppliedStream } from '../lib/applied-stream';
-import { endToEndLatency, EndToEndLatencyResult } from '../lib/kafka-tools';
-import { Latencies, LatencySummary } from '../lib/latency';
-import { startLiveLedger } from '../lib/live-ledger';
-import { runLoad } from '../lib/load';
-import { profileFile, profileTables } from '../lib/load-report';
-import { PROJECTION_STAGES } from '../lib/projection-stages';
-import { sleep } from '../lib/projector-run';
-import { cpuCells, fmt } from '../lib/report';
-import { BenchContext, Figure, Scenario, Table } from '../lib/scenario';
-import { sqlTable } from '../lib/sql-timer';
-import type { WindowStats } from '../server/protocol';
-import { CpuUse } from '../lib/cpu';
+import { AppliedStream } from '../harness/measure/applied-stream';
+import { endToEndLatency, EndToEndLatencyResult } from '../harness/baselines/kafka-tools';
+import { Latencies } from '../harness/measure/latency';
+import { startLiveLedger } from '../harness/ledger/live-ledger';
+import { runLoad } from '../harness/measure/load';
+import { profileFile } from '../harness/report/load-report';
+import { PROJECTION_STAGES } from '../harness/report/projection-stages';
+import { sleep } from '../harness/ledger/projector-run';
+import { cpuCells, fmt } from '../harness/report/format';
+import { profileTables, sqlTable } from '../harness/report/profile';
+import { BenchContext, CpuUse, Figure, LatencySummary, Scenario, Table, WindowStats } from '../harness/types';
 
 const RATE = 1_000;
 const TARGET_P99_MS = 50;
@@ -87,7 +85,7 @@ export const scenario: Scenario = {
     if (ours.run.profile) tables.push(...profileTables(ours.run.profile, `projector at ${fmt(RATE)} events/s`, PROJECTION_STAGES).map((t) => ({ ...t, title: t.title.replace('Server CPU profile', 'Projector CPU profile') })));
     if (ours.run.projector.sql) tables.push(sqlTable(ours.run.projector.sql, ours.measureSec, `Projector at ${fmt(RATE)} events/s`));
     const notes = [
-      `Each run: a fresh database and topic seeded with ${fmt(ours.seed)} events of the bench world (bench/lib/world.ts) written straight to the log and projected first; then ${ours.warmupSec} s of warm-up and ${ours.measureSec} s measured at ${fmt(RATE)} new events per second, continuing the same world (statements, acceptances, conditions, threats… about the seeded parties and proposals). Only events sent in the measured window count; the stream may bring them up to ${DRAIN_MS / 1000} s after the load stops; an accepted event still not visible then counts with the time waited (a lower bound), so a projector that falls behind shows it.`,
+      `Each run: a fresh database and topic seeded with ${fmt(ours.seed)} events of the bench world (bench/harness/world/world.ts) written straight to the log and projected first; then ${ours.warmupSec} s of warm-up and ${ours.measureSec} s measured at ${fmt(RATE)} new events per second, continuing the same world (statements, acceptances, conditions, threats… about the seeded parties and proposals). Only events sent in the measured window count; the stream may bring them up to ${DRAIN_MS / 1000} s after the load stops; an accepted event still not visible then counts with the time waited (a lower bound), so a projector that falls behind shows it.`,
       `An event is visible when an \`applied\` notice of its partition passes its offset (both from its 202). "notices cut": the projector left event ids out of that many notices to fit PostgreSQL's 8,000-byte limit (the stream then says \`resync\`); the offsets still tell. Latencies are between this process's clock and the broker's (LogAppendTime, in ms), both this machine's. "p50/p99/max" columns: record time → visible; request → visible; the ingest API's own 202 latency from each request's scheduled start.`,
       'CPU columns: percent of one core over the measured window (200 % is this whole machine); "loader" is this process (load generator and stream reader); "others" is the rest of the machine (noise).',
     ];

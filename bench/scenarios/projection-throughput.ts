@@ -2,16 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { LEDGER_TOPIC_PARTITIONS } from '@ledger/contracts';
 import { createPool } from '@ledger/postgres';
 import { READ_SCHEMA } from '@ledger/read-models';
-import { copyNote, copyRows, CopyResult, schemaTables } from '../lib/copy';
-import { applySqlShape, InProcessResult } from '../lib/inproc-apply';
-import { profileFile, profileTables } from '../lib/load-report';
-import { preloadWorld } from '../lib/preload';
-import { PROJECTION_STAGES } from '../lib/projection-stages';
-import { CatchUp, infraWatch, journalDispositions, serverEnv, startBenchServer, waitForCatchUp } from '../lib/projector-run';
-import { cpuCells, fmt } from '../lib/report';
-import { Figure, Scenario, Table } from '../lib/scenario';
-import { CpuUse } from '../lib/cpu';
-import { sqlTable } from '../lib/sql-timer';
+import { copyNote, copyRows, CopyResult, schemaTables } from '../harness/baselines/copy';
+import { applySqlShape, InProcessResult } from '../harness/baselines/inproc-apply';
+import { profileFile } from '../harness/report/load-report';
+import { preloadWorld } from '../harness/world/preload';
+import { PROJECTION_STAGES } from '../harness/report/projection-stages';
+import { CatchUp, infraWatch, journalDispositions, serverEnv, startBenchServer, waitForCatchUp } from '../harness/ledger/projector-run';
+import { cpuCells, fmt } from '../harness/report/format';
+import { profileTables, sqlTable } from '../harness/report/profile';
+import { CpuUse, Figure, Scenario, Table } from '../harness/types';
 
 const TARGET_EVENTS_PER_SEC = 25_000;
 /** The projector's measured window ends here at the latest (from its first progress), done or not. */
@@ -20,12 +19,12 @@ const QUICK_MAX_SECONDS = 90;
 const PUBLISHER = 'bench-direct';
 
 /**
- * Issue 4: projection throughput. N events of a made-up world (bench/lib/world.ts) are written
- * straight to a fresh ledger topic; then the projector starts as its own process (the real
+ * Issue 4: projection throughput. N events of a made-up world (bench/harness/world/world.ts) are
+ * written straight to a fresh ledger topic; then the projector starts as its own process (the real
  * ProjectorModule) and catches up. The figure is its sustained rate, from the first progress it
- * stores to the N-th record. Baselines from the same run: the projector's own transactions sent
- * from this process with no Kafka and no decoding (its SQL shape), and a COPY of every row it
- * wrote (journal and read models): the floor of writing what the projection stores.
+ * stores to the N-th record. Baselines from the same run: the projector's own transactions (its
+ * BatchApplier) run from this process with no Kafka and their decoding untimed (its SQL shape), and
+ * a COPY of every row it wrote (journal and read models): the floor of writing what it stores.
  */
 export const scenario: Scenario = {
   name: 'projection.throughput',
@@ -58,7 +57,7 @@ export const scenario: Scenario = {
     const copy = await copyRows(pool, [{ schema: 'ledger', table: 'journal' }, ...(await schemaTables(pool, READ_SCHEMA))], ctx.runDir, watch);
 
     // The baseline applies as many events as the projector did (all of them, or what its time allowed).
-    const spec = { world, records: applied, publisher: PUBLISHER, batchSize, partitions: LEDGER_TOPIC_PARTITIONS, group: 'bench-inproc', topic: topics.events, watch };
+    const spec = { world, records: applied, publisher: PUBLISHER, batchSize, partitions: LEDGER_TOPIC_PARTITIONS, group: 'bench-inproc', topics, watch };
     ctx.log(`projection.throughput: the projector's transactions from this process (SQL shape), ${batchSize}-record batches`);
     const sqlDb = await ctx.freshDatabase('bench_projection_sql');
     const sqlPool = createPool(sqlDb.url, { max: 2 });
@@ -71,14 +70,14 @@ export const scenario: Scenario = {
     if (run.server.sql) tables.push(sqlTable(run.server.sql, run.seconds, 'Projector catching up'));
     const b = run.server.batches;
     const notes = [
-      `${fmt(records)} records (${pre.registry} registrations and affiliations, then proposals and what 48 states and their persons say and do about them; bench/lib/world.ts), ${fmt(pre.valueBytes)}-byte values on average, written to a fresh ${LEDGER_TOPIC_PARTITIONS}-partition topic in ${pre.seconds.toFixed(1)} s before the projector started.`,
+      `${fmt(records)} records (${pre.registry} registrations and affiliations, then proposals and what 48 states and their persons say and do about them; bench/harness/world/world.ts), ${fmt(pre.valueBytes)}-byte values on average, written to a fresh ${LEDGER_TOPIC_PARTITIONS}-partition topic in ${pre.seconds.toFixed(1)} s before the projector started.`,
       (run.complete
         ? `The projector applied all ${fmt(records)} records. `
         : `The projector had applied ${fmt(run.records)} of the ${fmt(records)} records when its ${maxSeconds} s window ended; the rate is over those, and the baselines work on as many. `) +
       `Its rate counts from the first stored offset it was seen to move (${fmt(run.atFirstSample)} records in) to the last sample that saw progress (every 100 ms); from its \`ready\` (consumer subscribed, group join included) that took ${run.secondsFromReady.toFixed(1)} s. Batches it applied in the window: ${b ? `${fmt(b.count)}, ${fmt(b.p50)} records median, ${fmt(b.max)} largest` : 'not reported'}. Journal: ${Object.entries(dispositions).map(([k, n]) => `${fmt(n)} ${k}`).join(', ')}.`,
-      `The SQL-shape baseline runs on a fresh database, one transaction at a time (the projector runs up to 3 partitions at once, but the read-model lock serialises their writes), with the projector's mean batch size; only the transactions are timed, not preparing the batches (RecordedEvents, journal rows and their hash chain) in this process.`,
+      `The SQL-shape baseline is the projector's own BatchApplier, run in this process on a fresh database with batches made here, one transaction at a time (the projector runs up to 3 partitions at once, but the read-model lock serialises their writes), with the projector's mean batch size; only its transactions are timed (journal rows and their hash chain included, as in the projector), not making the batches nor decoding their records, which BatchApplier does before its transaction (the CPU columns include both).`,
       copyNote(copy, applied, 'projector'),
-      `CPU columns: percent of one core over the measured part (200 % is this whole machine); "bench" is this process (sampling the offsets, or sending the baseline's SQL), "postgres" sums every PostgreSQL backend, "others" is the rest of the machine (other people's processes, and kernel time no process is charged for: noise).`,
+      `CPU columns: percent of one core over the measured part (200 % is this whole machine); "bench" is this process (sampling the offsets, or running the baseline's BatchApplier), "postgres" sums every PostgreSQL backend, "others" is the rest of the machine (other people's processes, and kernel time no process is charged for: noise).`,
     ];
     return { figures, tables, notes };
   },

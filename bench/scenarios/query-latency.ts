@@ -1,9 +1,11 @@
-import { startLiveLedger } from '../lib/live-ledger';
-import { LoadResult, runLoad } from '../lib/load';
-import { answersPerSecond, outcomeCells, profileFile, profileTables, serverWindow } from '../lib/load-report';
-import { cpuCells, fmt } from '../lib/report';
-import { Figure, Scenario, Table } from '../lib/scenario';
-import { Pair } from '../lib/world';
+import { consumedCount } from '@ledger/ledger-store';
+import { startLiveLedger } from '../harness/ledger/live-ledger';
+import { LoadResult, runLoad } from '../harness/measure/load';
+import { answersPerSecond, outcomeCells, profileFile, serverWindow } from '../harness/report/load-report';
+import { cpuCells, fmt } from '../harness/report/format';
+import { profileTables } from '../harness/report/profile';
+import { Figure, Scenario, Table } from '../harness/types';
+import { Pair } from '../harness/world/world';
 
 const WRITE_RATE = 1_000;
 /** Each query endpoint's fixed rate: a few dashboards' worth, small next to the write load. */
@@ -96,7 +98,7 @@ export const scenario: Scenario = {
     const tables: Table[] = [{ title: 'Runs (measured windows only; the queries of a row pair ran at the same time)', header: HEADER, rows }];
     if (profile) tables.push(...profileTables(profile, `query API under ${fmt(WRITE_RATE)} events/s`).map((t) => ({ ...t, title: t.title.replace('Server CPU profile', 'Query API CPU profile') })));
     const notes = [
-      `A fresh database and topic seeded with ${fmt(seed)} events of the bench world (bench/lib/world.ts), written straight to the log and projected before the queries start; the write load continues the same world (events about the same parties and proposals the queries ask about). asOf and knownAt are left out: the current stance, from the read models.`,
+      `A fresh database and topic seeded with ${fmt(seed)} events of the bench world (bench/harness/world/world.ts), written straight to the log and projected before the queries start; the write load continues the same world (events about the same parties and proposals the queries ask about). asOf and knownAt are left out: the current stance, from the read models.`,
       `Projection lag when the write load stopped: ${lag}.`,
       '"loop p99/max" and "GC" are the query API\'s own (measured during the GET /v1/positions window). CPU columns: percent of one core (200 % is this whole machine); "loader" is this process; "others" is the rest of the machine (noise).',
     ];
@@ -106,8 +108,7 @@ export const scenario: Scenario = {
 
 /** Accepted events the projector had not applied yet when the load stopped. */
 async function projectionLag(live: Awaited<ReturnType<typeof startLiveLedger>>, writes: LoadResult): Promise<string> {
-  const { rows } = await live.pool.query(`SELECT coalesce(sum(next_offset), 0)::bigint AS n FROM ledger.consumer_offsets WHERE group_id = $1`, [live.group]);
-  const stored = Number(rows[0].n);
+  const stored = Number(await consumedCount(live.pool, live.group));
   const bounds = await live.pool.query(`SELECT count(*)::bigint AS n FROM ledger.ingest_receipts`);
   const accepted = live.seed.records + Number(bounds.rows[0].n);
   return `${fmt(Math.max(0, accepted - stored))} of ${fmt(accepted)} records (${fmt(writes.perSecond(202))} events/s accepted in the window)`;

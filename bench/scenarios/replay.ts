@@ -5,18 +5,18 @@ import { LEDGER_TOPIC_PARTITIONS } from '@ledger/contracts';
 import { createPool } from '@ledger/postgres';
 import { replayFrozen } from '@ledger/audit';
 import { CpuProfiler } from '../server/cpu-profiler';
-import { copyNote, copyRows, CopyResult, schemaTables } from '../lib/copy';
-import { cpuWindow, CpuUse, Watched } from '../lib/cpu';
-import { writeJournal } from '../lib/journal-build';
-import { consumerPerformance, ConsumerPerfResult, fillTopic } from '../lib/kafka-tools';
-import { profileTables } from '../lib/load-report';
-import { worldEvents } from '../lib/preload';
-import { PROJECTION_STAGES } from '../lib/projection-stages';
-import { infraWatch } from '../lib/projector-run';
-import { cpuCells, fmt } from '../lib/report';
-import { BenchContext, Figure, Scenario, Table } from '../lib/scenario';
-import { sqlTable, SqlTimer, SqlTiming } from '../lib/sql-timer';
-import { toMessage, WorldOptions } from '../lib/world';
+import { copyNote, copyRows, CopyResult, schemaTables } from '../harness/baselines/copy';
+import { cpuWindow } from '../harness/measure/cpu';
+import { writeJournal } from '../harness/world/journal-build';
+import { consumerPerformance, ConsumerPerfResult, fillTopic } from '../harness/baselines/kafka-tools';
+import { worldEvents } from '../harness/world/preload';
+import { PROJECTION_STAGES } from '../harness/report/projection-stages';
+import { infraWatch } from '../harness/ledger/projector-run';
+import { cpuCells, fmt } from '../harness/report/format';
+import { profileTables, sqlTable } from '../harness/report/profile';
+import { BenchContext, CpuUse, Figure, Scenario, SqlTiming, Table, Watched } from '../harness/types';
+import { SqlTimer } from '../harness/measure/sql-timer';
+import { toMessage, WorldOptions } from '../harness/world/world';
 
 const WANTED = 1_000_000;
 const TARGET_SECONDS = 30;
@@ -194,7 +194,7 @@ function notes(ctx: BenchContext, world: WorldOptions, rungs: Rung[], final: Run
           ? `${fmt(skipped.records)} was not tried: the finished sizes predict ${fmt(skipped.predicted)} s for it (time taken to grow as N^k, k from the last two sizes), past the ${BUDGET_SECONDS} s budget. The figure is the largest size that finished, nothing extrapolated.`
           : '';
   return [
-    `Each size has its own database. Its journal is written before the replay, untimed: the rows the projector would journal for the first N events of the bench world (bench/lib/world.ts, shaped for ${fmt(world.events)} events), with the projector's journal writer and hash chain, without folding the read models (a replay reads the journal alone); then VACUUM ANALYZE, as autovacuum would have done.`,
+    `Each size has its own database. Its journal is written before the replay, untimed: the rows the projector would journal for the first N events of the bench world (bench/harness/world/world.ts, shaped for ${fmt(world.events)} events), with the projector's journal writer and hash chain, without folding the read models (a replay reads the journal alone); then VACUUM ANALYZE, as autovacuum would have done.`,
     `${why} Replay seconds are replayFrozen's own: fresh schema and fold; the digest after it is not counted.`,
     `ConsumerPerformance reads a fresh ${LEDGER_TOPIC_PARTITIONS}-partition topic filled by ProducerPerformance with ${fmt(final.records)} values of the bench world's records (the values only: our records also carry a key and CloudEvents headers); its rate excludes the group join (${fmt(kafka.rebalanceMs)} ms; ${fmt(kafka.recordsPerSecWithJoin)}/s with it).`,
     `CPU columns: percent of one core (200 % is this whole machine); "bench" is this process, which runs the replay; "tool" is the Kafka tool's JVM.`,

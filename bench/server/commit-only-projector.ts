@@ -4,7 +4,7 @@ import { LedgerTopics } from '@ledger/contracts';
 import { BatchResult, EventLog, LogBatch, Subscription } from '@ledger/log';
 import { inTransaction, PG_POOL } from '@ledger/postgres';
 import { LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
-import { APPLIED_CHANNEL } from '@ledger/ledger-store';
+import { APPLIED_CHANNEL, setOffset, storedOffsets } from '@ledger/ledger-store';
 
 /** Events per notification: well under PostgreSQL's 8000-byte payload limit, so no id is ever cut. */
 const IDS_PER_NOTICE = 60;
@@ -37,14 +37,7 @@ export class CommitOnlyProjector implements OnApplicationBootstrap, OnApplicatio
       topic: this.topics.events,
       groupId: group,
       handle: (batch) => this.commit(group, batch),
-      storedOffsets: async (partitions) => {
-        const { rows } = await this.pool.query(`SELECT partition, next_offset FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = ANY($3::int[])`, [
-          group,
-          this.topics.events,
-          partitions,
-        ]);
-        return new Map(rows.map((r) => [r.partition as number, r.next_offset as string]));
-      },
+      storedOffsets: (partitions) => storedOffsets(this.pool, { group, topic: this.topics.events }, partitions),
       onFatal: (error) => {
         process.stderr.write(`commit-only projector: ${error.message}\n`);
         process.exit(2);
@@ -60,11 +53,7 @@ export class CommitOnlyProjector implements OnApplicationBootstrap, OnApplicatio
     const next = (BigInt(batch.messages[batch.messages.length - 1].offset) + 1n).toString();
     const events = batch.messages.map((m) => ({ eventId: m.headers.ce_id, type: m.headers.ce_type }));
     await inTransaction(this.pool, async (client) => {
-      await client.query(
-        `INSERT INTO ledger.consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = excluded.next_offset, updated_at = now()`,
-        [group, batch.topic, batch.partition, next],
-      );
+      await setOffset(client, { group, topic: batch.topic }, batch.partition, next);
       for (let i = 0; i < events.length; i += IDS_PER_NOTICE) {
         const payload = { partition: batch.partition, nextOffset: next, events: events.slice(i, i + IDS_PER_NOTICE), positions: [] };
         await client.query('SELECT pg_notify($1, $2)', [APPLIED_CHANNEL, JSON.stringify(payload)]);

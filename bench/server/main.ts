@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LedgerTopics } from '@ledger/contracts';
 import { loadConfig } from '@ledger/config';
 import { createHttpApp, LedgerInfraModule, rootModule } from '@ledger/ops';
 import { IngestApiModule } from '../../apps/ingest-api/src/ingest-api.module';
@@ -9,17 +8,10 @@ import { BatchApplier } from '../../apps/projector/src/projection/batch-applier'
 import { ProjectorService } from '../../apps/projector/src/projection/projector.service';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';
 import { QueryApiModule } from '../../apps/query-api/src/query-api.module';
+import type { BenchApp, BenchServerArg, ServerReply, ServerRequest, WindowStats } from '../harness/types';
 import { CommitOnlyProjector, CommitOnlyProjectorModule } from './commit-only-projector';
 import { NoopModule } from './noop.controller';
-import { ServerReply, ServerRequest, WindowStats } from './protocol';
 import { MeasuredWindow } from './window';
-
-/**
- * What a bench server hosts: `ingest` (the ingest API and the no-op baseline endpoint), `projector`
- * (the projector as apps/projector runs it), `query` (the query API with its live stream), or
- * `commit-only` (a projector that only stores offsets and announces batches: a latency baseline).
- */
-export type BenchApp = 'ingest' | 'projector' | 'query' | 'commit-only';
 
 const FEATURES: Record<BenchApp, (Type | DynamicModule)[]> = {
   ingest: [IngestApiModule, NoopModule],
@@ -27,12 +19,6 @@ const FEATURES: Record<BenchApp, (Type | DynamicModule)[]> = {
   query: [QueryApiModule],
   'commit-only': [CommitOnlyProjectorModule],
 };
-
-/** argv[2] of a bench server: the runner's fresh topics (the apps' own names are contracts), and what to host (default: ingest). */
-export interface BenchServerArg {
-  topics: LedgerTopics;
-  apps?: BenchApp[];
-}
 
 /**
  * An app as the bench measures it, on the shared infrastructure. Started by the bench runner with

@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { CpuProfiler } from './cpu-profiler';
-import { SqlTimer } from '../lib/sql-timer';
-import { BatchStats, WindowStats } from './protocol';
+import { SqlTimer } from '../harness/measure/sql-timer';
+import type { BatchStats, WindowStats } from '../harness/types';
 
 /** What the server watches of itself during one measured window. */
 export class MeasuredWindow {

@@ -4,7 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { Pool } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { quoteIdent } from '@ledger/postgres';
-import { cpuWindow, CpuUse, Watched } from './cpu';
+import { cpuWindow } from '../measure/cpu';
+import type { CpuUse, Watched } from '../types';
 
 export interface CopyResult {
   /** Rows copied, over every table. */

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import 'reflect-metadata';
 import { contentHash, encodeEvent, prepareEnvelope } from '@ledger/contracts';
-import { EventBodies } from './bodies';
+import { EventBodies } from '../world/bodies';
 
 /**
  * One thread of the per-event work ceiling (event-work.ts): the ingest API's own work on each event

@@ -1,20 +1,21 @@
-import { Pool, PoolClient } from 'pg';
-import { GENESIS_HASH, RecordedEvent, subjectKey, partitionForKey } from '@ledger/contracts';
-import { inTransaction } from '@ledger/postgres';
-import { APPLIED_CHANNEL, appliedContent, insertJournal, JournalRow } from '@ledger/ledger-store';
-import { ReadModels } from '@ledger/read-models';
-import { cpuWindow, CpuUse, Watched } from './cpu';
-import { journalRow } from './journal-build';
-import { worldEvents } from './preload';
-import { asLogEnvelope, Body, WorldOptions } from './world';
+import { Pool } from 'pg';
+import { LedgerTopics, partitionForKey } from '@ledger/contracts';
+import { loadConfig } from '@ledger/config';
+import { LogBatch, LogEntry } from '@ledger/log';
+import { BatchApplier } from '../../../apps/projector/src/projection/batch-applier';
+import { CpuAccumulator, cpuWindow } from '../measure/cpu';
+import type { CpuUse, Watched } from '../types';
+import { worldEvents } from '../world/preload';
+import { toMessage, WorldOptions } from '../world/world';
+import { clockedCheckouts, NoEventLog } from './applier-stand-ins';
 
-/** Events prepared at a time (untimed) before their transactions run (timed). */
+/** Records made at a time (untimed) before their batches are applied (timed). */
 const SEGMENT = 20_000;
 
 export interface InProcessResult {
   records: number;
   batches: number;
-  /** Time inside the transactions only (preparing the batches is not counted). */
+  /** Time inside the transactions only (making and decoding the batches is not counted). */
   seconds: number;
   perSecond: number;
   cpu: CpuUse;
@@ -29,101 +30,70 @@ interface Spec {
   batchSize: number;
   partitions: number;
   group: string;
-  topic: string;
+  topics: LedgerTopics;
   watch: Watched;
 }
 
 /**
- * Baseline (a): the projector's own transaction shape, with no Kafka and no decoding: per batch of
- * one partition, in one transaction, the offset row locked, the duplicate lookup, the journal rows
- * (hash chain computed beforehand), `ReadModels.apply` of the RecordedEvents, the offset
- * compare-and-set and the notification — what BatchApplier sends to PostgreSQL, from this process.
+ * Baseline (a): the projector's own transactions with no Kafka. The projector's BatchApplier, built
+ * here with its dependencies, applies batches of one partition made in this process from the
+ * world's records (as the projector would fetch them), one after the other. Only its transactions
+ * are timed (offset lock, duplicate lookup, journal rows and hash chain, read models, offset
+ * compare-and-set, notification): not making the records, nor decoding them, which BatchApplier
+ * does before it opens its transaction.
  */
 export async function applySqlShape(pool: Pool, spec: Spec): Promise<InProcessResult> {
-  const models = new ReadModels();
-  const chains = new Map<number, Buffer>();
-  const prepare = (partition: number, batch: { body: Body; offset: number }[]) => {
-    let chain = chains.get(partition) ?? GENESIS_HASH;
-    const recordedAt = new Date().toISOString();
-    const journal: JournalRow[] = [];
-    const events: RecordedEvent[] = [];
-    for (const { body, offset } of batch) {
-      const event = asLogEnvelope(body, spec.publisher);
-      const row = journalRow(event, partition, offset, recordedAt, chain);
-      chain = row.hash;
-      journal.push(row);
-      events.push({ ...event, recordedAt, partition, offset: String(offset) });
-    }
-    chains.set(partition, chain);
-    return { partition, journal, events, next: batch[batch.length - 1].offset + 1, from: batch[0].offset, chain };
+  const clock = clockedCheckouts(pool);
+  const config = loadConfig({}, { LEDGER_PROJECTOR_GROUP: spec.group });
+  const applier = new BatchApplier(clock.pool, new NoEventLog(), spec.topics, config);
+  applier.onApplied((b) => {
+    if (b.duplicates || b.rejected.length) throw new Error(`baseline: partition ${b.partition} had ${b.duplicates} duplicates and ${b.rejected.length} rejections; the bench world's records must all apply`);
+  });
+  const apply = async (batch: LogBatch) => {
+    const expected = String(BigInt(batch.messages[batch.messages.length - 1].offset) + 1n);
+    const { nextOffset } = await applier.handle(batch);
+    if (nextOffset !== expected) throw new Error(`baseline: partition ${batch.partition} stopped at ${nextOffset}, expected ${expected}`);
   };
-  type Prepared = ReturnType<typeof prepare>;
-  const apply = (b: Prepared) =>
-    inTransaction(pool, async (client: PoolClient) => {
-      await client.query(`INSERT INTO ledger.consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`, [spec.group, spec.topic, b.partition]);
-      await client.query(`SELECT next_offset, chain_hash FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE`, [spec.group, spec.topic, b.partition]);
-      await appliedContent(client, b.events.map((e) => e.eventId));
-      await insertJournal(client, b.journal);
-      const { positions } = await models.apply(client, b.events);
-      const cas = await client.query(
-        `UPDATE ledger.consumer_offsets SET next_offset = $4, chain_hash = $6, updated_at = now() WHERE group_id = $1 AND topic = $2 AND partition = $3 AND next_offset = $5`,
-        [spec.group, spec.topic, b.partition, String(b.next), String(b.from), b.chain],
-      );
-      if (cas.rowCount !== 1) throw new Error('baseline: offset compare-and-set failed');
-      await client.query('SELECT pg_notify($1, $2)', [APPLIED_CHANNEL, notice(b.partition, String(b.next), b.events, positions)]);
-    });
-  return runSegments(spec, prepare, apply);
-}
-
-/** The projector's notification, halved until PostgreSQL takes it (as BatchApplier does). */
-function notice(partition: number, nextOffset: string, applied: RecordedEvent[], positions: { party: string; proposalId: string }[]): string {
-  let events = applied.map((e) => ({ eventId: e.eventId, type: e.type }));
-  let touched = positions;
-  let payload = JSON.stringify({ partition, nextOffset, events, positions: touched, truncated: false });
-  while (payload.length > 7_000 && (events.length > 1 || touched.length > 1)) {
-    events = events.slice(0, Math.ceil(events.length / 2));
-    touched = touched.slice(0, Math.ceil(touched.length / 2));
-    payload = JSON.stringify({ partition, nextOffset, events, positions: touched, truncated: true, applied: applied.length });
-  }
-  return payload;
+  const result = await runSegments(spec, apply);
+  const seconds = clock.seconds();
+  return { ...result, seconds, perSecond: spec.records / seconds };
 }
 
 /**
- * Splits the world's events into batches of one partition each (Kafka's partitioner over the
- * subject key, offsets in order), prepares a segment of them untimed, then applies them one after
- * the other, timing the applies and the CPU of every process during them.
+ * Splits the world's records into batches of one partition each (Kafka's partitioner over the
+ * subject key, offsets in order), makes a segment of them untimed, then applies them one after the
+ * other, reading the CPU of every process meanwhile.
  */
-async function runSegments<B>(spec: Spec, prepare: (partition: number, batch: { body: Body; offset: number }[]) => B, apply: (b: B) => Promise<void>): Promise<InProcessResult> {
+async function runSegments(spec: Spec, apply: (b: LogBatch) => Promise<void>): Promise<{ records: number; batches: number; cpu: CpuUse; topOthers: string[] }> {
   const offsets = new Map<number, number>();
-  const buckets = new Map<number, { body: Body; offset: number }[]>();
-  let segment: B[] = [];
+  const buckets = new Map<number, LogEntry[]>();
+  let segment: LogBatch[] = [];
   let pending = 0;
   let batches = 0;
   const cpu = new CpuAccumulator();
-  let seconds = 0;
   const flushSegment = async () => {
     const end = cpuWindow(spec.watch, 'bench');
     const started = process.hrtime.bigint();
     for (const b of segment) await apply(b);
-    const s = Number(process.hrtime.bigint() - started) / 1e9;
-    cpu.add(end(), s);
-    seconds += s;
+    cpu.add(end(), Number(process.hrtime.bigint() - started) / 1e9);
     batches += segment.length;
     segment = [];
     pending = 0;
   };
   const close = (partition: number) => {
-    const bucket = buckets.get(partition);
-    if (!bucket?.length) return;
-    segment.push(prepare(partition, bucket));
+    const messages = buckets.get(partition);
+    if (!messages?.length) return;
+    const next = String(Number(messages[messages.length - 1].offset) + 1);
+    segment.push({ topic: spec.topics.events, partition, messages, highWatermark: next });
     buckets.set(partition, []);
   };
   for (const { body } of worldEvents(spec.world, spec.records)) {
-    const partition = partitionForKey(subjectKey(body as never), spec.partitions);
+    const message = toMessage(body, spec.publisher, false);
+    const partition = partitionForKey(message.key, spec.partitions);
     const offset = offsets.get(partition) ?? 0;
     offsets.set(partition, offset + 1);
     const bucket = buckets.get(partition) ?? [];
-    bucket.push({ body, offset });
+    bucket.push({ ...message, offset: String(offset), timestamp: String(Date.now()) });
     buckets.set(partition, bucket);
     if (bucket.length >= spec.batchSize) close(partition);
     if (++pending >= SEGMENT) await flushSegment();
@@ -131,24 +101,5 @@ async function runSegments<B>(spec: Spec, prepare: (partition: number, batch: { 
   for (const partition of buckets.keys()) close(partition);
   await flushSegment();
   const use = cpu.result();
-  return { records: spec.records, batches, seconds, perSecond: spec.records / seconds, cpu: use.use, topOthers: use.topOthers };
-}
-
-/** CPU readings of several windows, combined into one (weighted by each window's length). */
-export class CpuAccumulator {
-  private weighted = new Map<string, number>();
-  private seconds = 0;
-  private others: string[] = [];
-
-  add(reading: { use: CpuUse; topOthers: string[] }, seconds: number): void {
-    for (const [k, v] of Object.entries(reading.use)) this.weighted.set(k, (this.weighted.get(k) ?? 0) + v * seconds);
-    this.seconds += seconds;
-    if (reading.topOthers.length) this.others = reading.topOthers;
-  }
-
-  result(): { use: CpuUse; topOthers: string[] } {
-    const use: CpuUse = {};
-    for (const [k, v] of this.weighted) use[k] = Math.round((v / (this.seconds || 1)) * 10) / 10;
-    return { use, topOthers: this.others };
-  }
+  return { records: spec.records, batches, cpu: use.use, topOthers: use.topOthers };
 }

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CpuReading, cpuWindow, CpuUse, processCpuSeconds, Watched } from './cpu';
-import { REPO_ROOT } from './machine';
+import { REPO_ROOT } from '@ledger/testing';
+import { cpuWindow } from '../measure/cpu';
+import { processCpuSeconds } from '../measure/proc';
+import type { CpuReading, CpuUse, Watched } from '../types';
 
 /** The classpath of Kafka's own tools: the jars deploy/local/kafka.sh fetched (kafka-tools among them). */
 export function kafkaToolsClasspath(): string {

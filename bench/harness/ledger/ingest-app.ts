@@ -1,8 +1,7 @@
 import { TokenStore } from '@ledger/ledger-store';
 import { createPool } from '@ledger/postgres';
-import { pidListeningOn, pidsNamed, Watched } from './cpu';
-import { BenchContext } from './scenario';
-import { ServerHandle } from './server-process';
+import { pidListeningOn, pidsNamed } from '../measure/proc';
+import type { BenchContext, ServerHandle, Watched } from '../types';
 
 /** The ingest app under test, with what the load generator needs to call it. */
 export interface IngestApp {

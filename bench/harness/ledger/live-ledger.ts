@@ -3,12 +3,10 @@ import { Pool } from 'pg';
 import { LedgerTopics } from '@ledger/contracts';
 import { TokenStore } from '@ledger/ledger-store';
 import { createPool } from '@ledger/postgres';
-import { Watched } from './cpu';
-import { appendBodies, Preloaded } from './preload';
+import type { BenchContext, ServerHandle, Watched } from '../types';
+import { appendBodies, Preloaded } from '../world/preload';
+import { Body, LedgerWorld } from '../world/world';
 import { infraWatch, serverEnv, startBenchServer, storedTotal, waitForCatchUp } from './projector-run';
-import { BenchContext } from './scenario';
-import { ServerHandle } from './server-process';
-import { Body, LedgerWorld } from './world';
 
 /** High enough that no token bucket answers 429 to the load generator. */
 const RATE_PER_SEC = 10_000_000;

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { LedgerTopics } from '@ledger/contracts';
-import type { BenchApp, BenchServerArg } from '../server/main';
-import type { WindowStats } from '../server/protocol';
-import { cpuWindow, CpuUse, pidListeningOn, pidsNamed, Watched } from './cpu';
-import { BenchContext } from './scenario';
-import { ServerHandle } from './server-process';
+import { consumedCount } from '@ledger/ledger-store';
+import { cpuWindow } from '../measure/cpu';
+import { pidListeningOn, pidsNamed } from '../measure/proc';
+import type { BenchApp, BenchContext, BenchServerArg, CpuUse, ServerHandle, Watched, WindowStats } from '../types';
 
 /** Environment of a bench server on this run's database and broker; its signing key stays in the run folder. */
 export function serverEnv(ctx: BenchContext, db: { url: string }, brokers: string[], group: string): Record<string, string> {
@@ -34,8 +33,7 @@ export function localBroker(brokers: string[]): number | undefined {
 
 /** How many records a projector group has stored past, over all partitions (= journal rows, cheaply). */
 export async function storedTotal(pool: Pool, group: string): Promise<number> {
-  const { rows } = await pool.query(`SELECT coalesce(sum(next_offset), 0)::bigint AS n FROM ledger.consumer_offsets WHERE group_id = $1`, [group]);
-  return Number(rows[0].n);
+  return Number(await consumedCount(pool, group));
 }
 
 export interface CatchUp {

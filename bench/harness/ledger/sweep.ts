@@ -1,7 +1,7 @@
+import { LoadResult, runLoad } from '../measure/load';
+import { loadRow, profileFile, serverWindow } from '../report/load-report';
+import type { BenchContext } from '../types';
 import { IngestApp } from './ingest-app';
-import { LoadResult, runLoad } from './load';
-import { loadRow, profileFile, serverWindow } from './load-report';
-import { BenchContext } from './scenario';
 
 export interface SweepSpec {
   /** Scenario name, for log lines and profile file names. */

@@ -1,12 +1,4 @@
-/** Latency percentiles of one measured window, in milliseconds. */
-export interface LatencySummary {
-  count: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
+import type { LatencySummary } from '../types';
 
 /**
  * Every latency of a window, kept exactly: at most a few hundred thousand numbers per window, so a

@@ -1,7 +1,7 @@
 import { Dispatcher, Pool } from 'undici';
-import { cpuWindow, CpuUse, Watched } from './cpu';
-import { Latencies, LatencySummary } from './latency';
-import type { WindowStats } from '../server/protocol';
+import type { CpuUse, LatencySummary, Watched, WindowStats } from '../types';
+import { cpuWindow } from './cpu';
+import { Latencies } from './latency';
 
 /** One load run against one endpoint: a warm-up, then a measured window. */
 export interface LoadSpec {

@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
+// What /proc tells of processes and of the machine: CPU seconds used so far, and who is who.
+
 /** Clock ticks per second of /proc's utime and stime (USER_HZ; 100 on Linux everywhere that matters). */
 const TICKS = 100;
 

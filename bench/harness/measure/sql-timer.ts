@@ -1,14 +1,5 @@
 import { Client } from 'pg';
-import { fmt } from './report';
-import { Table } from './scenario';
-
-/** One statement shape: how often it ran and how long its callers waited for it (wall time, ms). */
-export interface SqlTiming {
-  statement: string;
-  calls: number;
-  totalMs: number;
-  rows: number;
-}
+import type { SqlTiming } from '../types';
 
 type Query = (...args: unknown[]) => unknown;
 
@@ -69,12 +60,3 @@ export class SqlTimer {
   }
 }
 
-/** The statements that kept the process waiting longest, as a report table. */
-export function sqlTable(timings: SqlTiming[], windowSeconds: number, what: string, top = 12): Table {
-  const total = timings.reduce((n, t) => n + t.totalMs, 0);
-  return {
-    title: `${what}: SQL statements by total wait (wall time from call to answer: PostgreSQL's work, round trip, lock waits; ${fmt(total / 1000)} s in all over a ${fmt(windowSeconds)} s window)`,
-    header: ['statement (first 90 characters)', 'calls', 'total s', 'ms per call', 'share of all waits', 'rows'],
-    rows: timings.slice(0, top).map((t) => [`\`${t.statement}\``, fmt(t.calls), fmt(t.totalMs / 1000), fmt(t.totalMs / t.calls), `${((t.totalMs / (total || 1)) * 100).toFixed(1)} %`, fmt(t.rows)]),
-  };
-}

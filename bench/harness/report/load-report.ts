@@ -1,9 +1,7 @@
 import { join } from 'node:path';
-import { cpuCells, fmt } from './report';
-import { LoadResult, LoadSpec } from './load';
-import { Stage, summariseProfile } from './profile';
-import { BenchContext, Table } from './scenario';
-import { ServerHandle } from './server-process';
+import type { LoadResult, LoadSpec } from '../measure/load';
+import type { BenchContext, ServerHandle } from '../types';
+import { cpuCells, fmt } from './format';
 
 /** Columns of the per-run table every HTTP load scenario prints. */
 export const LOAD_HEADER = ['endpoint', 'load', 'answers/s', 'events/s acked', 'non-2xx', 'errors', 'p50 ms', 'p99 ms', 'max ms', 'loop p99/max ms', 'GC ms (longest)', 'CPU % server', 'loader', 'broker', 'postgres', 'others', 'machine', 'busiest others'];
@@ -57,10 +55,3 @@ export function profileFile(ctx: BenchContext, name: string): string | undefined
   return ctx.profile ? join(ctx.runDir, `${name}.cpuprofile`) : undefined;
 }
 
-/** The profile's stage, module and function tables, titled with what was profiled. */
-export function profileTables(file: string, what: string, stages: Stage[] = []): Table[] {
-  const summary = summariseProfile(file, stages);
-  return [summary.stages, summary.modules, summary.functions]
-    .filter((t): t is Table => t !== undefined)
-    .map((t) => ({ ...t, title: `Server CPU profile, ${what}: ${t.title}` }));
-}

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Table } from './scenario';
+import type { SqlTiming, Table } from '../types';
+import { fmt } from './format';
 
 interface ProfileNode {
   id: number;
@@ -93,4 +94,22 @@ function stageOf(id: number, byId: Map<number, ProfileNode>, parent: Map<number,
 
 function add(map: Map<string, number>, key: string, ms: number): void {
   map.set(key, (map.get(key) ?? 0) + ms);
+}
+
+/** The profile's stage, module and function tables, titled with what was profiled. */
+export function profileTables(file: string, what: string, stages: Stage[] = []): Table[] {
+  const summary = summariseProfile(file, stages);
+  return [summary.stages, summary.modules, summary.functions]
+    .filter((t): t is Table => t !== undefined)
+    .map((t) => ({ ...t, title: `Server CPU profile, ${what}: ${t.title}` }));
+}
+
+/** The statements that kept the process waiting longest, as a report table. */
+export function sqlTable(timings: SqlTiming[], windowSeconds: number, what: string, top = 12): Table {
+  const total = timings.reduce((n, t) => n + t.totalMs, 0);
+  return {
+    title: `${what}: SQL statements by total wait (wall time from call to answer: PostgreSQL's work, round trip, lock waits; ${fmt(total / 1000)} s in all over a ${fmt(windowSeconds)} s window)`,
+    header: ['statement (first 90 characters)', 'calls', 'total s', 'ms per call', 'share of all waits', 'rows'],
+    rows: timings.slice(0, top).map((t) => [`\`${t.statement}\``, fmt(t.calls), fmt(t.totalMs / 1000), fmt(t.totalMs / t.calls), `${((t.totalMs / (total || 1)) * 100).toFixed(1)} %`, fmt(t.rows)]),
+  };
 }

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CpuUse } from './cpu';
-import { MachineDetails, REPO_ROOT } from './machine';
-import { Figure, Scenario, ScenarioResult } from './scenario';
+import { MachineDetails, REPO_ROOT } from '../run/machine';
+import type { Figure, Scenario, ScenarioResult } from '../types';
+import { fmt } from './format';
 
 export const DOC = resolve(REPO_ROOT, 'docs/benchmarks.md');
 const START = '<!-- bench:results:start (written by `npm run bench`; newest first) -->';
@@ -16,21 +16,6 @@ export interface RunReport {
   machine: MachineDetails;
   infrastructure: string[];
   scenarios: { scenario: Scenario; result?: ScenarioResult; error?: string }[];
-}
-
-/** number with thousands separators, or with one decimal below 100. */
-export function fmt(n: number): string {
-  if (!Number.isFinite(n)) return '–';
-  return Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : (Math.round(n * 10) / 10).toString();
-}
-
-/**
- * The CPU cells of a results row: each named process ("–" when not measured), "others" (the
- * machine minus the named ones: noise), the whole machine, and the busiest others.
- */
-export function cpuCells(use: CpuUse, names: string[], topOthers: string[]): string[] {
-  const named = names.reduce((n, k) => n + (use[k] ?? 0), 0);
-  return [...names.map((k) => fmt(use[k] ?? NaN)), fmt(Math.max(0, (use.machine ?? 0) - named)), fmt(use.machine ?? NaN), topOthers.join(', ') || '–'];
 }
 
 function ratio(f: Figure): string {

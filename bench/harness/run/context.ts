@@ -6,10 +6,10 @@ import { createPool, migrate } from '@ledger/postgres';
 import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA } from '@ledger/ledger-store';
 import { READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
 import { createTestDatabase } from '@ledger/testing';
-import { ensureKafka, TestKafka } from '../../libs/testing/src/infra/kafka';
-import { ensurePostgres, TestPostgres } from '../../libs/testing/src/infra/postgres';
-import { BenchContext } from './scenario';
-import { ServerHandle, startServer } from './server-process';
+import { ensureKafka, TestKafka } from '../../../libs/testing/src/infra/kafka';
+import { ensurePostgres, TestPostgres } from '../../../libs/testing/src/infra/postgres';
+import type { BenchContext, ServerHandle } from '../types';
+import { startServer } from './server-process';
 
 export interface RunOptions {
   quick: boolean;

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '../../libs/testing/src/repo-root';
-import { pidListeningOn } from './cpu';
+import { REPO_ROOT } from '@ledger/testing';
+import { pidListeningOn } from '../measure/proc';
 
 export { REPO_ROOT };
 

@@ -1,20 +1,10 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServerReply, ServerRequest, WindowStats } from '../server/protocol';
+import type { ServerHandle, ServerReply, ServerRequest, WindowStats } from '../types';
 
-/** A bench server running as its own Node process from the built dist. */
-export interface ServerHandle {
-  url: string;
-  pid: number;
-  /** Where its stdout and stderr go. */
-  logFile: string;
-  /** A measured window starts: the server watches its event loop and GC, and profiles when asked. */
-  windowStart(profile: boolean): Promise<void>;
-  /** It ends: what the server saw; the CPU profile goes to `profileFile` (.cpuprofile). */
-  windowEnd(profileFile?: string): Promise<WindowStats>;
-  stop(): Promise<void>;
-}
+/** dist/bench, which bench server scripts are named relative to (this file is dist/bench/harness/run/server-process.js). */
+const BENCH_DIST = join(__dirname, '..', '..');
 
 export interface ServerSpec {
   /** Script path relative to dist/bench (`server/main.js`). */
@@ -29,7 +19,7 @@ export interface ServerSpec {
 /** Forks a bench server, waits for its `ready`, and talks to it over the IPC channel. */
 export async function startServer(spec: ServerSpec): Promise<ServerHandle> {
   const log = openSync(spec.logFile, 'a');
-  const child = fork(join(__dirname, '..', spec.script), [JSON.stringify(spec.arg)], {
+  const child = fork(join(BENCH_DIST, spec.script), [JSON.stringify(spec.arg)], {
     env: { ...process.env, ...spec.env },
     stdio: ['ignore', log, log, 'ipc'],
   });

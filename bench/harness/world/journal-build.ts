@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { chainHash, contentHash, envelopeBytes, EventEnvelope, GENESIS_HASH, occurredStart, subjectKey, partitionForKey } from '@ledger/contracts';
 import { inTransaction } from '@ledger/postgres';
-import { insertJournal, JournalRow } from '@ledger/ledger-store';
+import { insertJournal, JournalRow, setOffset } from '@ledger/ledger-store';
 import { worldEvents } from './preload';
 import { asLogEnvelope, WorldOptions } from './world';
 
@@ -13,8 +13,8 @@ const RECORDED_FROM = Date.parse('2027-01-01T00:00:00Z');
  * A journal of `records` applied events of a world, as the projector journals them — the same rows
  * (partition and offset as Kafka's partitioner gives them, the hash chain per partition, the content
  * hash, the envelope) written with the projector's own journal writer (insertJournal), and each
- * partition's next offset and chain head in ledger.consumer_offsets — without folding the read
- * models: a replay reads nothing else. Answers how many records each partition got.
+ * partition's next offset and chain head (setOffset) — without folding the read models: a replay
+ * reads nothing else. Answers how many records each partition got.
  */
 export async function writeJournal(pool: Pool, spec: { world: WorldOptions; records: number; publisher: string; partitions: number; group: string; topic: string }): Promise<Map<number, number>> {
   const next = new Map<number, number>();
@@ -36,15 +36,7 @@ export async function writeJournal(pool: Pool, spec: { world: WorldOptions; reco
     }
   }
   if (rows.length) await inTransaction(pool, (client) => insertJournal(client, rows));
-  for (const [partition, n] of next) {
-    await pool.query(`INSERT INTO ledger.consumer_offsets (group_id, topic, partition, next_offset, chain_hash) VALUES ($1, $2, $3, $4, $5)`, [
-      spec.group,
-      spec.topic,
-      partition,
-      String(n),
-      chains.get(partition),
-    ]);
-  }
+  for (const [partition, n] of next) await setOffset(pool, { group: spec.group, topic: spec.topic }, partition, String(n), chains.get(partition));
   return next;
 }
 
