@@ -4,7 +4,7 @@ import { chainHash, envelopeBytes, GENESIS_HASH, recordBytes } from '@ledger/con
 import { EventLog, LogBatch } from '@ledger/log';
 import { READ_SCHEMA } from '@ledger/read-models';
 import { Checkpoint, listCheckpoints, listOffsets } from '@ledger/ledger-store';
-import { checkpointValid } from '@ledger/audit';
+import { checkpointValid } from './checkpoint-signing';
 import { createReadSchema, firstDifference, foldJournalInto, readModelDigest } from './fresh-fold';
 
 /** One thing that does not hold, located as precisely as the check allows. */
