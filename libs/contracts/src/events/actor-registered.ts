@@ -20,7 +20,7 @@ export class ActorRegisteredData {
   /** Display name. */
   @IsString() @MinLength(1) @MaxLength(200) name: string;
   /** Other names the sources use (`Russia`, `Moscow`, `the Kremlin`), for matching reports to ids. */
-  @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(200, { each: true }) aliases: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(200, { each: true }) aliases?: string[];
   /** ISO 3166-1 alpha-3 code, for states. */
   @IsOptional() @Matches(/^[A-Z]{3}$/, { message: '$property must be an ISO 3166-1 alpha-3 code' }) iso3?: string;
   /** The state an organ or a delegation belongs to; required for those kinds, since roll-up ends there. */
