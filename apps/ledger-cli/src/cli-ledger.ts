@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { EventLog, EmbeddedEventLog } from '@ledger/log';
 import { LedgerConfig } from '@ledger/config';
-import { createKafkaLog } from '@ledger/ops';
+import { createKafkaLog, produceBatching } from '@ledger/ops';
 import { CliDatabase } from './cli-database';
 
 /**
@@ -15,7 +15,7 @@ export class CliLedger implements OnModuleDestroy {
   constructor(private readonly config: LedgerConfig, private readonly db: CliDatabase) {}
 
   async log(): Promise<EventLog> {
-    this.opened ??= this.config.KAFKA_BROKERS ? createKafkaLog(this.config) : new EmbeddedEventLog(await this.db.pool());
+    this.opened ??= this.config.KAFKA_BROKERS ? createKafkaLog(this.config) : new EmbeddedEventLog(await this.db.pool(), { batching: produceBatching(this.config) });
     return this.opened;
   }
 

@@ -35,6 +35,8 @@ export class LedgerConfig {
   @Transform(toInt) @IsInt() @Min(1024) @Max(64 * 1024 * 1024) LEDGER_MAX_BODY_BYTES = 5 * 1024 * 1024;
   /** How long a publish waits for the log's acknowledgement before answering 503. */
   @Transform(toInt) @IsInt() @Min(100) @Max(120_000) LEDGER_ACK_TIMEOUT_MS = 5_000;
+  /** How long a publish into an idle producer waits for others to share its produce request (0: none). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000) LEDGER_PRODUCE_LINGER_MS = 2;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
   /** Ed25519 private key (PEM) that signs the journal's chain heads; unset: LEDGER_DATA_DIR/signing-key.pem, generated when absent. */
   @IsOptional() @IsString() LEDGER_SIGNING_KEY_FILE?: string;

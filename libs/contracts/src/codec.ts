@@ -22,13 +22,21 @@ export const CE_HEADERS = {
   contentType: 'content-type',
 } as const;
 
-/** The Kafka message for an envelope: key = subject, value = the envelope's JSON, CloudEvents headers. */
+/** The Kafka message for an envelope: key = subject, value = the envelope's canonical JSON, CloudEvents headers. */
 export function encodeEvent(event: EventEnvelope): LogMessage {
+  return encodeEventWith(event, Buffer.from(canonicalJson(event), 'utf8'));
+}
+
+/**
+ * `encodeEvent` with the canonical bytes already built (`canonicalEnvelope(event).bytes`): the bytes
+ * hashed for the receipt are the bytes sent, and nothing is serialised twice.
+ */
+export function encodeEventWith(event: EventEnvelope, canonical: Buffer): LogMessage {
   const start = occurredStart(event.occurredAt);
   const key = subjectKey(event);
   return {
     key,
-    value: Buffer.from(JSON.stringify(event), 'utf8'),
+    value: canonical,
     headers: {
       [CE_HEADERS.specversion]: '1.0',
       [CE_HEADERS.id]: event.eventId,
@@ -77,4 +85,36 @@ function undecodable(message: string): Decoded {
 export function contentHash(event: EventEnvelope): string {
   const { source: _source, ...fact } = event;
   return createHash('sha256').update(canonicalJson(fact)).digest('hex');
+}
+
+/** An envelope's canonical JSON and its content hash, from one serialisation. */
+export interface CanonicalEnvelope {
+  /** canonicalJson(event) as UTF-8: the Kafka value and the bytes of the partition's hash chain. */
+  bytes: Buffer;
+  /** The same as `contentHash(event)`. */
+  contentSha256: string;
+}
+
+/**
+ * Builds the canonical JSON of an envelope once and derives both the chain bytes and the content
+ * hash from it. Keys are sorted, so the envelope without `source` is the same members minus one:
+ * the result is byte-identical to `canonicalJson(event)` and `contentHash(event)` (a spec holds
+ * them equal), with each member serialised a single time instead of twice.
+ */
+export function canonicalEnvelope(event: EventEnvelope): CanonicalEnvelope {
+  const record = event as unknown as Record<string, unknown>;
+  const keys = Object.keys(record)
+    .filter((k) => record[k] !== undefined)
+    .sort();
+  let full = '';
+  let fact = '';
+  for (const k of keys) {
+    const member = JSON.stringify(k) + ':' + canonicalJson(record[k]);
+    full = full ? full + ',' + member : member;
+    if (k !== 'source') fact = fact ? fact + ',' + member : member;
+  }
+  return {
+    bytes: Buffer.from('{' + full + '}', 'utf8'),
+    contentSha256: createHash('sha256').update('{' + fact + '}').digest('hex'),
+  };
 }

@@ -79,15 +79,15 @@ export class EnvelopeDto {
   @IsUUID('all') eventId: string;
   @IsString() @MaxLength(64) type: string;
   @IsInt() @Min(1) @Max(1000) schemaVersion: number;
-  @IsOccurredAt() @ValidateNested() @Type(() => OccurredAtDto) occurredAt: OccurredAtDto;
+  @IsObject() @IsOccurredAt() @ValidateNested() @Type(() => OccurredAtDto) occurredAt: OccurredAtDto;
   @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) reportedAt?: string;
-  @ValidateNested({ each: true }) @ArrayMinSize(1) @ArrayMaxSize(50) @Type(() => ActorRefDto) actors: ActorRefDto[];
-  @IsOptional() @ValidateNested({ each: true }) @ArrayMaxSize(50) @Type(() => ActorRefDto) recipients?: ActorRefDto[];
+  @IsObject({ each: true }) @ValidateNested({ each: true }) @ArrayMinSize(1) @ArrayMaxSize(50) @Type(() => ActorRefDto) actors: ActorRefDto[];
+  @IsOptional() @IsObject({ each: true }) @ValidateNested({ each: true }) @ArrayMaxSize(50) @Type(() => ActorRefDto) recipients?: ActorRefDto[];
   @IsOptional() @Matches(ID_PATTERN, { message: ID_MESSAGE }) proposalId?: string;
-  @IsOptional() @ValidateNested() @Type(() => CodesDto) codes?: CodesDto;
-  @IsOptional() @ValidateNested() @Type(() => ModalityDto) modality?: ModalityDto;
-  @IsOptional() @ValidateNested() @Type(() => EvidenceDto) evidence?: EvidenceDto;
-  @IsOptional() @ValidateNested({ each: true }) @ArrayMaxSize(50) @Type(() => CitationDto) citations?: CitationDto[];
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CodesDto) codes?: CodesDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ModalityDto) modality?: ModalityDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => EvidenceDto) evidence?: EvidenceDto;
+  @IsOptional() @IsObject({ each: true }) @ValidateNested({ each: true }) @ArrayMaxSize(50) @Type(() => CitationDto) citations?: CitationDto[];
   @IsObject() @ValidateNested() @Type(() => SourceDto) source: SourceDto;
   @IsObject() data: Record<string, unknown>;
 }

@@ -28,7 +28,7 @@ describe('catalogSchemas', () => {
     expect(envelope.required).toEqual(expect.arrayContaining(['eventId', 'type', 'schemaVersion', 'occurredAt', 'actors', 'source', 'data']));
     expect((envelope.required as string[]).includes('proposalId')).toBe(CATALOG[type].requiresProposal);
     expect(envelope.properties).toMatchObject({ type: { const: type }, data: { $ref: `#/$defs/${type}Data` } });
-    if (type !== 'ProposalConsidered') expect((data.required as string[]).length).toBeGreaterThan(0);
+    if (!['ProposalConsidered', 'ProposalRejected'].includes(type)) expect((data.required as string[]).length).toBeGreaterThan(0);
   });
 
   it.each([...EVENT_TYPES])('%s: every $ref resolves inside its own document', (type) => {
@@ -42,7 +42,9 @@ describe('catalogSchemas', () => {
     expect(validate(withPublisher(type)) ? [] : validate.errors).toEqual([]);
   });
 
-  it('lists required fields per type', () => {
+  it('lists required fields per type; optional lists are not among them', () => {
+    expect(schemas.StatementMade.data.required).toEqual(['text', 'tone']);
+    expect(schemas.ActorRegistered.data.required).toEqual(['id', 'kind', 'name']);
     expect(schemas.ProposalMade.data.required).toEqual(['proposal', 'version']);
     expect(schemas.ConditionResolved.data.required).toEqual(['conditionId', 'resolution']);
     expect(schemas.SanctionThreatened.data.required).toEqual(['sanction']);

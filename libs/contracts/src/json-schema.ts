@@ -1,8 +1,9 @@
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
-import { getMetadataStorage, IS_URL, ValidationTypes } from 'class-validator';
+import { getMetadataStorage, IS_OPTIONAL, IS_URL, ValidationTypes } from 'class-validator';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import type { ISchemaConverters } from 'class-validator-jsonschema/build/defaultConverters';
 import { CAMEO } from './cameo';
+import { CHECKED_CONVERTERS } from './checked-converters';
 import { EnvelopeDto } from './envelope.dto';
 import { EventDefinition } from './event-definition';
 import { EVENT_TYPES } from './event-types';
@@ -34,27 +35,30 @@ const CONVERTERS: ISchemaConverters = {
     additionalProperties: false,
     description: `A JSON merge patch (RFC 7396) of the target envelope, at most ${MAX_PATCH_CHARS} characters as JSON.`,
   },
-  [IS_URL]: { type: 'string', format: 'uri' },
+  // `format: uri` alone also accepts ftp:// and mailto:, which the rule refuses.
+  [IS_URL]: { type: 'string', format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' },
 };
 
-let generated: Record<string, JsonSchema> | undefined;
+/** `published`: the catalog's and OpenAPI's schemas. `checked`: what the compiled validator runs (checked-converters.ts). */
+type Flavour = 'published' | 'checked';
+const generated: Partial<Record<Flavour, Record<string, JsonSchema>>> = {};
 
 /**
  * Every class-validator class loaded so far as a schema, by class name; nested classes are `$ref`s
  * into `$defs`. Generated once; again only when asked for a class loaded after that.
  */
-function allClassSchemas(name: string): Record<string, JsonSchema> {
-  if (generated && name in generated) return generated;
-  generated = JSON.parse(
+function allClassSchemas(name: string, flavour: Flavour): Record<string, JsonSchema> {
+  const known = generated[flavour];
+  if (known && name in known) return known;
+  return (generated[flavour] = JSON.parse(
     JSON.stringify(
       validationMetadatasToSchemas({
         classTransformerMetadataStorage: defaultMetadataStorage,
         refPointerPrefix: REF,
-        additionalConverters: CONVERTERS,
+        additionalConverters: flavour === 'published' ? CONVERTERS : CHECKED_CONVERTERS,
       }),
     ),
-  ) as Record<string, JsonSchema>;
-  return generated;
+  ) as Record<string, JsonSchema>);
 }
 
 /** The class and every class it nests, by name; two different classes under one name would merge in the generator. */
@@ -72,18 +76,34 @@ function reachable(root: Class, found = new Map<string, Class>()): Map<string, C
 }
 
 /** A class's schema, closed like the validator (unknown properties are refused), checked against its own rules. */
-function classSchema(name: string, cls: Class): JsonSchema {
-  const schema = allClassSchemas(name)[name];
-  const own = new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName));
+function classSchema(name: string, cls: Class, flavour: Flavour = 'published'): JsonSchema {
+  const schema = allClassSchemas(name, flavour)[name];
+  const metas = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
+  const own = new Set(metas.map((m) => m.propertyName));
   const properties = Object.keys((schema?.properties as object) ?? {});
   if (!schema || properties.length !== own.size || properties.some((p) => !own.has(p))) {
     throw new Error(`the JSON Schema of ${name} does not match its class; is another class named ${name}?`);
   }
-  return { ...schema, additionalProperties: false };
+  if (flavour === 'published') return { ...schema, additionalProperties: false };
+  return { ...schema, properties: nullableOptionals(schema.properties as Record<string, JsonSchema>, metas), additionalProperties: false };
 }
 
-function defsOf(classes: Map<string, Class>, except?: Class): JsonSchema {
-  return Object.fromEntries([...classes].filter(([, cls]) => cls !== except).map(([name, cls]) => [name, classSchema(name, cls)]));
+/** @IsOptional skips every rule of a property that is null as well as absent: so does the checked schema. */
+function nullableOptionals(properties: Record<string, JsonSchema>, metas: { name?: string; propertyName: string }[]): Record<string, JsonSchema> {
+  const optional = new Set(metas.filter((m) => m.name === IS_OPTIONAL).map((m) => m.propertyName));
+  return Object.fromEntries(Object.entries(properties).map(([p, schema]) => [p, optional.has(p) ? { if: { type: 'null' }, else: schema } : schema]));
+}
+
+function defsOf(classes: Map<string, Class>, except?: Class, flavour: Flavour = 'published'): JsonSchema {
+  return Object.fromEntries([...classes].filter(([, cls]) => cls !== except).map(([name, cls]) => [name, classSchema(name, cls, flavour)]));
+}
+
+/**
+ * The schema the compiled validator runs for a class (the envelope, or one type's data): the same
+ * rules as the published schema, with each rule JSON Schema cannot state exactly as an `x-` keyword.
+ */
+export function checkedSchema(cls: Class): JsonSchema {
+  return withDefs(classSchema(cls.name, cls, 'checked'), defsOf(reachable(cls), cls, 'checked'));
 }
 
 /** `$defs` only when there is something to define. */

@@ -1,12 +1,8 @@
-import { validateSync, ValidationError } from 'class-validator';
-import { findDefinition } from './catalog';
+import { CATALOG, findDefinition } from './catalog';
+import { compileAll, dataProblems, envelopeProblems } from './compiled-validator';
+import { EventDefinition } from './event-definition';
 import { EventEnvelope } from './envelope';
-import { EnvelopeDto } from './envelope.dto';
 import { normalizeOccurredAt } from './occurred-at';
-import { toInstance } from './instantiate';
-import { rememberValidationLookups } from './validator-cache';
-
-rememberValidationLookups();
 
 /** One reason an input is not a valid envelope, at a dotted path (`data.tone`, `actors.0.actorId`). */
 export interface FieldProblem {
@@ -24,14 +20,29 @@ export type Validated =
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Far deeper than any event needs; the recursive checks below (and class-transformer) never meet more. */
 const MAX_DEPTH = 32;
-const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true } as const;
+
+/** The rules of the envelope and of each type's data; the compiled schemas, or (in a spec) the classes. */
+export interface EnvelopeChecks {
+  envelope(raw: Record<string, unknown>): FieldProblem[];
+  data(def: EventDefinition<any>, data: Record<string, unknown>): FieldProblem[];
+}
+
+const COMPILED: EnvelopeChecks = { envelope: envelopeProblems, data: dataProblems };
+let compiledAll = false;
 
 /**
  * Validates a complete envelope the same way everywhere (HTTP edge and projector): known type,
  * envelope fields, the type's data, upcasting older schema versions. Returns the envelope as plain
- * data with `occurredAt` normalised and `data` at the current schema version.
+ * data with `occurredAt` normalised and `data` at the current schema version. Runs the JSON Schemas
+ * derived from the contract classes, compiled once (compiled-validator.ts).
  */
 export function validateEnvelope(input: unknown): Validated {
+  if (!compiledAll) compileAll(Object.values(CATALOG)), (compiledAll = true);
+  return validateEnvelopeWith(COMPILED, input);
+}
+
+/** validateEnvelope with the given rules: everything around them (type, versions, unsafe input) is shared. */
+export function validateEnvelopeWith(checks: EnvelopeChecks, input: unknown): Validated {
   if (!isPlainObject(input)) return invalid('envelope.invalid', [{ field: '', message: 'an event must be a JSON object' }]);
   const unsafe = scanInput(input);
   if (unsafe.deep !== undefined) return invalid('envelope.invalid', [{ field: unsafe.deep, message: `values must not be nested more than ${MAX_DEPTH} levels deep` }]);
@@ -47,24 +58,25 @@ export function validateEnvelope(input: unknown): Validated {
   if (!def) {
     return invalid('event.unknown_type', [{ field: 'type', message: `unknown event type ${JSON.stringify(raw.type)}; see GET /v1/catalog` }]);
   }
-  const envelopeProblems = flatten(validateSync(toInstance(EnvelopeDto, raw), OPTIONS));
-  if (envelopeProblems.length) return invalid('envelope.invalid', envelopeProblems);
-
+  const problems = checks.envelope(raw);
   const version = raw.schemaVersion as number;
-  if (version > def.schemaVersion) {
+  if (!problems.length && version > def.schemaVersion) {
     return invalid('event.unsupported_version', [
       { field: 'schemaVersion', message: `${def.type} is at schema version ${def.schemaVersion}; ${version} is not known yet` },
     ]);
   }
   let data = raw.data as Record<string, unknown>;
-  for (let v = version; v < def.schemaVersion; v++) {
-    const up = def.upcasters[v];
-    if (!up) return invalid('event.unsupported_version', [{ field: 'schemaVersion', message: `no upcaster from version ${v}` }]);
-    data = up(data);
+  // The data is checked even when the envelope is not, so that one answer names every problem.
+  if (isPlainObject(data) && Number.isInteger(version) && version >= 1 && version <= def.schemaVersion) {
+    for (let v = version; v < def.schemaVersion; v++) {
+      const up = def.upcasters[v];
+      if (!up) return invalid('event.unsupported_version', [{ field: 'schemaVersion', message: `no upcaster from version ${v}` }]);
+      data = up(data);
+    }
+    problems.push(...checks.data(def, data));
   }
-  const dataProblems = flatten(validateSync(toInstance(def.dataClass, data), OPTIONS), 'data');
-  if (def.requiresProposal && !raw.proposalId) dataProblems.push({ field: 'proposalId', message: `${def.type} must name a proposalId` });
-  if (dataProblems.length) return invalid('envelope.invalid', dataProblems);
+  if (def.requiresProposal && !raw.proposalId) problems.push({ field: 'proposalId', message: `proposalId is required: ${def.type} must name a proposal` });
+  if (problems.length) return invalid('envelope.invalid', problems);
 
   return { ok: true, event: { ...(raw as unknown as EventEnvelope), schemaVersion: def.schemaVersion, data } };
 }
@@ -76,11 +88,6 @@ function invalid(reason: InvalidReason, problems: FieldProblem[]): Validated {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
-
-
-
-
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -122,19 +129,4 @@ function scanInput(input: object): Unsafe {
     }
   }
   return found;
-}
-
-function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
-  const out: FieldProblem[] = [];
-  for (const e of errors) {
-    const field = prefix ? `${prefix}.${e.property}` : e.property;
-    for (const message of Object.values(e.constraints ?? {})) out.push({ field, message: qualify(message, field, e.property) });
-    if (e.children?.length) out.push(...flatten(e.children, field));
-  }
-  return out;
-}
-
-/** class-validator names only the last property; name the whole path instead. */
-function qualify(message: string, field: string, property: string): string {
-  return message.startsWith(property) ? field + message.slice(property.length) : message;
 }

@@ -36,6 +36,7 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
 /** A calendar date on or after the date in `property` of the same object (an end never precedes its start). */
 export function IsNotBefore(property: string, options?: ValidationOptions): PropertyDecorator {
   return custom('isNotBefore', options, {
+    constraints: [property],
     message: `$property must not be before ${property}`,
     validate(value: unknown, args: ValidationArguments) {
       const other = (args.object as Record<string, unknown>)[property];
@@ -79,6 +80,8 @@ export function IsMergePatch(options?: ValidationOptions): PropertyDecorator {
 }
 
 interface Check {
+  /** Kept in the rule's metadata, where the compiled validator's schema reads them. */
+  constraints?: unknown[];
   message: string;
   validate(value: unknown, args: ValidationArguments): boolean;
 }
@@ -89,6 +92,7 @@ function custom(name: string, options: ValidationOptions | undefined, check: Che
       name,
       target: target.constructor,
       propertyName: propertyName as string,
+      constraints: check.constraints,
       options: { message: check.message, ...options },
       validator: { validate: check.validate },
     });

@@ -2,7 +2,7 @@ import { Command, CommandRunner } from 'nest-commander';
 import { EventLog, EmbeddedEventLog } from '@ledger/log';
 import { LedgerConfig } from '@ledger/config';
 import { TokenStore } from '@ledger/ledger-store';
-import { closeOnSignals, createHttpApp, createKafkaLog, LedgerInfraModule, openDatabase, removeRuntime, rootModule, writeRuntime } from '@ledger/ops';
+import { closeOnSignals, createHttpApp, createKafkaLog, LedgerInfraModule, openDatabase, produceBatching, removeRuntime, rootModule, writeRuntime } from '@ledger/ops';
 import { IngestApiModule } from '../../../ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../../../projector/src/projector.module';
 import { QueryApiModule } from '../../../query-api/src/query-api.module';
@@ -24,7 +24,7 @@ export class StartCommand extends CommandRunner {
   async run(): Promise<void> {
     const config = this.config;
     const db = await openDatabase(config, 20);
-    const log: EventLog = config.KAFKA_BROKERS ? createKafkaLog(config) : new EmbeddedEventLog(db.pool);
+    const log: EventLog = config.KAFKA_BROKERS ? createKafkaLog(config) : new EmbeddedEventLog(db.pool, { batching: produceBatching(config) });
     const app = await createHttpApp(
       rootModule(LedgerInfraModule.forRoot({ config, pool: db.pool, log }), [IngestApiModule, ProjectorModule, QueryApiModule]),
       config,

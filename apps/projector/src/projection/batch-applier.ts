@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
-import { chainHash, contentHash, decodeEvent, Decoded, envelopeBytes, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
+import { canonicalEnvelope, chainHash, decodeEvent, Decoded, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
 import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/log';
 import { inTransaction, PG_POOL } from '@ledger/postgres';
 import { advanceOffset, APPLIED_CHANNEL, appliedContent, insertJournal, insertRejections, JournalRow, lockOffset, RejectionRow } from '@ledger/ledger-store';
@@ -97,7 +97,11 @@ export class BatchApplier {
     let chain = previous;
     for (const { entry, decoded } of fresh) {
       const recordedAt = new Date(Number(entry.timestamp)).toISOString();
-      chain = chainHash(chain, decoded.ok ? envelopeBytes(decoded.event) : (entry.value ?? Buffer.alloc(0)));
+      // One canonical serialisation serves the chain and the content hash. The received value is not
+      // hashed as is: a direct publisher's bytes need not be canonical, and the chain must be
+      // reproducible from the journal's stored envelope (ledger verify).
+      const canonical = decoded.ok ? canonicalEnvelope(decoded.event) : null;
+      chain = chainHash(chain, canonical ? canonical.bytes : (entry.value ?? Buffer.alloc(0)));
       const base = { partition: batch.partition, offset: entry.offset, recordedAt, hash: chain };
       if (!decoded.ok) {
         journal.push({ ...base, eventId: null, disposition: 'rejected', type: null, occurredStart: null, contentSha256: null, envelope: null });
@@ -105,7 +109,7 @@ export class BatchApplier {
         continue;
       }
       const event = decoded.event;
-      const hash = contentHash(event);
+      const hash = canonical!.contentSha256;
       const row: JournalRow = {
         ...base,
         eventId: event.eventId,

@@ -1,4 +1,5 @@
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 import { EventEnvelope } from '../envelope';
 import { IsId } from '../envelope.dto';
 import { defineEvent } from '../event-definition';
@@ -10,6 +11,8 @@ export type ActorKind = (typeof ACTOR_KINDS)[number];
 const HAS_PRINCIPAL: readonly ActorKind[] = ['state_organ', 'delegation'];
 
 /** An entry of the actor registry; later events name the actor by `id`. */
+// The @ValidateIf on `principal`, as JSON Schema: organs and delegations must name one.
+@JSONSchema({ if: { properties: { kind: { enum: HAS_PRINCIPAL } }, required: ['kind'] }, then: { required: ['principal'] } } as Parameters<typeof JSONSchema>[0])
 export class ActorRegisteredData {
   /** Registry id: ISO alpha-3 for states (`RUS`), a slug for everyone else (`peskov`). */
   @IsId() id: string;
@@ -17,7 +20,7 @@ export class ActorRegisteredData {
   /** Display name. */
   @IsString() @MinLength(1) @MaxLength(200) name: string;
   /** Other names the sources use (`Russia`, `Moscow`, `the Kremlin`), for matching reports to ids. */
-  @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(200, { each: true }) aliases: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(200, { each: true }) aliases?: string[];
   /** ISO 3166-1 alpha-3 code, for states. */
   @IsOptional() @Matches(/^[A-Z]{3}$/, { message: '$property must be an ISO 3166-1 alpha-3 code' }) iso3?: string;
   /** The state an organ or a delegation belongs to; required for those kinds, since roll-up ends there. */

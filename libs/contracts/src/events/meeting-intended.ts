@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { EventEnvelope } from '../envelope';
 import { IsId, OccurredAtDto } from '../envelope.dto';
 import { defineEvent } from '../event-definition';
@@ -10,7 +10,7 @@ export class MeetingIntendedData {
   /** Who is to meet: actor ids, at least two. */
   @IsArray() @ArrayMinSize(2) @ArrayMaxSize(50) @IsId({ each: true }) participants: string[];
   /** When, at the precision announced (`2025-W12`), if any was. */
-  @IsOptional() @IsOccurredAt() @ValidateNested() @Type(() => OccurredAtDto) when?: OccurredAtDto;
+  @IsOptional() @IsObject() @IsOccurredAt() @ValidateNested() @Type(() => OccurredAtDto) when?: OccurredAtDto;
 }
 
 /** An intent to meet (CAMEO 036): a future cooperative act is an intent, never a `MeetingHeld`. */

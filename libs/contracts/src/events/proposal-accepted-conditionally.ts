@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, Min, ValidateNested } from 'class-validator';
 import { EventEnvelope } from '../envelope';
 import { defineEvent } from '../event-definition';
 import { CONDITION_CODE_RULES, ConditionDto } from './condition.dto';
@@ -17,7 +17,7 @@ export class ProposalAcceptedConditionallyData {
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
   @ArrayUnique((c: ConditionDto) => c?.conditionId, { message: '$property must not repeat a conditionId' })
-  @ValidateNested({ each: true })
+  @IsObject({ each: true }) @ValidateNested({ each: true })
   @Type(() => ConditionDto)
   conditions: ConditionDto[];
 }

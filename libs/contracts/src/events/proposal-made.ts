@@ -26,8 +26,8 @@ export class ProposalDto {
   /** Short name (`30-day ceasefire`). */
   @IsString() @MinLength(1) @MaxLength(200) title: string;
   @IsIn(PROPOSAL_KINDS) kind: ProposalKind;
-  /** The terms as listed by the proposer, one per entry. */
-  @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(1000, { each: true }) terms: string[];
+  /** The terms as listed by the proposer, one per entry; left out when none are known. */
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(1000, { each: true }) terms?: string[];
   /** For time-bound proposals (a 30-day truce). */
   @IsOptional() @IsInt() @Min(1) @Max(3650) durationDays?: number;
 }

@@ -5,8 +5,8 @@ import { PROPOSAL_KINDS, ProposalKind } from './proposal-made';
 
 /** A party rejects a proposal. */
 export class ProposalRejectedData {
-  /** The reasons the party gave, one per entry; may be empty when it gave none. */
-  @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(2000, { each: true }) reasons: string[];
+  /** The reasons the party gave, one per entry; left out (or empty) when it gave none. */
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(2000, { each: true }) reasons?: string[];
   /** The version rejected, when the source makes it clear. */
   @IsOptional() @IsInt() @Min(1) version?: number;
   /**

@@ -21,7 +21,7 @@ export class SanctionTriggerDto {
 export class SanctionThreatenedData {
   @IsObject() @ValidateNested() @Type(() => SanctionDto) sanction: SanctionDto;
   /** Present for a conditional threat: the tracker arms it and watches for a matching event. */
-  @IsOptional() @ValidateNested() @Type(() => SanctionTriggerDto) trigger?: SanctionTriggerDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => SanctionTriggerDto) trigger?: SanctionTriggerDto;
   /** Last day the target has; after it the threat lapses, judged at `asOf`. */
   @IsOptional() @IsCalendarDate() deadline?: string;
   /** An explicit ultimatum (comply or else, by a deadline): CAMEO 139 instead of 1312. */

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsArray, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { EventEnvelope } from '../envelope';
 import { CodeRule, defineEvent } from '../event-definition';
 
@@ -11,8 +11,8 @@ export class StatementMadeData {
   /** The statement, quoted or paraphrased. */
   @IsString() @MinLength(1) @MaxLength(10000) text: string;
   @IsIn(STATEMENT_TONES) tone: StatementTone;
-  /** Free topic tags (`ceasefire`, `sanctions`). */
-  @IsArray() @IsString({ each: true }) @MaxLength(64, { each: true }) @ArrayMaxSize(20) topics: string[];
+  /** Free topic tags (`ceasefire`, `sanctions`); leaving them out means none. */
+  @IsOptional() @IsArray() @IsString({ each: true }) @MaxLength(64, { each: true }) @ArrayMaxSize(20) topics?: string[];
 }
 
 /** ★ A statement by a party (CAMEO 01x). */

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Pool } from 'pg';
 import { DEFAULT_TOPICS, LedgerTopics } from '@ledger/contracts';
-import { EventLog, KafkaEventLog } from '@ledger/log';
+import { BatcherOptions, EventLog, KafkaEventLog } from '@ledger/log';
 import { createPool, migrate, PG_POOL } from '@ledger/postgres';
 import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA } from '@ledger/ledger-store';
 import { READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
@@ -86,6 +86,11 @@ export function createKafkaLog(config: LedgerConfig): EventLog {
         ? { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME!, password: config.KAFKA_SASL_PASSWORD! }
         : undefined,
     },
-    { maxQueued: 50_000, maxBatch: 2_000, maxBatchBytes: 4 * 1024 * 1024, ackTimeoutMs: config.LEDGER_ACK_TIMEOUT_MS },
+    produceBatching(config),
   );
+}
+
+/** The produce batcher's settings for either log (Kafka or embedded): ack timeout and linger from config. */
+export function produceBatching(config: LedgerConfig): BatcherOptions {
+  return { maxQueued: 50_000, maxBatch: 2_000, maxBatchBytes: 4 * 1024 * 1024, ackTimeoutMs: config.LEDGER_ACK_TIMEOUT_MS, lingerMs: config.LEDGER_PRODUCE_LINGER_MS };
 }

@@ -36,14 +36,14 @@ export class ProposalsProjection implements Projection {
       const p = made.effective.data.proposal;
       const versions = events.map((e) =>
         e.type === 'ProposalMade'
-          ? { version: e.effective.data.version, eventId: e.event_id, occurredAt: e.effective.occurredAt, terms: e.effective.data.proposal.terms }
+          ? { version: e.effective.data.version, eventId: e.event_id, occurredAt: e.effective.occurredAt, terms: e.effective.data.proposal.terms ?? [] }
           : { version: e.effective.data.newVersion, eventId: e.event_id, occurredAt: e.effective.occurredAt, termsDelta: e.effective.data.termsDelta },
       );
       out.push({
         id,
         title: p.title,
         kind: p.kind,
-        terms: p.terms,
+        terms: p.terms ?? [],
         duration_days: p.durationDays ?? null,
         version: Math.max(...versions.map((v) => v.version)),
         proposer: made.proposer,

@@ -49,7 +49,7 @@ function toRow(f: ResolvedFact) {
     proposal_id: e.proposalId ?? null,
     text: data.text,
     tone: data.tone,
-    topics: data.topics,
+    topics: data.topics ?? [],
     cameo: codes?.cameo ?? null,
     goldstein: codes?.goldstein ?? null,
     quote: e.evidence?.quote ?? null,

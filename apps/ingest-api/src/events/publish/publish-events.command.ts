@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { contentHash, encodeEvent, EventEnvelope, LedgerTopics } from '@ledger/contracts';
+import { canonicalEnvelope, encodeEventWith, EventEnvelope, LedgerTopics } from '@ledger/contracts';
 import { EventLog } from '@ledger/log';
 import { LEDGER_TOPICS } from '@ledger/config';
 import { LedgerMetrics } from '@ledger/ops';
@@ -24,7 +24,9 @@ export class PublishEventsHandler implements ICommandHandler<PublishEventsComman
   ) {}
 
   async execute({ events }: PublishEventsCommand): Promise<PublishResult[]> {
-    const hashes = events.map(contentHash);
+    // One canonical serialisation per event: its sha256 goes on the receipt, its bytes onto the log.
+    const canonical = events.map(canonicalEnvelope);
+    const hashes = canonical.map((c) => c.contentSha256);
     const known = await Promise.all(events.map((e) => this.receipts.known(e.eventId)));
     const firstInBatch = new Map<string, number>();
     const fresh: number[] = [];
@@ -37,7 +39,7 @@ export class PublishEventsHandler implements ICommandHandler<PublishEventsComman
       }
     });
     // Every new event goes out in one append: all acknowledged, or the caller gets 503 and retries.
-    const appended = await this.log.append(this.topics.events, fresh.map((i) => encodeEvent(events[i])));
+    const appended = await this.log.append(this.topics.events, fresh.map((i) => encodeEventWith(events[i], canonical[i].bytes)));
     for (const i of fresh) this.metrics.eventsAccepted.inc({ type: events[i].type });
     const results: PublishResult[] = events.map((e) => ({ eventId: e.eventId, status: 'duplicate' }));
     fresh.forEach((i, k) => {

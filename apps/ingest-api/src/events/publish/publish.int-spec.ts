@@ -52,6 +52,19 @@ describe('POST /v1/events and /v1/events/batch', () => {
     expect(huge.headers.get('content-type')).toContain('application/problem+json');
   });
 
+  it('says what is wrong with each field, with its JSON Pointer', async () => {
+    const body = statementMade({ mood: 'tense' }, { topics: 'a', tone: 'ecstatic' });
+    delete (body.data as Record<string, unknown>).text;
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { field: 'mood', pointer: '#/mood', message: 'mood is not allowed: there is no such field here (see GET /v1/catalog)' },
+      { field: 'data.text', pointer: '#/data/text', message: 'data.text is required' },
+      { field: 'data.tone', pointer: '#/data/tone', message: 'data.tone must be one of: neutral, optimistic, pessimistic, accord, denial' },
+      { field: 'data.topics', pointer: '#/data/topics', message: 'data.topics must be an array' },
+    ]);
+  });
+
   it('produced nothing to Kafka for any refused request', async () => {
     expect(await produced()).toBe(0);
   });
@@ -100,5 +113,12 @@ describe('POST /v1/events and /v1/events/batch', () => {
     expect(res.body.results[50]).toEqual({ eventId: events[0].eventId, status: 'duplicate' });
     const tooMany = await http('POST', `${app.url}/v1/events/batch`, { json: { events: Array.from({ length: 1001 }, () => ({})) }, token });
     expect(tooMany.status).toBe(413);
+  });
+
+  it('accepts a statement without topics: a list left out is empty', async () => {
+    const body = statementMade();
+    delete (body.data as Record<string, unknown>).topics;
+    const res = await post(body);
+    expect([res.status, res.body.status]).toEqual([202, 'accepted']);
   });
 });
