@@ -56,7 +56,10 @@ function options(): Options {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const connections = values.connections?.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const connections = values.connections
+    ?.split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
   // --quick figures are too short to keep.
   return { ...values, scenarios: positionals, connections, write: !values.quick && !values['no-write'] } as Options;
 }

@@ -6,7 +6,19 @@ import { encodeEvent, EventEnvelope } from '@ledger/contracts';
 import { createPool } from '@ledger/postgres';
 import { TokenStore, Checkpoint } from '@ledger/ledger-store';
 import { checkpointValid, loadSigningKey, signingKeyFile, recordVerification, verifyLedger, VerifyReport } from '@ledger/audit';
-import { asLogEnvelope, createTestDatabase, eventually, http, runCommand, seedEnvelopes, startProcess, statementMade, createTestContext, startTestApp, TestContext } from '@ledger/testing';
+import {
+  asLogEnvelope,
+  createTestDatabase,
+  eventually,
+  http,
+  runCommand,
+  seedEnvelopes,
+  startProcess,
+  statementMade,
+  createTestContext,
+  startTestApp,
+  TestContext,
+} from '@ledger/testing';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 
@@ -69,8 +81,13 @@ describe('ledger verify', () => {
   });
 
   it('names an edited journal row', async () => {
-    const target = await row(`SELECT j.partition, j."offset"::text AS offset, j.event_id, j.envelope FROM ledger.journal j WHERE j.type = 'StatementMade' ORDER BY j.partition, j."offset" LIMIT 1`);
-    await ctx.pool.query(`UPDATE ledger.journal SET envelope = jsonb_set(envelope, '{data,text}', '"something never said"') WHERE partition = $1 AND "offset" = $2`, [target.partition, target.offset]);
+    const target = await row(
+      `SELECT j.partition, j."offset"::text AS offset, j.event_id, j.envelope FROM ledger.journal j WHERE j.type = 'StatementMade' ORDER BY j.partition, j."offset" LIMIT 1`,
+    );
+    await ctx.pool.query(`UPDATE ledger.journal SET envelope = jsonb_set(envelope, '{data,text}', '"something never said"') WHERE partition = $1 AND "offset" = $2`, [
+      target.partition,
+      target.offset,
+    ]);
     try {
       const first = (await verify()).mismatches[0];
       expect(first).toMatchObject({ check: 'journal-content', partition: target.partition, offset: target.offset, eventId: target.event_id });
@@ -85,16 +102,20 @@ describe('ledger verify', () => {
     try {
       expect((await verify()).mismatches[0]).toMatchObject({ check: 'journal-missing', partition: target.partition, offset: String(target.offset) });
     } finally {
-      await ctx.pool.query(
-        `INSERT INTO ledger.journal SELECT * FROM jsonb_populate_record(null::ledger.journal, $1::jsonb)`,
-        [JSON.stringify({ ...target, hash: '\\x' + (target.hash as Buffer).toString('hex') })],
-      );
+      await ctx.pool.query(`INSERT INTO ledger.journal SELECT * FROM jsonb_populate_record(null::ledger.journal, $1::jsonb)`, [
+        JSON.stringify({ ...target, hash: '\\x' + (target.hash as Buffer).toString('hex') }),
+      ]);
     }
   });
 
   it('names two swapped journal rows', async () => {
-    const [a, b] = (await ctx.pool.query(`SELECT partition, "offset"::text AS offset, envelope, hash, event_id FROM ledger.journal WHERE type = 'StatementMade' AND partition = (SELECT partition FROM ledger.journal WHERE type = 'StatementMade' GROUP BY partition ORDER BY count(*) DESC LIMIT 1) ORDER BY journal."offset" LIMIT 2`)).rows;
-    const swap = async (x: typeof a, y: typeof a) => ctx.pool.query(`UPDATE ledger.journal SET envelope = $3, hash = $4 WHERE partition = $1 AND "offset" = $2`, [x.partition, x.offset, y.envelope, y.hash]);
+    const [a, b] = (
+      await ctx.pool.query(
+        `SELECT partition, "offset"::text AS offset, envelope, hash, event_id FROM ledger.journal WHERE type = 'StatementMade' AND partition = (SELECT partition FROM ledger.journal WHERE type = 'StatementMade' GROUP BY partition ORDER BY count(*) DESC LIMIT 1) ORDER BY journal."offset" LIMIT 2`,
+      )
+    ).rows;
+    const swap = async (x: typeof a, y: typeof a) =>
+      ctx.pool.query(`UPDATE ledger.journal SET envelope = $3, hash = $4 WHERE partition = $1 AND "offset" = $2`, [x.partition, x.offset, y.envelope, y.hash]);
     await swap(a, b);
     await swap(b, a);
     try {
@@ -146,7 +167,10 @@ describe('ledger verify (the command)', () => {
     pool = createPool(db.url);
     const server = startProcess('apps/ledger-cli/src/main.js', ['start'], env());
     await eventually(async () => (server.output().includes('Statement Ledger is running') ? true : undefined), 60_000);
-    await eventually(async () => (Number((await pool.query(`SELECT count(*) AS n FROM ledger.journal`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n) === 29 ? true : undefined), 30_000);
+    await eventually(
+      async () => (Number((await pool.query(`SELECT count(*) AS n FROM ledger.journal`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n) === 29 ? true : undefined),
+      30_000,
+    );
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
   }, 120_000);
@@ -161,7 +185,10 @@ describe('ledger verify (the command)', () => {
     expect(ok.output).toContain('OK: 29 records');
     expect(ok.code).toBe(0);
     const target = (await pool.query(`SELECT j.partition, j."offset"::text AS offset, j.event_id FROM ledger.journal j ORDER BY j.partition, j."offset" LIMIT 1`)).rows[0];
-    await pool.query(`UPDATE ledger.journal SET envelope = jsonb_set(envelope, '{reportedAt}', '"2030-01-01T00:00:00Z"') WHERE partition = $1 AND "offset" = $2`, [target.partition, target.offset]);
+    await pool.query(`UPDATE ledger.journal SET envelope = jsonb_set(envelope, '{reportedAt}', '"2030-01-01T00:00:00Z"') WHERE partition = $1 AND "offset" = $2`, [
+      target.partition,
+      target.offset,
+    ]);
     const bad = await runCommand('apps/ledger-cli/src/main.js', ['verify'], env());
     expect(bad.code).toBe(1);
     expect(bad.output).toContain(`first mismatch (journal-content) at partition ${target.partition}, offset ${target.offset}, event ${target.event_id}`);
@@ -184,7 +211,10 @@ describe('ledger verify (the command)', () => {
   it("exports a party's events with their hashes and its position history", async () => {
     const out = await runCommand('apps/ledger-cli/src/main.js', ['export', '--party', 'RUS'], env());
     expect(out.code).toBe(0);
-    const lines = out.output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const lines = out.output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ kind: 'export', party: 'RUS' });
     const events = lines.filter((l) => l.kind === 'event');
     expect(events.map((e) => e.type)).toContain('ProposalAcceptedConditionally');

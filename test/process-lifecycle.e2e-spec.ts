@@ -31,10 +31,14 @@ describe('the built apps as processes', () => {
   const start = async (entry: string): Promise<{ process: RunningProcess; url: string }> => {
     const p = startProcess(entry, [], env);
     running.push(p);
-    const url = await eventually(async () => {
-      const line = logLines(p).find((l) => typeof l.msg === 'string' && l.msg.startsWith('listening on '));
-      return line ? String(line.msg).slice('listening on '.length).replace('[::1]', '127.0.0.1') : undefined;
-    }, 30_000, 50).catch((e: Error) => {
+    const url = await eventually(
+      async () => {
+        const line = logLines(p).find((l) => typeof l.msg === 'string' && l.msg.startsWith('listening on '));
+        return line ? String(line.msg).slice('listening on '.length).replace('[::1]', '127.0.0.1') : undefined;
+      },
+      30_000,
+      50,
+    ).catch((e: Error) => {
       throw new Error(`${entry} did not start: ${e.message}\n${p.output()}`);
     });
     await eventually(async () => ((await http('GET', `${url}/health/ready`)).status === 200 ? true : undefined), 30_000, 100);
@@ -45,7 +49,15 @@ describe('the built apps as processes', () => {
   const stop = async (p: RunningProcess): Promise<number | string> => {
     p.child.kill('SIGTERM');
     const code = await p.exited;
-    if (code !== 0) process.stderr.write(`exit ${code}; last output:\n${p.output().split('\n').filter((l) => !l.includes('"msg":"request"')).slice(-20).join('\n')}\n`);
+    if (code !== 0)
+      process.stderr.write(
+        `exit ${code}; last output:\n${p
+          .output()
+          .split('\n')
+          .filter((l) => !l.includes('"msg":"request"'))
+          .slice(-20)
+          .join('\n')}\n`,
+      );
     return code;
   };
 
@@ -97,7 +109,8 @@ describe('the built apps as processes', () => {
         try {
           const res = await http('POST', `${ingest.url}/v1/events`, { json: event, token, headers: { 'x-correlation-id': `load-${n}` } });
           if (res.status === 202) acked.push({ eventId: event.eventId, partition: res.body.partition, offset: res.body.offset });
-          else if (res.status === 503) return; // closing: refused, the publisher would retry elsewhere
+          else if (res.status === 503)
+            return; // closing: refused, the publisher would retry elsewhere
           else unexpected.push(`${res.status} ${JSON.stringify(res.body)}`);
         } catch {
           return; // connection refused or closed: the server is gone
@@ -120,10 +133,14 @@ describe('the built apps as processes', () => {
     const ids = acked.map((a) => a.eventId);
     const applied = async () =>
       (await ctx.pool.query(`SELECT event_id, disposition FROM ledger.journal WHERE event_id = ANY($1::uuid[])`, [ids])).rows as { event_id: string; disposition: string }[];
-    const rows = await eventually(async () => {
-      const found = await applied();
-      return found.length >= ids.length ? found : undefined;
-    }, 60_000, 200);
+    const rows = await eventually(
+      async () => {
+        const found = await applied();
+        return found.length >= ids.length ? found : undefined;
+      },
+      60_000,
+      200,
+    );
     expect(rows.filter((r) => r.disposition === 'applied').length).toBe(ids.length);
     expect(new Set(rows.map((r) => r.event_id)).size).toBe(ids.length);
 
@@ -133,7 +150,14 @@ describe('the built apps as processes', () => {
     // One JSON line per request, with its ids; the bearer token appears nowhere.
     const requests = logLines(ingest.process).filter((l) => l.msg === 'request' && l.route === '/v1/events');
     expect(requests.length).toBeGreaterThanOrEqual(acked.length);
-    expect(requests[0]).toMatchObject({ level: 'info', service: 'ingest-api', method: 'POST', status: 202, requestId: expect.any(String), correlationId: expect.stringMatching(/^load-\d$/) });
+    expect(requests[0]).toMatchObject({
+      level: 'info',
+      service: 'ingest-api',
+      method: 'POST',
+      status: 202,
+      requestId: expect.any(String),
+      correlationId: expect.stringMatching(/^load-\d$/),
+    });
     expect(ingest.process.output()).not.toContain(token);
   }, 180_000);
 });

@@ -76,7 +76,9 @@ describe('ledger replay', () => {
     expect(failures).toEqual([]);
     expect(queried).toBeGreaterThan(10);
     await eventually(async () => ((await count(`SELECT count(*) AS n FROM read_model.statements_v1`)) === published + 2 ? true : undefined), 20_000).catch(async (e) => {
-      throw new Error(`${e.message}: ${published} published, ${await count(`SELECT count(*) AS n FROM read_model.statements_v1`)} statements, ${await count(`SELECT count(*) AS n FROM ledger.journal`)} journal`);
+      throw new Error(
+        `${e.message}: ${published} published, ${await count(`SELECT count(*) AS n FROM read_model.statements_v1`)} statements, ${await count(`SELECT count(*) AS n FROM ledger.journal`)} journal`,
+      );
     });
     await liveEqualsFreshFold();
     const rus = await http('GET', `${app.url}/v1/positions?party=RUS&proposal=${P1}`, { token });

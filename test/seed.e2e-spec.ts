@@ -44,7 +44,11 @@ describe('the seed case, through HTTP only', () => {
     expect(stance('USA')).toMatchObject({ category: 'PROPOSER', score: 1 });
     expect(stance('UKR')).toMatchObject({ category: 'ACCEPTED', score: 1 });
     expect(stance('RUS')).toMatchObject({ category: 'CONDITIONAL', score: 0.1, openConditions: 4 });
-    expect(stance('RUS').conditions.map((c: { conditionId: string }) => c.conditionId).sort()).toEqual(['rus-front-line-supervision', 'rus-kursk-withdrawal', 'rus-no-rearmament', 'rus-root-causes']);
+    expect(
+      stance('RUS')
+        .conditions.map((c: { conditionId: string }) => c.conditionId)
+        .sort(),
+    ).toEqual(['rus-front-line-supervision', 'rus-kursk-withdrawal', 'rus-no-rearmament', 'rus-root-causes']);
     expect(stance('RUS').basis).toMatchObject({ type: 'ProposalAcceptedConditionally', quote: 'Who will determine where and who violated the ceasefire?' });
   });
 

@@ -33,10 +33,14 @@ describe('walking skeleton', () => {
     expect(posted.body).toMatchObject({ eventId: body.eventId, status: 'accepted', partition: expect.any(Number), offset: expect.any(String) });
 
     const started = Date.now();
-    const found = await eventually(async () => {
-      const res = await http('GET', `${query.url}/v1/statements?party=USA`, { token: readToken });
-      return res.body.items?.find((s: { eventId: string }) => s.eventId === body.eventId);
-    }, 5_000, 20);
+    const found = await eventually(
+      async () => {
+        const res = await http('GET', `${query.url}/v1/statements?party=USA`, { token: readToken });
+        return res.body.items?.find((s: { eventId: string }) => s.eventId === body.eventId);
+      },
+      5_000,
+      20,
+    );
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(found).toMatchObject({
       text: body.data.text,

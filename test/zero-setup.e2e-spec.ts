@@ -20,7 +20,6 @@ function freshClone(): string {
   return dir;
 }
 
-
 interface Started {
   child: ChildProcess;
   output(): string;
@@ -94,7 +93,15 @@ describe('npm start with embedded defaults', () => {
     const eventId = randomUUID();
     const posted = await http('POST', `${base}/v1/events`, {
       token: tokens.admin,
-      json: { eventId, type: 'ProposalRejected', schemaVersion: 1, occurredAt: '2025-03-20', actors: [{ actorId: 'putin', capacity: 'head_of_state' }], proposalId: P1, data: { reasons: ['Not now'] } },
+      json: {
+        eventId,
+        type: 'ProposalRejected',
+        schemaVersion: 1,
+        occurredAt: '2025-03-20',
+        actors: [{ actorId: 'putin', capacity: 'head_of_state' }],
+        proposalId: P1,
+        data: { reasons: ['Not now'] },
+      },
     });
     expect(posted.status).toBe(202);
     await eventually(async () => ((await http('GET', `${base}/v1/events/${eventId}`, { token: tokens.admin })).body.status === 'applied' ? true : undefined), 30_000);

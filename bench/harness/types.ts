@@ -109,10 +109,7 @@ export type ServerRequest =
 
 /** What a bench server answers. */
 export type ServerReply =
-  | { kind: 'ready'; url: string; pid: number }
-  | { kind: 'done'; request: ServerRequest['kind']; stats?: WindowStats }
-  | { kind: 'stopped' }
-  | { kind: 'failed'; error: string };
+  { kind: 'ready'; url: string; pid: number } | { kind: 'done'; request: ServerRequest['kind']; stats?: WindowStats } | { kind: 'stopped' } | { kind: 'failed'; error: string };
 
 /** What the server saw of itself during a measured window. */
 export interface WindowStats {

@@ -33,7 +33,14 @@ export const scenario: Scenario = {
     const bodies = new EventBodies();
     const levels = ctx.connections ?? (ctx.quick ? [8] : [2, 8, 32]);
     const body = () => bodies.batch(EVENTS_PER_REQUEST);
-    const { rows, best, bestNoop } = await sweepLevels(ctx, app, { name: 'ingest.batch', levels, path: '/v1/events/batch', body, events: EVENTS_PER_REQUEST, noopLabel: 'no-op (same body)' });
+    const { rows, best, bestNoop } = await sweepLevels(ctx, app, {
+      name: 'ingest.batch',
+      levels,
+      path: '/v1/events/batch',
+      body,
+      events: EVENTS_PER_REQUEST,
+      noopLabel: 'no-op (same body)',
+    });
     // The server is idle from here on: stop it, so the Kafka tool has the machine to itself.
     await app.server.stop();
     ctx.log('ingest.batch: per-event work alone on every core');
@@ -49,7 +56,11 @@ export const scenario: Scenario = {
     const kafkaRows = [perfRow('our producer settings', OUR_PRODUCER, ours), perfRow('Java client defaults', {}, defaults)];
     const tables = [
       { title: 'HTTP runs (measured windows only; events/s = 202s/s × 100)', header: LOAD_HEADER, rows },
-      { title: `ProducerPerformance (kafka-tools), ${sizes.value}-byte values from real envelopes, fresh topic, unthrottled`, header: ['producer settings', 'records/s', 'avg latency ms', 'CPU % tool', 'broker', 'others', 'machine', 'busiest others'], rows: kafkaRows },
+      {
+        title: `ProducerPerformance (kafka-tools), ${sizes.value}-byte values from real envelopes, fresh topic, unthrottled`,
+        header: ['producer settings', 'records/s', 'avg latency ms', 'CPU % tool', 'broker', 'others', 'machine', 'busiest others'],
+        rows: kafkaRows,
+      },
     ];
     if (best.profile) tables.push(...profileTables(best.profile, `POST /v1/events/batch at ${best.ingest.connections} in flight`, INGEST_STAGES));
     const notes = [
@@ -62,11 +73,25 @@ export const scenario: Scenario = {
 };
 
 function batchFigures(events: number, how: string, ours: ProducerPerfResult, defaults: ProducerPerfResult, noop: LoadResult, work: EventWorkResult): Figure[] {
-  const figure = (label: string, note: string, baseline: Figure['baseline'], target?: number): Figure => ({ label, value: events, unit: 'events/s', better: 'higher', note, baseline, target });
+  const figure = (label: string, note: string, baseline: Figure['baseline'], target?: number): Figure => ({
+    label,
+    value: events,
+    unit: 'events/s',
+    better: 'higher',
+    note,
+    baseline,
+    target,
+  });
   return [
     figure('acknowledged events/s (best level)', how, { label: 'ProducerPerformance, our producer settings', value: ours.recordsPerSec }, TARGET_EVENTS_PER_SEC),
-    figure('the same, against Kafka defaults', 'ProducerPerformance with the Java client defaults (linger, 5 in flight)', { label: 'ProducerPerformance, client defaults', value: defaults.recordsPerSec }),
-    figure('the same, against the HTTP floor', 'no-op endpoint, same 100-event body', { label: `no-op endpoint (best, ${noop.connections} in flight)`, value: noop.perSecond(202) * EVENTS_PER_REQUEST }),
+    figure('the same, against Kafka defaults', 'ProducerPerformance with the Java client defaults (linger, 5 in flight)', {
+      label: 'ProducerPerformance, client defaults',
+      value: defaults.recordsPerSec,
+    }),
+    figure('the same, against the HTTP floor', 'no-op endpoint, same 100-event body', {
+      label: `no-op endpoint (best, ${noop.connections} in flight)`,
+      value: noop.perSecond(202) * EVENTS_PER_REQUEST,
+    }),
     figure(
       'the same, against our per-event work alone',
       `${work.threads} worker threads (every core) doing only prepareEnvelope (class-validator), the content hash and encodeEvent on the same events for ${work.seconds} s: no HTTP, no duplicate lookup, no Kafka. No server running this code acknowledges more on this machine`,
@@ -91,6 +116,8 @@ async function kafkaBaseline(
 }
 
 function perfRow(label: string, props: Record<string, string>, r: ProducerPerfResult): (string | number)[] {
-  const settings = Object.entries(props).map(([k, v]) => `${k}=${v}`).join(' ');
+  const settings = Object.entries(props)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   return [settings ? `${label} (${settings})` : label, fmt(r.recordsPerSec), fmt(r.avgLatencyMs), ...cpuCells(r.cpu, ['tool', 'broker'], r.topOthers)];
 }

@@ -81,8 +81,20 @@ export const scenario: Scenario = {
         note: 'from sending POST /v1/events to the `applied` event: what a publisher watching the stream waits',
       },
     ];
-    const tables: Table[] = [{ title: `Runs (measured windows only; ${fmt(RATE)} POST /v1/events per second, open loop, ${CONNECTIONS} connections)`, header: HEADER, rows: [row(baseline.run), row(ours.run)] }];
-    if (ours.run.profile) tables.push(...profileTables(ours.run.profile, `projector at ${fmt(RATE)} events/s`, PROJECTION_STAGES).map((t) => ({ ...t, title: t.title.replace('Server CPU profile', 'Projector CPU profile') })));
+    const tables: Table[] = [
+      {
+        title: `Runs (measured windows only; ${fmt(RATE)} POST /v1/events per second, open loop, ${CONNECTIONS} connections)`,
+        header: HEADER,
+        rows: [row(baseline.run), row(ours.run)],
+      },
+    ];
+    if (ours.run.profile)
+      tables.push(
+        ...profileTables(ours.run.profile, `projector at ${fmt(RATE)} events/s`, PROJECTION_STAGES).map((t) => ({
+          ...t,
+          title: t.title.replace('Server CPU profile', 'Projector CPU profile'),
+        })),
+      );
     if (ours.run.projector.sql) tables.push(sqlTable(ours.run.projector.sql, ours.measureSec, `Projector at ${fmt(RATE)} events/s`));
     const notes = [
       `Each run: a fresh database and topic seeded with ${fmt(ours.seed)} events of the bench world (bench/harness/world/world.ts) written straight to the log and projected first; then ${ours.warmupSec} s of warm-up and ${ours.measureSec} s measured at ${fmt(RATE)} new events per second, continuing the same world (statements, acceptances, conditions, threats… about the seeded parties and proposals). Only events sent in the measured window count; the stream may bring them up to ${DRAIN_MS / 1000} s after the load stops; an accepted event still not visible then counts with the time waited (a lower bound), so a projector that falls behind shows it.`,
@@ -117,7 +129,8 @@ async function liveRun(ctx: BenchContext, mode: 'projector' | 'commit-only'): Pr
     onAnswer: (status, body) => {
       if (status !== 202) return;
       const answer = JSON.parse(body.toString('utf8')) as { eventId: string; recordedAt?: string; partition?: number; offset?: string };
-      if (answer.recordedAt && answer.partition !== undefined) records.set(answer.eventId, { at: Date.parse(answer.recordedAt), partition: answer.partition, offset: Number(answer.offset) });
+      if (answer.recordedAt && answer.partition !== undefined)
+        records.set(answer.eventId, { at: Date.parse(answer.recordedAt), partition: answer.partition, offset: Number(answer.offset) });
     },
     connections: CONNECTIONS,
     rate: RATE,

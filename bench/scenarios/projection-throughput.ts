@@ -66,7 +66,10 @@ export const scenario: Scenario = {
 
     const figures = throughputFigures(run, sql, copy, batchSize, applied);
     const tables: Table[] = [{ title: 'Runs (CPU over each measured part)', header: RUN_HEADER, rows: runRows(run, sql, copy, applied) }];
-    if (profile) tables.push(...profileTables(profile, 'projector catching up', PROJECTION_STAGES).map((t) => ({ ...t, title: t.title.replace('Server CPU profile', 'Projector CPU profile') })));
+    if (profile)
+      tables.push(
+        ...profileTables(profile, 'projector catching up', PROJECTION_STAGES).map((t) => ({ ...t, title: t.title.replace('Server CPU profile', 'Projector CPU profile') })),
+      );
     if (run.server.sql) tables.push(sqlTable(run.server.sql, run.seconds, 'Projector catching up'));
     const b = run.server.batches;
     const notes = [
@@ -74,7 +77,11 @@ export const scenario: Scenario = {
       (run.complete
         ? `The projector applied all ${fmt(records)} records. `
         : `The projector had applied ${fmt(run.records)} of the ${fmt(records)} records when its ${maxSeconds} s window ended; the rate is over those, and the baselines work on as many. `) +
-      `Its rate counts from the first stored offset it was seen to move (${fmt(run.atFirstSample)} records in) to the last sample that saw progress (every 100 ms); from its \`ready\` (consumer subscribed, group join included) that took ${run.secondsFromReady.toFixed(1)} s. Batches it applied in the window: ${b ? `${fmt(b.count)}, ${fmt(b.p50)} records median, ${fmt(b.max)} largest` : 'not reported'}. Journal: ${Object.entries(dispositions).map(([k, n]) => `${fmt(n)} ${k}`).join(', ')}.`,
+        `Its rate counts from the first stored offset it was seen to move (${fmt(run.atFirstSample)} records in) to the last sample that saw progress (every 100 ms); from its \`ready\` (consumer subscribed, group join included) that took ${run.secondsFromReady.toFixed(1)} s. Batches it applied in the window: ${b ? `${fmt(b.count)}, ${fmt(b.p50)} records median, ${fmt(b.max)} largest` : 'not reported'}. Journal: ${Object.entries(
+          dispositions,
+        )
+          .map(([k, n]) => `${fmt(n)} ${k}`)
+          .join(', ')}.`,
       `The SQL-shape baseline is the projector's own BatchApplier, run in this process on a fresh database with batches made here, one transaction at a time (the projector runs up to 3 partitions at once, but the read-model lock serialises their writes), with the projector's mean batch size; only its transactions are timed (journal rows and their hash chain included, as in the projector), not making the batches nor decoding their records, which BatchApplier does before its transaction (the CPU columns include both).`,
       copyNote(copy, applied, 'projector'),
       `CPU columns: percent of one core over the measured part (200 % is this whole machine); "bench" is this process (sampling the offsets, or running the baseline's BatchApplier), "postgres" sums every PostgreSQL backend, "others" is the rest of the machine (other people's processes, and kernel time no process is charged for: noise).`,
@@ -85,19 +92,49 @@ export const scenario: Scenario = {
 
 function throughputFigures(run: CatchUp, sql: InProcessResult, copy: CopyResult, batchSize: number, events: number): Figure[] {
   const how = `projector process, sustained rate over ${run.complete ? `all ${fmt(run.records)}` : `the first ${fmt(run.records)}`} pre-loaded records`;
-  const figure = (label: string, baseline: Figure['baseline'], target?: number, note = how): Figure => ({ label, value: run.perSecond, unit: 'events/s', better: 'higher', baseline, target, note });
+  const figure = (label: string, baseline: Figure['baseline'], target?: number, note = how): Figure => ({
+    label,
+    value: run.perSecond,
+    unit: 'events/s',
+    better: 'higher',
+    baseline,
+    target,
+    note,
+  });
   return [
-    figure('projected events/s', { label: `the projector's transactions from this process, no Kafka (SQL shape, ${batchSize}-record batches)`, value: sql.perSecond }, TARGET_EVENTS_PER_SEC),
+    figure(
+      'projected events/s',
+      { label: `the projector's transactions from this process, no Kafka (SQL shape, ${batchSize}-record batches)`, value: sql.perSecond },
+      TARGET_EVENTS_PER_SEC,
+    ),
     figure(
       'the same, against a COPY of its rows',
-      { label: `COPY FROM STDIN of the ${fmt(copy.rows)} rows it wrote (${(copy.rows / events).toFixed(1)} per event, ${copy.tables} tables: journal and read models), as events/s`, value: events / copy.seconds },
+      {
+        label: `COPY FROM STDIN of the ${fmt(copy.rows)} rows it wrote (${(copy.rows / events).toFixed(1)} per event, ${copy.tables} tables: journal and read models), as events/s`,
+        value: events / copy.seconds,
+      },
       undefined,
       `the floor of storing what the projection stores, with its keys and indexes; ${fmt(copy.bytes / copy.rows)} bytes per row in COPY text format`,
     ),
   ];
 }
 
-const RUN_HEADER = ['run', 'records', 'batches', 'seconds', 'events/s', 'loop p99/max ms', 'GC ms (longest)', 'CPU % projector', 'bench', 'broker', 'postgres', 'others', 'machine', 'busiest others'];
+const RUN_HEADER = [
+  'run',
+  'records',
+  'batches',
+  'seconds',
+  'events/s',
+  'loop p99/max ms',
+  'GC ms (longest)',
+  'CPU % projector',
+  'bench',
+  'broker',
+  'postgres',
+  'others',
+  'machine',
+  'busiest others',
+];
 
 function runRows(run: CatchUp, sql: InProcessResult, copy: CopyResult, events: number): (string | number)[][] {
   const cpu = (use: CpuUse, topOthers: string[]) => cpuCells(use, ['server', 'bench', 'broker', 'postgres'], topOthers);
@@ -114,6 +151,15 @@ function runRows(run: CatchUp, sql: InProcessResult, copy: CopyResult, events: n
       ...cpu(run.cpu, run.topOthers),
     ],
     ['SQL shape from this process', fmt(sql.records), fmt(sql.batches), fmt(sql.seconds), fmt(sql.perSecond), '–', '–', ...cpu(sql.cpu, sql.topOthers)],
-    [`COPY of the ${fmt(copy.rows)} rows it wrote (${fmt(copy.perSecond)} rows/s)`, fmt(events), `${copy.tables} tables`, fmt(copy.seconds), fmt(events / copy.seconds), '–', '–', ...cpu(copy.cpu, copy.topOthers)],
+    [
+      `COPY of the ${fmt(copy.rows)} rows it wrote (${fmt(copy.perSecond)} rows/s)`,
+      fmt(events),
+      `${copy.tables} tables`,
+      fmt(copy.seconds),
+      fmt(events / copy.seconds),
+      '–',
+      '–',
+      ...cpu(copy.cpu, copy.topOthers),
+    ],
   ];
 }

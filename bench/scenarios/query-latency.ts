@@ -96,7 +96,10 @@ export const scenario: Scenario = {
       row('POST /v1/events (the write load)', '–', writes),
     ];
     const tables: Table[] = [{ title: 'Runs (measured windows only; the queries of a row pair ran at the same time)', header: HEADER, rows }];
-    if (profile) tables.push(...profileTables(profile, `query API under ${fmt(WRITE_RATE)} events/s`).map((t) => ({ ...t, title: t.title.replace('Server CPU profile', 'Query API CPU profile') })));
+    if (profile)
+      tables.push(
+        ...profileTables(profile, `query API under ${fmt(WRITE_RATE)} events/s`).map((t) => ({ ...t, title: t.title.replace('Server CPU profile', 'Query API CPU profile') })),
+      );
     const notes = [
       `A fresh database and topic seeded with ${fmt(seed)} events of the bench world (bench/harness/world/world.ts), written straight to the log and projected before the queries start; the write load continues the same world (events about the same parties and proposals the queries ask about). asOf and knownAt are left out: the current stance, from the read models.`,
       `Projection lag when the write load stopped: ${lag}.`,
@@ -114,7 +117,27 @@ async function projectionLag(live: Awaited<ReturnType<typeof startLiveLedger>>, 
   return `${fmt(Math.max(0, accepted - stored))} of ${fmt(accepted)} records (${fmt(writes.perSecond(202))} events/s accepted in the window)`;
 }
 
-const HEADER = ['endpoint', 'while', 'answers/s', 'non-2xx', 'errors', 'p50 ms', 'p99 ms', 'max ms', 'loop p99/max ms', 'GC ms (longest)', 'CPU % query', 'ingest', 'projector', 'loader', 'broker', 'postgres', 'others', 'machine', 'busiest others'];
+const HEADER = [
+  'endpoint',
+  'while',
+  'answers/s',
+  'non-2xx',
+  'errors',
+  'p50 ms',
+  'p99 ms',
+  'max ms',
+  'loop p99/max ms',
+  'GC ms (longest)',
+  'CPU % query',
+  'ingest',
+  'projector',
+  'loader',
+  'broker',
+  'postgres',
+  'others',
+  'machine',
+  'busiest others',
+];
 
 function row(endpoint: string, during: string, r: LoadResult): (string | number)[] {
   return [endpoint, during, answersPerSecond(r), ...outcomeCells(r), ...cpuCells(r.cpu, ['server', 'ingest', 'projector', 'loader', 'broker', 'postgres'], r.topOthers)];

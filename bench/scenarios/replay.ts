@@ -68,7 +68,10 @@ export const scenario: Scenario = {
     const rungs: Rung[] = [];
     let skipped: { records: number; predicted: number } | undefined;
     for (const records of ladder) {
-      const predicted = predict(rungs.filter((r) => r.finished), records);
+      const predicted = predict(
+        rungs.filter((r) => r.finished),
+        records,
+      );
       if (predicted > BUDGET_SECONDS) {
         skipped = { records, predicted };
         break;
@@ -89,7 +92,9 @@ export const scenario: Scenario = {
     const kafka = await kafkaBaseline(ctx, world, final.records, watch);
 
     const rate = final.folded / final.seconds;
-    const label = final.finished ? `replayed events/s (${fmt(final.records)} events)` : `replayed events/s (${fmt(final.folded)} of ${fmt(final.records)} events folded when stopped)`;
+    const label = final.finished
+      ? `replayed events/s (${fmt(final.records)} events)`
+      : `replayed events/s (${fmt(final.folded)} of ${fmt(final.records)} events folded when stopped)`;
     const figures: Figure[] = [
       {
         label,
@@ -105,18 +110,34 @@ export const scenario: Scenario = {
         value: rate,
         unit: 'events/s',
         better: 'higher',
-        baseline: { label: `COPY FROM STDIN of the ${fmt(copy.rows)} read-model rows it wrote (${(copy.rows / final.folded).toFixed(1)} per event, ${copy.tables} tables), as events/s`, value: final.folded / copy.seconds },
+        baseline: {
+          label: `COPY FROM STDIN of the ${fmt(copy.rows)} read-model rows it wrote (${(copy.rows / final.folded).toFixed(1)} per event, ${copy.tables} tables), as events/s`,
+          value: final.folded / copy.seconds,
+        },
         note: `the floor of storing what the replay stores, with its keys and indexes; ${fmt(copy.bytes / copy.rows)} bytes per row in COPY text format`,
       },
     ];
     if (final.finished && final.records === WANTED) {
-      figures.push({ label: `seconds to replay ${fmt(WANTED)} events`, value: final.seconds, unit: 's', better: 'lower', baseline: { label: 'ConsumerPerformance, as many records', value: kafka.records / kafka.recordsPerSec }, target: TARGET_SECONDS });
+      figures.push({
+        label: `seconds to replay ${fmt(WANTED)} events`,
+        value: final.seconds,
+        unit: 's',
+        better: 'lower',
+        baseline: { label: 'ConsumerPerformance, as many records', value: kafka.records / kafka.recordsPerSec },
+        target: TARGET_SECONDS,
+      });
     }
     const tables: Table[] = [
       { title: `Replays, one per size (each on its own database; stopped past ${BUDGET_SECONDS} s)`, header: LADDER_HEADER, rows: rungs.map(rungRow) },
       { title: `Baselines (${fmt(final.records)} records)`, header: BASELINE_HEADER, rows: baselineRows(copy, kafka) },
     ];
-    if (final.profile) tables.push(...profileTables(final.profile, `replay of ${fmt(final.records)}`, PROJECTION_STAGES).map((t) => ({ ...t, title: t.title.replace('Server CPU profile', 'Replay CPU profile (this process)') })));
+    if (final.profile)
+      tables.push(
+        ...profileTables(final.profile, `replay of ${fmt(final.records)}`, PROJECTION_STAGES).map((t) => ({
+          ...t,
+          title: t.title.replace('Server CPU profile', 'Replay CPU profile (this process)'),
+        })),
+      );
     if (final.sql) tables.push(sqlTable(final.sql, final.wall, `Replay of ${fmt(final.records)} (the digest after the fold included)`));
     return { figures, tables, notes: [...notes(ctx, world, rungs, final, skipped, kafka), copyNote(copy, final.folded, 'replay')] };
   },
@@ -182,7 +203,14 @@ function predict(done: Rung[], records: number): number {
   return b.seconds * (records / b.records) ** k;
 }
 
-function notes(ctx: BenchContext, world: WorldOptions, rungs: Rung[], final: Rung, skipped: { records: number; predicted: number } | undefined, kafka: ConsumerPerfResult): string[] {
+function notes(
+  ctx: BenchContext,
+  world: WorldOptions,
+  rungs: Rung[],
+  final: Rung,
+  skipped: { records: number; predicted: number } | undefined,
+  kafka: ConsumerPerfResult,
+): string[] {
   const stopped = rungs.find((r) => !r.finished);
   const why = ctx.quick
     ? '--quick replays 50,000 events only.'
@@ -228,6 +256,12 @@ function rungRow(r: Rung): (string | number)[] {
 function baselineRows(copy: CopyResult, kafka: ConsumerPerfResult): (string | number)[][] {
   return [
     [`COPY of the read-model rows the replay wrote (${copy.tables} tables)`, fmt(copy.rows), fmt(copy.seconds), fmt(copy.perSecond), ...cpuColumns(copy.cpu, copy.topOthers)],
-    ['ConsumerPerformance (group join excluded)', fmt(kafka.records), fmt(kafka.records / kafka.recordsPerSec), fmt(kafka.recordsPerSec), ...cpuColumns(kafka.cpu, kafka.topOthers)],
+    [
+      'ConsumerPerformance (group join excluded)',
+      fmt(kafka.records),
+      fmt(kafka.records / kafka.recordsPerSec),
+      fmt(kafka.recordsPerSec),
+      ...cpuColumns(kafka.cpu, kafka.topOthers),
+    ],
   ];
 }

@@ -31,7 +31,13 @@ async function main(): Promise<void> {
   const { topics, apps = ['ingest'] } = JSON.parse(process.argv[2] ?? '{}') as BenchServerArg;
   const config = loadConfig(process.env, { PORT: 0, HOST: '127.0.0.1' });
   const infra = LedgerInfraModule.forRoot({ config, topics });
-  const app = await createHttpApp(rootModule(infra, apps.flatMap((a) => FEATURES[a])), config);
+  const app = await createHttpApp(
+    rootModule(
+      infra,
+      apps.flatMap((a) => FEATURES[a]),
+    ),
+    config,
+  );
   const window = new MeasuredWindow();
   watchProjectors(app, apps, window);
   await app.listen(config.PORT, config.HOST);

@@ -78,7 +78,10 @@ describe('fault: the Kafka broker is killed under load', () => {
 
     const x = await settle(s, load);
     const during = outages.map((o) => o.answers);
-    const count503 = (a: Record<string, number>) => Object.entries(a).filter(([k]) => k.startsWith('503')).reduce((n, [, v]) => n + v, 0);
+    const count503 = (a: Record<string, number>) =>
+      Object.entries(a)
+        .filter(([k]) => k.startsWith('503'))
+        .reduce((n, [, v]) => n + v, 0);
     const status = load.tally();
     recordFigures({
       scenario: 'broker-kill',
@@ -88,13 +91,24 @@ describe('fault: the Kafka broker is killed under load', () => {
         brokerKills: KILLS,
         targetRate: RATE,
         achievedAckRate: Math.round(load.ratePerSecond(202)),
-        ackRateOutsideOutages: Math.round(ackRateOutside(load, outages.map((o) => [o.killedAt, o.readyAt + o.firstAckMs]))),
+        ackRateOutsideOutages: Math.round(
+          ackRateOutside(
+            load,
+            outages.map((o) => [o.killedAt, o.readyAt + o.firstAckMs]),
+          ),
+        ),
         peakAckRate1s: peakRate(load),
         loadSeconds: Number(((load.stoppedAt - load.startedAt) / 1000).toFixed(1)),
         requests: load.outcomes.length,
         status503DuringOutages: during.reduce((n, a) => n + count503(a), 0),
-        status503Total: Object.entries(status).filter(([k]) => k.startsWith('503')).reduce((n, [, v]) => n + v, 0),
-        otherStatuses: Object.entries(status).filter(([k]) => k !== '202' && !k.startsWith('503')).map(([k, v]) => `${k}×${v}`).join(', ') || 'none',
+        status503Total: Object.entries(status)
+          .filter(([k]) => k.startsWith('503'))
+          .reduce((n, [, v]) => n + v, 0),
+        otherStatuses:
+          Object.entries(status)
+            .filter(([k]) => k !== '202' && !k.startsWith('503'))
+            .map(([k, v]) => `${k}×${v}`)
+            .join(', ') || 'none',
         ackedWithoutBroker: outages.reduce((n, o) => n + o.ackedWithoutBroker, 0),
         brokerStartSeconds: outages.map((o) => (o.brokerStartMs / 1000).toFixed(1)).join(' / '),
         firstAckAfterRestartSeconds: outages.map((o) => (o.firstAckMs / 1000).toFixed(1)).join(' / '),

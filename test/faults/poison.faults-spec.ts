@@ -106,8 +106,13 @@ describe('fault scenario 6: poison messages', () => {
     // A valid acceptance of a proposal nobody has made yet: kept and applied, not dead-lettered.
     const phantom = `phantom-proposal-${randomUUID().slice(0, 8)}`;
     phantomAcceptance = asLogEnvelope({
-      eventId: randomUUID(), type: 'ProposalAccepted', schemaVersion: 1, occurredAt: { value: '2025-03-20', precision: 'day' },
-      actors: [{ actorId: 'FRA' }], proposalId: phantom, data: { version: 1 },
+      eventId: randomUUID(),
+      type: 'ProposalAccepted',
+      schemaVersion: 1,
+      occurredAt: { value: '2025-03-20', precision: 'day' },
+      actors: [{ actorId: 'FRA' }],
+      proposalId: phantom,
+      data: { version: 1 },
     }) as EventEnvelope;
     const bad = poisons(goodEvents[0]);
     // Half before the projector starts (it meets them in its first batches), half while it runs.
@@ -136,8 +141,14 @@ describe('fault scenario 6: poison messages', () => {
     });
 
     // Every good event applied once; the phantom acceptance too, and no rejection for it.
-    const statements = tally(goodEvents.map((e) => e.eventId), await countsByEventId(ctx.pool, 'statements'));
-    const journal = tally([...goodEvents, phantomAcceptance].map((e) => e.eventId), await countsByEventId(ctx.pool, 'journal'));
+    const statements = tally(
+      goodEvents.map((e) => e.eventId),
+      await countsByEventId(ctx.pool, 'statements'),
+    );
+    const journal = tally(
+      [...goodEvents, phantomAcceptance].map((e) => e.eventId),
+      await countsByEventId(ctx.pool, 'journal'),
+    );
     expect({ missing: statements.missing, more: statements.more }).toEqual({ missing: [], more: 0 });
     expect({ missing: journal.missing, more: journal.more, unexpected: journal.unexpected }).toEqual({ missing: [], more: 0, unexpected: [] });
     expect((await http('GET', `${url}/v1/events/${phantomAcceptance.eventId}`, { token })).body).toMatchObject({ status: 'applied', type: 'ProposalAccepted' });
@@ -153,7 +164,10 @@ describe('fault scenario 6: poison messages', () => {
         dlq.set(at, [...(dlq.get(at) ?? []), m]);
       }
     });
-    const sha = (b: Buffer | null) => createHash('sha256').update(b ?? Buffer.alloc(0)).digest('hex');
+    const sha = (b: Buffer | null) =>
+      createHash('sha256')
+        .update(b ?? Buffer.alloc(0))
+        .digest('hex');
     const seen: Record<string, unknown>[] = [];
     for (const { poison, partition, offset } of placed) {
       const row = rejections.find((r) => r.partition === partition && r.offset === offset);
@@ -219,14 +233,25 @@ describe('fault scenario 6: poison messages', () => {
       duplicated: statements.more,
       lost: statements.missing.length,
       recoverySeconds: null,
-      extra: { ...figures, poisonRecords: bad.length, rejections: rejections.length, deadLetters: [...dlq.values()].reduce((n, l) => n + l.length, 0), ...byReason, verifyMismatches: report.mismatches.length },
+      extra: {
+        ...figures,
+        poisonRecords: bad.length,
+        rejections: rejections.length,
+        deadLetters: [...dlq.values()].reduce((n, l) => n + l.length, 0),
+        ...byReason,
+        verifyMismatches: report.mismatches.length,
+      },
     });
   }, 150_000);
 
   it('folds the phantom acceptance in once the proposal arrives', async () => {
     const made = asLogEnvelope({
-      eventId: randomUUID(), type: 'ProposalMade', schemaVersion: 1, occurredAt: { value: '2025-03-18', precision: 'day' },
-      actors: [{ actorId: 'USA' }], proposalId: phantomAcceptance.proposalId,
+      eventId: randomUUID(),
+      type: 'ProposalMade',
+      schemaVersion: 1,
+      occurredAt: { value: '2025-03-18', precision: 'day' },
+      actors: [{ actorId: 'USA' }],
+      proposalId: phantomAcceptance.proposalId,
       data: { proposal: { title: 'A proposal that arrived late', kind: 'ceasefire', terms: ['Stop'], durationDays: 10 }, version: 1 },
     });
     const url = app!.url;

@@ -64,11 +64,9 @@ describe('fault: PostgreSQL stops and starts again under load', () => {
     const load = s.track(new Load({ url: ingest.url, token: s.token, rate: RATE, concurrency: 16 })).start();
     await sleep(2_000);
     const someId = load.acknowledged()[0];
-    const readers = s.track(new Readers(
-      [`${query.url}/v1/statements?limit=5`, `${query.url}/v1/parties`, `${query.url}/v1/events/${someId}`, `${ingest.url}/v1/catalog`],
-      s.token,
-      40,
-    )).start();
+    const readers = s
+      .track(new Readers([`${query.url}/v1/statements?limit=5`, `${query.url}/v1/parties`, `${query.url}/v1/events/${someId}`, `${ingest.url}/v1/catalog`], s.token, 40))
+      .start();
     await sleep(3_000);
     const outages: Outage[] = [];
 

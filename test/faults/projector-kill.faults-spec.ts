@@ -84,7 +84,11 @@ describe('fault: the projector is killed mid-batch, again and again', () => {
         offsetRegressions: sampler.regressions.length,
         achievedAckRate: Math.round(load.ratePerSecond(202)),
         loadSeconds: Number(((load.stoppedAt - load.startedAt) / 1000).toFixed(1)),
-        non202: Object.entries(load.tally()).filter(([k]) => k !== '202').map(([k, v]) => `${k}×${v}`).join(', ') || 'none',
+        non202:
+          Object.entries(load.tally())
+            .filter(([k]) => k !== '202')
+            .map(([k, v]) => `${k}×${v}`)
+            .join(', ') || 'none',
         catchUpAfterLoadSeconds: Number(x.drainSeconds.toFixed(1)),
         ...settledFigures(x),
       },

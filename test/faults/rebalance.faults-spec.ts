@@ -27,7 +27,12 @@ describe('fault: rebalances between two projectors of one group', () => {
   /** Waits for a generation with `members` members to stabilise after the first `seen` ones; resolves with the ms it took. */
   const stabilised = async (seen: number, members: number, timeoutMs = 60_000): Promise<number> => {
     const started = Date.now();
-    while (!broker.groupHistory(s.group).stable.slice(seen).some((g) => g.members === members)) {
+    while (
+      !broker
+        .groupHistory(s.group)
+        .stable.slice(seen)
+        .some((g) => g.members === members)
+    ) {
       if (Date.now() - started > timeoutMs) throw new Error(`no generation with ${members} member(s) within ${timeoutMs} ms: ${JSON.stringify(broker.groupHistory(s.group))}`);
       await sleep(100);
     }
@@ -75,7 +80,10 @@ describe('fault: rebalances between two projectors of one group', () => {
     await sleep(200);
     const heldWhenPaused = (await sessionsOf(s.pool, survivor.pid!)).inTransaction;
     await sleep(SESSION_MS + 3_000);
-    const handedOver = broker.groupHistory(s.group).stable.slice(seen).some((g) => g.members === 1);
+    const handedOver = broker
+      .groupHistory(s.group)
+      .stable.slice(seen)
+      .some((g) => g.members === 1);
     const otherWaitedOnLock = (await sessionsOf(s.pool, victim.pid!)).waitingOnLock;
     survivor.signal('SIGCONT');
     await stabilised(seen, 2, 90_000);
@@ -108,7 +116,11 @@ describe('fault: rebalances between two projectors of one group', () => {
         batchRetriesLogged: retried,
         offsetRegressions: sampler.regressions.length,
         achievedAckRate: Math.round(load.ratePerSecond(202)),
-        non202: Object.entries(load.tally()).filter(([k]) => k !== '202').map(([k, v]) => `${k}×${v}`).join(', ') || 'none',
+        non202:
+          Object.entries(load.tally())
+            .filter(([k]) => k !== '202')
+            .map(([k, v]) => `${k}×${v}`)
+            .join(', ') || 'none',
         ...settledFigures(x),
       },
     });

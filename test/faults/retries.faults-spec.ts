@@ -130,7 +130,7 @@ describe('fault scenario 5: publisher retries', () => {
       return;
     }
     outcome.status === 202 ? stats.status202++ : stats.status200++;
-    const results: { eventId: string; status: string }[] = task.kind === 'single' ? [outcome.body] : outcome.body?.results ?? [];
+    const results: { eventId: string; status: string }[] = task.kind === 'single' ? [outcome.body] : (outcome.body?.results ?? []);
     if (results.length !== events.length) {
       unexpected.push(`${where}: ${results.length} results for ${events.length} events`);
       return;

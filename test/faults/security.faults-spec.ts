@@ -51,12 +51,7 @@ describe('fault scenario 7: security', () => {
   const figures: Record<string, number | string> = {};
 
   /** Real HTTP over keep-alive connections; an event stream is cut as soon as its headers arrived. */
-  const send = async (
-    on: HttpPool,
-    method: string,
-    path: string,
-    options: { headers?: Record<string, string>; body?: Buffer | string } = {},
-  ): Promise<Answer> => {
+  const send = async (on: HttpPool, method: string, path: string, options: { headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<Answer> => {
     const res = await on.request({ method: method as 'GET', path, headers: options.headers, body: options.body, headersTimeout: 30_000, bodyTimeout: 30_000 });
     const contentType = String(res.headers['content-type'] ?? '');
     if (contentType.startsWith('text/event-stream')) {
@@ -73,14 +68,15 @@ describe('fault scenario 7: security', () => {
     return { status: res.statusCode, contentType, body, text };
   };
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-  const isProblem = (a: Answer, status: number, code: string) =>
-    a.status === status && a.contentType.startsWith('application/problem+json') && a.body?.code === code;
+  const isProblem = (a: Answer, status: number, code: string) => a.status === status && a.contentType.startsWith('application/problem+json') && a.body?.code === code;
 
   /** Everything a request could have changed: the log, the journal, the rejections, the read models. */
   const ledgerState = async () => ({
     log: await highWatermarks(ctx.log, ctx.topics.events),
     dlq: await highWatermarks(ctx.log, ctx.topics.dlq),
-    journal: (await rows(ctx.pool, `SELECT count(*)::int AS n, md5(coalesce(string_agg(encode(hash, 'hex'), ',' ORDER BY partition, "offset"), '')) AS chain FROM ledger.journal`))[0],
+    journal: (
+      await rows(ctx.pool, `SELECT count(*)::int AS n, md5(coalesce(string_agg(encode(hash, 'hex'), ',' ORDER BY partition, "offset"), '')) AS chain FROM ledger.journal`)
+    )[0],
     rejections: (await rows(ctx.pool, `SELECT count(*)::int AS n FROM ledger.rejections`))[0].n,
     receipts: (await rows(ctx.pool, `SELECT count(*)::int AS n FROM ledger.ingest_receipts`))[0].n,
     tokens: await rows(ctx.pool, `SELECT id, scopes, revoked_at IS NOT NULL AS revoked FROM ledger.tokens ORDER BY id`),
@@ -93,7 +89,13 @@ describe('fault scenario 7: security', () => {
     const make = async (name: string, scopes: ('publish' | 'read' | 'audit' | 'admin')[]) => (await store.create({ name, scopes, ratePerSec: 1_000_000 })).token;
     const revocable = await store.create({ name: 'soon-revoked', scopes: ['admin'], ratePerSec: 1_000_000 });
     revokedId = revocable.info.id;
-    tokens = { publish: await make('sec-publisher', ['publish']), read: await make('sec-reader', ['read']), audit: await make('sec-auditor', ['audit']), admin: await make('sec-admin', ['admin']), revoked: revocable.token };
+    tokens = {
+      publish: await make('sec-publisher', ['publish']),
+      read: await make('sec-reader', ['read']),
+      audit: await make('sec-auditor', ['audit']),
+      admin: await make('sec-admin', ['admin']),
+      revoked: revocable.token,
+    };
     // Something to read: the seed case, straight onto the log.
     const seed = seedEnvelopes();
     knownIds = seed.slice(0, 10).map((e) => e.eventId);
@@ -170,7 +172,11 @@ describe('fault scenario 7: security', () => {
       // And the right scope gets past the guard (whatever the handler then says about the request).
       if (o.method === 'GET') {
         const scope = o.scopes[0] as keyof Tokens;
-        await expect1(`with a ${scope} token`, bearer(tokens[scope]), (a) => a.status < 400 || (a.status !== 401 && a.status !== 403 && a.status < 500 && a.body?.code !== undefined));
+        await expect1(
+          `with a ${scope} token`,
+          bearer(tokens[scope]),
+          (a) => a.status < 400 || (a.status !== 401 && a.status !== 403 && a.status < 500 && a.body?.code !== undefined),
+        );
       }
     }
     for (const path of ['/docs', '/docs/json']) {
@@ -187,7 +193,10 @@ describe('fault scenario 7: security', () => {
     const event = exampleBody(operations.find((o) => o.method === 'POST' && o.path === '/v1/events')!) as Record<string, unknown>;
     const answers = [
       await send(client, 'POST', '/v1/events', { headers: { ...bearer(tokens.read), 'content-type': 'application/json' }, body: JSON.stringify({ ...event, eventId: undefined }) }),
-      await send(client, 'POST', '/v1/events/batch', { headers: { ...bearer(tokens.read), 'content-type': 'application/json' }, body: JSON.stringify({ events: [{ ...event, eventId: undefined }] }) }),
+      await send(client, 'POST', '/v1/events/batch', {
+        headers: { ...bearer(tokens.read), 'content-type': 'application/json' },
+        body: JSON.stringify({ events: [{ ...event, eventId: undefined }] }),
+      }),
       ...(await Promise.all(['/v1/audit/log', '/v1/audit/verify', '/v1/audit/checkpoints'].map((p) => send(client, 'GET', p, { headers: bearer(tokens.read) })))),
     ];
     expect(answers.map((a) => [a.status, a.body?.code])).toEqual(Array.from({ length: 5 }, () => [403, 'auth.forbidden']));
@@ -219,7 +228,10 @@ describe('fault scenario 7: security', () => {
     ];
     const refused: string[] = [];
     for (const sql of writes) {
-      const error = await reader.query(sql).then(() => null, (e: Error) => e.message);
+      const error = await reader.query(sql).then(
+        () => null,
+        (e: Error) => e.message,
+      );
       refused.push(`${sql.split(' ').slice(0, 3).join(' ')}: ${error && /permission denied/.test(error) ? 'permission denied' : `NOT REFUSED (${error})`}`);
     }
     expect(refused.filter((r) => !r.endsWith('permission denied'))).toEqual([]);

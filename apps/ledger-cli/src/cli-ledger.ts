@@ -12,7 +12,10 @@ import { CliDatabase } from './cli-database';
 export class CliLedger implements OnModuleDestroy {
   private opened?: EventLog;
 
-  constructor(private readonly config: LedgerConfig, private readonly db: CliDatabase) {}
+  constructor(
+    private readonly config: LedgerConfig,
+    private readonly db: CliDatabase,
+  ) {}
 
   async log(): Promise<EventLog> {
     this.opened ??= this.config.KAFKA_BROKERS ? createKafkaLog(this.config) : new EmbeddedEventLog(await this.db.pool(), { batching: produceBatching(this.config) });

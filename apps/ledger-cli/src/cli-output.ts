@@ -14,7 +14,11 @@ export class CliOutput {
     if (!rows.length) return void process.stdout.write('(none)\n');
     const keys = Object.keys(rows[0]);
     const width = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i])).join('  ').trimEnd();
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => c.padEnd(width[i]))
+        .join('  ')
+        .trimEnd();
     process.stdout.write([line(keys), ...rows.map((r) => line(keys.map((k) => String(r[k]))))].join('\n') + '\n');
   }
 

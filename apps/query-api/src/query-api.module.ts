@@ -22,12 +22,28 @@ import { LiveStream } from './stream/live-stream';
 @Module({
   imports: [CqrsModule],
   controllers: [
-    ListStatementsController, GetEventStatusController, GetPositionController, DashboardController,
-    PartiesController, ProposalsController, ListThreatsController, ListDyadsController, StreamController, AuditController,
+    ListStatementsController,
+    GetEventStatusController,
+    GetPositionController,
+    DashboardController,
+    PartiesController,
+    ProposalsController,
+    ListThreatsController,
+    ListDyadsController,
+    StreamController,
+    AuditController,
   ],
   providers: [
-    ListStatementsHandler, GetPositionHandler, GetPositionHistoryHandler,
-    ListPartiesHandler, GetPartyHandler, ListProposalsHandler, GetProposalHandler, ListThreatsHandler, ListDyadsHandler, LiveStream,
+    ListStatementsHandler,
+    GetPositionHandler,
+    GetPositionHistoryHandler,
+    ListPartiesHandler,
+    GetPartyHandler,
+    ListProposalsHandler,
+    GetProposalHandler,
+    ListThreatsHandler,
+    ListDyadsHandler,
+    LiveStream,
   ],
 })
 export class QueryApiModule {}

@@ -47,7 +47,8 @@ export async function applySqlShape(pool: Pool, spec: Spec): Promise<InProcessRe
   const config = loadConfig({}, { LEDGER_PROJECTOR_GROUP: spec.group });
   const applier = new BatchApplier(clock.pool, new NoEventLog(), spec.topics, config);
   applier.onApplied((b) => {
-    if (b.duplicates || b.rejected.length) throw new Error(`baseline: partition ${b.partition} had ${b.duplicates} duplicates and ${b.rejected.length} rejections; the bench world's records must all apply`);
+    if (b.duplicates || b.rejected.length)
+      throw new Error(`baseline: partition ${b.partition} had ${b.duplicates} duplicates and ${b.rejected.length} rejections; the bench world's records must all apply`);
   });
   const apply = async (batch: LogBatch) => {
     const expected = String(BigInt(batch.messages[batch.messages.length - 1].offset) + 1n);

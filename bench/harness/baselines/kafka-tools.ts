@@ -42,7 +42,22 @@ export interface ProducerPerfResult {
  */
 export async function producerPerformance(spec: ProducerPerfSpec): Promise<ProducerPerfResult> {
   const props = Object.entries({ 'bootstrap.servers': spec.brokers.join(','), ...spec.producerProps }).map(([k, v]) => `${k}=${v}`);
-  const args = ['-Xmx512m', '-cp', kafkaToolsClasspath(), 'org.apache.kafka.tools.ProducerPerformance', '--topic', spec.topic, '--num-records', '1000000000', '--throughput', '-1', '--payload-file', spec.payloadFile, '--producer-props', ...props];
+  const args = [
+    '-Xmx512m',
+    '-cp',
+    kafkaToolsClasspath(),
+    'org.apache.kafka.tools.ProducerPerformance',
+    '--topic',
+    spec.topic,
+    '--num-records',
+    '1000000000',
+    '--throughput',
+    '-1',
+    '--payload-file',
+    spec.payloadFile,
+    '--producer-props',
+    ...props,
+  ];
   const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: { records: number; rate: number; latency: number }[] = [];
   let output = '';
@@ -76,7 +91,13 @@ export async function producerPerformance(spec: ProducerPerfSpec): Promise<Produ
   const measured = lines.slice(spec.warmupIntervals, wanted);
   const records = measured.reduce((n, l) => n + l.records, 0);
   const seconds = measured.reduce((s, l) => s + l.records / l.rate, 0);
-  return { recordsPerSec: records / seconds, avgLatencyMs: measured.reduce((s, l) => s + l.latency, 0) / measured.length, intervals: measured.length, cpu: cpu?.use ?? {}, topOthers: cpu?.topOthers ?? [] };
+  return {
+    recordsPerSec: records / seconds,
+    avgLatencyMs: measured.reduce((s, l) => s + l.latency, 0) / measured.length,
+    intervals: measured.length,
+    cpu: cpu?.use ?? {},
+    topOthers: cpu?.topOthers ?? [],
+  };
 }
 
 /** Runs one of Kafka's tools to its end; answers its output, and the CPU it and the watched processes used meanwhile. */
@@ -104,7 +125,19 @@ async function runTool(toolClass: string, args: string[], watch: Watched, timeou
 
 /** Fills a topic with `records` values from a payload file (ProducerPerformance, unthrottled, to its end). */
 export async function fillTopic(brokers: string[], topic: string, payloadFile: string, records: number): Promise<{ seconds: number }> {
-  const args = ['--topic', topic, '--num-records', String(records), '--throughput', '-1', '--payload-file', payloadFile, '--producer-props', `bootstrap.servers=${brokers.join(',')}`, 'acks=all'];
+  const args = [
+    '--topic',
+    topic,
+    '--num-records',
+    String(records),
+    '--throughput',
+    '-1',
+    '--payload-file',
+    payloadFile,
+    '--producer-props',
+    `bootstrap.servers=${brokers.join(',')}`,
+    'acks=all',
+  ];
   const { seconds } = await runTool('org.apache.kafka.tools.ProducerPerformance', args, {}, 30 * 60_000);
   return { seconds };
 }

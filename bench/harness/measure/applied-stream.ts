@@ -18,7 +18,12 @@ export class AppliedStream {
 
   static async open(origin: string, token: string): Promise<AppliedStream> {
     const stream = new AppliedStream();
-    const response = await request(`${origin}/v1/stream?token=${encodeURIComponent(token)}`, { method: 'GET', signal: stream.abort.signal, headersTimeout: 10_000, bodyTimeout: 0 });
+    const response = await request(`${origin}/v1/stream?token=${encodeURIComponent(token)}`, {
+      method: 'GET',
+      signal: stream.abort.signal,
+      headersTimeout: 10_000,
+      bodyTimeout: 0,
+    });
     if (response.statusCode !== 200) throw new Error(`GET /v1/stream answered ${response.statusCode}: ${await response.body.text()}`);
     stream.reading = stream.read(response.body);
     return stream;

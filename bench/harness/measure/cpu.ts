@@ -50,7 +50,11 @@ function topOthers(before: Map<number, { comm: string; cpu: number }>, ours: Set
     const spent = now.cpu - (before.get(pid)?.cpu ?? 0);
     if (spent > 0) used.push([`${now.comm}(${pid})`, pct(spent)]);
   }
-  return used.sort((a, b) => b[1] - a[1]).slice(0, 3).filter(([, p]) => p >= 2).map(([n, p]) => `${n} ${p}`);
+  return used
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .filter(([, p]) => p >= 2)
+    .map(([n, p]) => `${n} ${p}`);
 }
 
 function snapshot(pids: number | number[] | undefined): Map<number, number> {

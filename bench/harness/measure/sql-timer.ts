@@ -59,4 +59,3 @@ export class SqlTimer {
     return [...this.timings.values()].sort((a, b) => b.totalMs - a.totalMs);
   }
 }
-

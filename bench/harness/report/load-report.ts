@@ -4,7 +4,26 @@ import type { BenchContext, ServerHandle } from '../types';
 import { cpuCells, fmt } from './format';
 
 /** Columns of the per-run table every HTTP load scenario prints. */
-export const LOAD_HEADER = ['endpoint', 'load', 'answers/s', 'events/s acked', 'non-2xx', 'errors', 'p50 ms', 'p99 ms', 'max ms', 'loop p99/max ms', 'GC ms (longest)', 'CPU % server', 'loader', 'broker', 'postgres', 'others', 'machine', 'busiest others'];
+export const LOAD_HEADER = [
+  'endpoint',
+  'load',
+  'answers/s',
+  'events/s acked',
+  'non-2xx',
+  'errors',
+  'p50 ms',
+  'p99 ms',
+  'max ms',
+  'loop p99/max ms',
+  'GC ms (longest)',
+  'CPU % server',
+  'loader',
+  'broker',
+  'postgres',
+  'others',
+  'machine',
+  'busiest others',
+];
 
 /** One row of LOAD_HEADER; `acked` is the status that counts (202) and `events` the events per request. */
 export function loadRow(endpoint: string, r: LoadResult, events = 1, acked = 202): (string | number)[] {
@@ -26,7 +45,11 @@ export function answersPerSecond(r: LoadResult): string {
 
 /** The cells every run table has after its rates: non-2xx, errors, p50/p99/max latency, the server's event loop and GC. */
 export function outcomeCells(r: LoadResult): (string | number)[] {
-  const non2xx = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2')).map(([s, n]) => `${n}×${s}`).join(' ') || '0';
+  const non2xx =
+    Object.entries(r.statuses)
+      .filter(([s]) => !s.startsWith('2'))
+      .map(([s, n]) => `${n}×${s}`)
+      .join(' ') || '0';
   return [
     non2xx,
     r.errors,
@@ -54,4 +77,3 @@ export function serverWindow(server: ServerHandle, profileFile?: string): LoadSp
 export function profileFile(ctx: BenchContext, name: string): string | undefined {
   return ctx.profile ? join(ctx.runDir, `${name}.cpuprofile`) : undefined;
 }
-

@@ -77,7 +77,11 @@ export function summariseProfile(file: string, stages: Stage[] = [], top = 15): 
       rows: ranked(functionSelf).map(([f, ms]) => [f, pct(ms)]),
     },
     stages: stages.length
-      ? { title: 'Where the time goes: each sample charged to its nearest recognised frame', header: ['stage', 'share of busy CPU'], rows: ranked(stageTime).map(([st, ms]) => [st, pct(ms)]) }
+      ? {
+          title: 'Where the time goes: each sample charged to its nearest recognised frame',
+          header: ['stage', 'share of busy CPU'],
+          rows: ranked(stageTime).map(([st, ms]) => [st, pct(ms)]),
+        }
       : undefined,
   };
 }
@@ -99,9 +103,7 @@ function add(map: Map<string, number>, key: string, ms: number): void {
 /** The profile's stage, module and function tables, titled with what was profiled. */
 export function profileTables(file: string, what: string, stages: Stage[] = []): Table[] {
   const summary = summariseProfile(file, stages);
-  return [summary.stages, summary.modules, summary.functions]
-    .filter((t): t is Table => t !== undefined)
-    .map((t) => ({ ...t, title: `Server CPU profile, ${what}: ${t.title}` }));
+  return [summary.stages, summary.modules, summary.functions].filter((t): t is Table => t !== undefined).map((t) => ({ ...t, title: `Server CPU profile, ${what}: ${t.title}` }));
 }
 
 /** The statements that kept the process waiting longest, as a report table. */
@@ -110,6 +112,8 @@ export function sqlTable(timings: SqlTiming[], windowSeconds: number, what: stri
   return {
     title: `${what}: SQL statements by total wait (wall time from call to answer: PostgreSQL's work, round trip, lock waits; ${fmt(total / 1000)} s in all over a ${fmt(windowSeconds)} s window)`,
     header: ['statement (first 90 characters)', 'calls', 'total s', 'ms per call', 'share of all waits', 'rows'],
-    rows: timings.slice(0, top).map((t) => [`\`${t.statement}\``, fmt(t.calls), fmt(t.totalMs / 1000), fmt(t.totalMs / t.calls), `${((t.totalMs / (total || 1)) * 100).toFixed(1)} %`, fmt(t.rows)]),
+    rows: timings
+      .slice(0, top)
+      .map((t) => [`\`${t.statement}\``, fmt(t.calls), fmt(t.totalMs / 1000), fmt(t.totalMs / t.calls), `${((t.totalMs / (total || 1)) * 100).toFixed(1)} %`, fmt(t.rows)]),
   };
 }

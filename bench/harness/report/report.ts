@@ -38,14 +38,27 @@ const FIGURE_HEADER = ['figure', 'value', 'baseline (same run)', 'ratio', 'targe
 export function printScenario(scenario: Scenario, result: ScenarioResult): void {
   const out: string[] = [`\n== ${scenario.name}: ${scenario.title}`];
   out.push(...textTable(FIGURE_HEADER, result.figures.map(figureRow)));
-  for (const t of result.tables ?? []) out.push('', `  ${t.title}`, ...textTable(t.header, t.rows.map((r) => r.map(String))));
+  for (const t of result.tables ?? [])
+    out.push(
+      '',
+      `  ${t.title}`,
+      ...textTable(
+        t.header,
+        t.rows.map((r) => r.map(String)),
+      ),
+    );
   for (const n of result.notes ?? []) out.push(`  * ${n}`);
   process.stdout.write(out.join('\n') + '\n');
 }
 
 function textTable(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => '  ' + cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    '  ' +
+    cells
+      .map((c, i) => (c ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
@@ -87,11 +100,14 @@ export function writeDoc(run: RunReport): void {
   const [head, rest] = doc.includes(START) ? [doc.slice(0, doc.indexOf(START)), doc.slice(doc.indexOf(START) + START.length)] : [doc.trimEnd() + '\n\n## Results\n\n', END];
   const body = rest.includes(END) ? rest.slice(0, rest.indexOf(END)) : '';
   const tail = rest.includes(END) ? rest.slice(rest.indexOf(END) + END.length) : '\n';
-  const earlier = body.split(RUN).map((r) => r.trim()).filter(Boolean).map((r) => `${RUN}\n${r}`);
+  const earlier = body
+    .split(RUN)
+    .map((r) => r.trim())
+    .filter(Boolean)
+    .map((r) => `${RUN}\n${r}`);
   const runs = keepRuns([runMarkdown(run), ...earlier], KEEP);
   writeFileSync(DOC, `${head}${START}\n\n${runs.join('\n\n')}\n\n${END}${tail}`);
 }
-
 
 /**
  * The newest `keep` runs (markdown, newest first), and every older one that holds a scenario no newer

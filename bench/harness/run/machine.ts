@@ -50,7 +50,11 @@ function kafkaVersion(brokers: string[] | undefined): string {
   const pinned = /<kafka\.version>([^<]+)</.exec(safeRead(resolve(REPO_ROOT, 'deploy/local/pom.xml')))?.[1] ?? '?';
   const local = brokers?.map((b) => /^(?:127\.0\.0\.1|localhost):(\d+)$/.exec(b)?.[1]).find(Boolean);
   const pid = local ? pidListeningOn(Number(local)) : undefined;
-  const jar = pid ? openFiles(pid).map((f) => /\/kafka_[\d.]+-([\w.-]+)\.jar$/.exec(f)?.[1]).find(Boolean) : undefined;
+  const jar = pid
+    ? openFiles(pid)
+        .map((f) => /\/kafka_[\d.]+-([\w.-]+)\.jar$/.exec(f)?.[1])
+        .find(Boolean)
+    : undefined;
   return jar ? `${jar} (broker), tools ${pinned}` : `${pinned} (deploy/local/pom.xml; broker not inspected)`;
 }
 

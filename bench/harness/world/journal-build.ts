@@ -16,7 +16,10 @@ const RECORDED_FROM = Date.parse('2027-01-01T00:00:00Z');
  * partition's next offset and chain head (setOffset) — without folding the read models: a replay
  * reads nothing else. Answers how many records each partition got.
  */
-export async function writeJournal(pool: Pool, spec: { world: WorldOptions; records: number; publisher: string; partitions: number; group: string; topic: string }): Promise<Map<number, number>> {
+export async function writeJournal(
+  pool: Pool,
+  spec: { world: WorldOptions; records: number; publisher: string; partitions: number; group: string; topic: string },
+): Promise<Map<number, number>> {
   const next = new Map<number, number>();
   const chains = new Map<number, Buffer>();
   let rows: JournalRow[] = [];

@@ -57,7 +57,6 @@ const WORDS = (
   'inspections delegation framework phased verification amnesty elections autonomy security zone buffer'
 ).split(' ');
 
-
 /** Three upper-case letters from a number: AAA, AAB, … (valid ISO-like state ids). */
 function letters(n: number): string {
   const a = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -100,7 +99,11 @@ export class LedgerWorld {
     this.seedHex = (seed >>> 0).toString(16).padStart(8, '0').slice(-8);
     const states = options.states ?? 48;
     this.states = Array.from({ length: states }, (_, i) => letters(i * 7 + 3));
-    for (const s of this.states) this.persons.set(s, ['hos', 'fm', 'spox'].map((r) => `${s.toLowerCase()}-${r}`));
+    for (const s of this.states)
+      this.persons.set(
+        s,
+        ['hos', 'fm', 'spox'].map((r) => `${s.toLowerCase()}-${r}`),
+      );
     const proposals = options.proposals ?? Math.max(24, Math.round(options.events / 250));
     this.eventsPerProposal = Math.max(1, Math.floor(options.events / proposals));
     // About three years of valid time, whatever the length.
@@ -167,17 +170,30 @@ export class LedgerWorld {
 
   private proposalMade(i: number): Body {
     const proposer = this.pick(this.states);
-    const others = this.sample(this.states.filter((s) => s !== proposer), 2 + Math.floor(this.random() * 3));
+    const others = this.sample(
+      this.states.filter((s) => s !== proposer),
+      2 + Math.floor(this.random() * 3),
+    );
     const id = `prop-${this.seedHex}-${++this.proposalsMade}`;
     const kind = this.pick(KINDS);
     const p: Proposal = { id, proposer, parties: [proposer, ...others], kind, open: [], conditions: 0, recent: [] };
     this.active.push(p);
     if (this.active.length > ACTIVE) this.active.shift();
     const terms = Array.from({ length: 2 + Math.floor(this.random() * 3) }, () => this.phrase(6));
-    return this.about(p, proposer, this.envelope('ProposalMade', this.occurred(i), [{ actorId: proposer }], {
-      proposal: { title: `${this.phrase(3)} (${kind})`, kind, terms, ...(kind === 'ceasefire' && { durationDays: 30 }) },
-      version: 1,
-    }, { recipients: others.map((actorId) => ({ actorId })), proposalId: id }));
+    return this.about(
+      p,
+      proposer,
+      this.envelope(
+        'ProposalMade',
+        this.occurred(i),
+        [{ actorId: proposer }],
+        {
+          proposal: { title: `${this.phrase(3)} (${kind})`, kind, terms, ...(kind === 'ceasefire' && { durationDays: 30 }) },
+          version: 1,
+        },
+        { recipients: others.map((actorId) => ({ actorId })), proposalId: id },
+      ),
+    );
   }
 
   private statement(i: number, p: Proposal | undefined): Body {
@@ -190,7 +206,17 @@ export class LedgerWorld {
   private accepted(i: number, p: Proposal): Body {
     const party = this.pick(p.parties.slice(1));
     p.open = p.open.filter((c) => c.by !== party); // its own conditions are superseded
-    return this.about(p, party, this.envelope('ProposalAccepted', this.occurred(i), [this.speaker(party, 0.5)], { version: 1, proposalKind: p.kind }, { recipients: [{ actorId: p.proposer }], proposalId: p.id }));
+    return this.about(
+      p,
+      party,
+      this.envelope(
+        'ProposalAccepted',
+        this.occurred(i),
+        [this.speaker(party, 0.5)],
+        { version: 1, proposalKind: p.kind },
+        { recipients: [{ actorId: p.proposer }], proposalId: p.id },
+      ),
+    );
   }
 
   private acceptedConditionally(i: number, p: Proposal): Body {
@@ -198,12 +224,30 @@ export class LedgerWorld {
     const conditions = Array.from({ length: 1 + Math.floor(this.random() * 4) }, () => {
       const conditionId = `${p.id}-c${++p.conditions}`;
       p.open.push({ conditionId, by: party });
-      return { conditionId, text: this.sentence(), category: this.pick(CATEGORIES), addressedTo: this.sample(p.parties.filter((s) => s !== party), 1 + Math.floor(this.random() * 2)) };
+      return {
+        conditionId,
+        text: this.sentence(),
+        category: this.pick(CATEGORIES),
+        addressedTo: this.sample(
+          p.parties.filter((s) => s !== party),
+          1 + Math.floor(this.random() * 2),
+        ),
+      };
     });
-    return this.about(p, party, this.envelope('ProposalAcceptedConditionally', this.occurred(i), [this.speaker(party, 0.5)], { version: 1, proposalKind: p.kind, conditions }, {
-      recipients: [{ actorId: p.proposer }],
-      proposalId: p.id,
-    }));
+    return this.about(
+      p,
+      party,
+      this.envelope(
+        'ProposalAcceptedConditionally',
+        this.occurred(i),
+        [this.speaker(party, 0.5)],
+        { version: 1, proposalKind: p.kind, conditions },
+        {
+          recipients: [{ actorId: p.proposer }],
+          proposalId: p.id,
+        },
+      ),
+    );
   }
 
   private conditionResolved(i: number, p: Proposal): Body {
@@ -215,10 +259,20 @@ export class LedgerWorld {
   private rejected(i: number, p: Proposal): Body {
     const party = this.pick(p.parties.slice(1));
     p.open = p.open.filter((c) => c.by !== party);
-    return this.about(p, party, this.envelope('ProposalRejected', this.occurred(i), [this.speaker(party, 0.5)], { reasons: [this.sentence()], version: 1, proposalKind: p.kind }, {
-      recipients: [{ actorId: p.proposer }],
-      proposalId: p.id,
-    }));
+    return this.about(
+      p,
+      party,
+      this.envelope(
+        'ProposalRejected',
+        this.occurred(i),
+        [this.speaker(party, 0.5)],
+        { reasons: [this.sentence()], version: 1, proposalKind: p.kind },
+        {
+          recipients: [{ actorId: p.proposer }],
+          proposalId: p.id,
+        },
+      ),
+    );
   }
 
   private considered(i: number, p: Proposal): Body {
@@ -229,19 +283,30 @@ export class LedgerWorld {
   private appeal(i: number, p: Proposal): Body {
     const party = this.pick(p.parties);
     const to = this.pick(p.parties.filter((s) => s !== party));
-    return this.about(p, party, this.envelope('AppealMade', this.occurred(i), [this.speaker(party)], { ask: `Accept the ${this.phrase(3)}` }, { recipients: [{ actorId: to }], proposalId: p.id }));
+    return this.about(
+      p,
+      party,
+      this.envelope('AppealMade', this.occurred(i), [this.speaker(party)], { ask: `Accept the ${this.phrase(3)}` }, { recipients: [{ actorId: to }], proposalId: p.id }),
+    );
   }
 
   private demand(i: number, p: Proposal): Body {
     const party = this.pick(p.parties);
     const to = this.pick(p.parties.filter((s) => s !== party));
-    return this.about(p, party, this.envelope('DemandIssued', this.occurred(i), [this.speaker(party)], { demand: this.sentence() }, { recipients: [{ actorId: to }], proposalId: p.id }));
+    return this.about(
+      p,
+      party,
+      this.envelope('DemandIssued', this.occurred(i), [this.speaker(party)], { demand: this.sentence() }, { recipients: [{ actorId: to }], proposalId: p.id }),
+    );
   }
 
   private threat(i: number, p: Proposal): Body {
     const party = this.pick(p.parties);
     const to = this.pick(p.parties.filter((s) => s !== party));
-    const data = { sanction: { kind: this.pick(['economic', 'diplomatic', 'aid']), scope: this.phrase(5) }, trigger: { party: to, eventType: 'ProposalRejected', proposalId: p.id } };
+    const data = {
+      sanction: { kind: this.pick(['economic', 'diplomatic', 'aid']), scope: this.phrase(5) },
+      trigger: { party: to, eventType: 'ProposalRejected', proposalId: p.id },
+    };
     return this.about(p, party, this.envelope('SanctionThreatened', this.occurred(i), [this.speaker(party)], data, { recipients: [{ actorId: to }], proposalId: p.id }));
   }
 
@@ -250,7 +315,11 @@ export class LedgerWorld {
     const to = this.pick(p.parties.filter((s) => s !== party));
     const about = p.recent.length ? { aboutEventIds: [this.pick(p.recent)] } : {};
     const type = this.random() < 0.5 ? 'AccusationMade' : 'CriticismIssued';
-    return this.about(p, party, this.envelope(type, this.occurred(i), [this.speaker(party)], { text: this.sentence(), ...about }, { recipients: [{ actorId: to }], proposalId: p.id }));
+    return this.about(
+      p,
+      party,
+      this.envelope(type, this.occurred(i), [this.speaker(party)], { text: this.sentence(), ...about }, { recipients: [{ actorId: to }], proposalId: p.id }),
+    );
   }
 
   private meeting(i: number, p: Proposal): Body {

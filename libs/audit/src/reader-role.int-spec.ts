@@ -41,7 +41,9 @@ describe('the read-only role', () => {
   });
 
   it('cannot write anywhere', async () => {
-    await expect(reader.query(`INSERT INTO read_model.actors_v1 (id, kind, name, aliases, basis_event_id) VALUES ('X', 'state', 'X', '{}', gen_random_uuid())`)).rejects.toThrow(/permission denied/);
+    await expect(reader.query(`INSERT INTO read_model.actors_v1 (id, kind, name, aliases, basis_event_id) VALUES ('X', 'state', 'X', '{}', gen_random_uuid())`)).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(reader.query(`UPDATE ledger.tokens SET revoked_at = now()`)).rejects.toThrow(/permission denied/);
     await expect(reader.query(`DELETE FROM ledger.journal`)).rejects.toThrow(/permission denied/);
     await expect(reader.query(`CREATE TABLE read_model.intruder (x int)`)).rejects.toThrow(/permission denied/);

@@ -77,16 +77,34 @@ export async function verifyLedger(o: VerifyOptions): Promise<VerifyReport> {
       const row = rows.get(m.offset);
       state.records++;
       if (!row) {
-        mismatches.push({ check: 'journal-missing', partition: batch.partition, offset: m.offset, eventId: m.headers.ce_id ?? null, detail: 'the log holds this record; the journal has no row for it' });
+        mismatches.push({
+          check: 'journal-missing',
+          partition: batch.partition,
+          offset: m.offset,
+          eventId: m.headers.ce_id ?? null,
+          detail: 'the log holds this record; the journal has no row for it',
+        });
         continue;
       }
       const content = row.envelope ? envelopeBytes(row.envelope) : (row.raw ?? Buffer.alloc(0));
       const fromJournal = chainHash(state.journalChain, content);
       if (!fromJournal.equals(row.hash)) {
-        mismatches.push({ check: 'journal-content', partition: batch.partition, offset: m.offset, eventId: row.event_id, detail: "the journal row's content does not hash to its stored hash (edited or moved)" });
+        mismatches.push({
+          check: 'journal-content',
+          partition: batch.partition,
+          offset: m.offset,
+          eventId: row.event_id,
+          detail: "the journal row's content does not hash to its stored hash (edited or moved)",
+        });
       }
       if (!state.chain.equals(row.hash)) {
-        mismatches.push({ check: 'log-chain', partition: batch.partition, offset: m.offset, eventId: row.event_id, detail: `stored hash ${row.hash.toString('hex').slice(0, 16)}… differs from the chain recomputed from the log ${state.chain.toString('hex').slice(0, 16)}…` });
+        mismatches.push({
+          check: 'log-chain',
+          partition: batch.partition,
+          offset: m.offset,
+          eventId: row.event_id,
+          detail: `stored hash ${row.hash.toString('hex').slice(0, 16)}… differs from the chain recomputed from the log ${state.chain.toString('hex').slice(0, 16)}…`,
+        });
       }
       state.journalChain = row.hash;
       state.lastOffset = BigInt(m.offset);
@@ -138,7 +156,13 @@ async function extraRows(pool: Pool, upTo: Map<number, string>, seen: Map<number
         `SELECT j."offset"::text AS offset, j.event_id FROM ledger.journal j WHERE j.partition = $1 AND j."offset" >= $2 ORDER BY j."offset" LIMIT 1`,
         [partition, next],
       );
-      out.push({ check: 'journal-extra', partition, offset: extra[0]?.offset, eventId: extra[0]?.event_id ?? null, detail: `the journal has ${rows[0].n - records} row(s) the log does not hold` });
+      out.push({
+        check: 'journal-extra',
+        partition,
+        offset: extra[0]?.offset,
+        eventId: extra[0]?.event_id ?? null,
+        detail: `the journal has ${rows[0].n - records} row(s) the log does not hold`,
+      });
     }
   }
   return out;
@@ -161,7 +185,12 @@ function checkCheckpoints(checkpoints: Checkpoint[], recomputed: Map<string, str
       return at !== undefined && at !== h.hash;
     });
     if (bad) {
-      mismatches.push({ check: 'checkpoint', partition: bad.partition, offset: String(BigInt(bad.nextOffset) - 1n), detail: `checkpoint ${c.id} signed head ${bad.hash.slice(0, 16)}… but the log's chain there is different` });
+      mismatches.push({
+        check: 'checkpoint',
+        partition: bad.partition,
+        offset: String(BigInt(bad.nextOffset) - 1n),
+        detail: `checkpoint ${c.id} signed head ${bad.hash.slice(0, 16)}… but the log's chain there is different`,
+      });
       continue;
     }
     valid++;
@@ -181,7 +210,9 @@ async function verifyReadModels(o: VerifyOptions, mismatches: Mismatch[]): Promi
     let folded = 0;
     const events = await foldJournalInto(client, scratch, (n) => o.onProgress?.('read-models', (folded += n), rows[0].n));
     const fresh = await readModelDigest(client, scratch);
-    const differing = Object.keys({ ...live, ...fresh }).filter((t) => live[t] !== fresh[t]).sort();
+    const differing = Object.keys({ ...live, ...fresh })
+      .filter((t) => live[t] !== fresh[t])
+      .sort();
     for (const table of differing) {
       const row = await firstDifference(client, table, READ_SCHEMA, scratch);
       mismatches.push({ check: 'read-model', table, detail: `read_model.${table} differs from a fresh fold of the journal: ${row ?? 'table missing'}` });
@@ -195,8 +226,11 @@ async function verifyReadModels(o: VerifyOptions, mismatches: Mismatch[]): Promi
 
 /** Stores a report; GET /v1/audit/verify answers the latest. */
 export async function recordVerification(pool: Pool, report: VerifyReport): Promise<void> {
-  await pool.query(
-    `INSERT INTO ledger.verifications (started_at, finished_at, ok, summary, mismatches) VALUES ($1, $2, $3, $4, $5)`,
-    [report.startedAt, report.finishedAt, report.ok, JSON.stringify({ topic: report.topic, partitions: report.partitions, checkpoints: report.checkpoints, readModels: report.readModels }), JSON.stringify(report.mismatches)],
-  );
+  await pool.query(`INSERT INTO ledger.verifications (started_at, finished_at, ok, summary, mismatches) VALUES ($1, $2, $3, $4, $5)`, [
+    report.startedAt,
+    report.finishedAt,
+    report.ok,
+    JSON.stringify({ topic: report.topic, partitions: report.partitions, checkpoints: report.checkpoints, readModels: report.readModels }),
+    JSON.stringify(report.mismatches),
+  ]);
 }

@@ -3,7 +3,13 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLen
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+  value === undefined || value === ''
+    ? undefined
+    : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase())
+      ? true
+      : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase())
+        ? false
+        : value;
 
 /**
  * Every setting, from the environment (docs/configuration.md lists them). Validated at boot: a bad
@@ -56,15 +62,19 @@ export class ConfigError extends Error {
 /** Reads and validates the configuration; unknown variables are ignored, bad ones throw ConfigError. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Partial<LedgerConfig> = {}): LedgerConfig {
   const known = Object.keys(new LedgerConfig()).concat(
-    'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'LEDGER_BOOTSTRAP_TOKEN', 'LEDGER_SIGNING_KEY_FILE',
+    'DATABASE_URL',
+    'KAFKA_BROKERS',
+    'KAFKA_SASL_MECHANISM',
+    'KAFKA_SASL_USERNAME',
+    'KAFKA_SASL_PASSWORD',
+    'LEDGER_BOOTSTRAP_TOKEN',
+    'LEDGER_SIGNING_KEY_FILE',
   );
   const given: Record<string, unknown> = { ...defaults };
   for (const key of known) if (env[key] !== undefined && env[key] !== '') given[key] = env[key];
   const config = plainToInstance(LedgerConfig, given);
   const errors = validateSync(config);
-  const problems = errors.flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((m) => `${e.property}=${JSON.stringify(given[e.property])}: ${m}`),
-  );
+  const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}=${JSON.stringify(given[e.property])}: ${m}`));
   if (config.KAFKA_SASL_MECHANISM && !(config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD)) {
     problems.push('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required too');
   }

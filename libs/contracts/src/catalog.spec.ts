@@ -72,9 +72,7 @@ describe('catalogEntries', () => {
       { cameo: '027', label: 'Appeal to others to settle dispute', goldstein: 4, quad: 1, when: 'data.thirdParty is true' },
       { cameo: '020', label: 'Appeal, not specified', goldstein: 3, quad: 1, when: 'otherwise' },
     ]);
-    expect(entries.find((e) => e.type === 'DemandIssued')!.defaultCodes).toEqual([
-      { cameo: '100', label: 'Demand, not specified', goldstein: -5, quad: 3 },
-    ]);
+    expect(entries.find((e) => e.type === 'DemandIssued')!.defaultCodes).toEqual([{ cameo: '100', label: 'Demand, not specified', goldstein: -5, quad: 3 }]);
     expect(entries.find((e) => e.type === 'ActorRegistered')!.defaultCodes).toEqual([]);
   });
 

@@ -64,9 +64,7 @@ const DEFINITIONS: readonly EventDefinition<any>[] = [
 ];
 
 /** Every event type the ledger accepts, by its name. One name end to end (STYLE.md habit 2). */
-export const CATALOG: Readonly<Record<string, EventDefinition<any>>> = Object.freeze(
-  Object.fromEntries(DEFINITIONS.map((def) => [def.type, Object.freeze(def)])),
-);
+export const CATALOG: Readonly<Record<string, EventDefinition<any>>> = Object.freeze(Object.fromEntries(DEFINITIONS.map((def) => [def.type, Object.freeze(def)])));
 
 export function findDefinition(type: string): EventDefinition<any> | undefined {
   return Object.prototype.hasOwnProperty.call(CATALOG, type) ? CATALOG[type] : undefined;

@@ -8,7 +8,13 @@ describe('codec', () => {
   it('round-trips an envelope through a log message with CloudEvents headers', () => {
     const message = encodeEvent(event);
     expect(message.key).toBe(event.proposalId);
-    expect(message.headers).toMatchObject({ ce_specversion: '1.0', ce_id: event.eventId, ce_type: 'StatementMade', ce_source: '/publishers/desk', 'content-type': 'application/json' });
+    expect(message.headers).toMatchObject({
+      ce_specversion: '1.0',
+      ce_id: event.eventId,
+      ce_type: 'StatementMade',
+      ce_source: '/publishers/desk',
+      'content-type': 'application/json',
+    });
     expect(message.headers.ce_time).toBe('2025-03-14T00:00:00.000Z');
     const decoded = decodeEvent(message.value);
     expect(decoded).toEqual({ ok: true, event });

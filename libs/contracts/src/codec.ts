@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 import { EventEnvelope, subjectKey } from './envelope';
 import { occurredStart } from './occurred-at';
-import { FieldProblem, InvalidReason, validateEnvelope } from './validate';
+import { FieldProblem } from './problems';
+import { InvalidReason, validateEnvelope } from './validate';
 
 /** A message on the ledger log, independent of the log engine (Kafka or the embedded log). */
 export interface LogMessage {
@@ -49,9 +50,7 @@ export function encodeEventWith(event: EventEnvelope, canonical: Buffer): LogMes
   };
 }
 
-export type Decoded =
-  | { ok: true; event: EventEnvelope }
-  | { ok: false; reason: InvalidReason | 'message.undecodable'; problems: FieldProblem[] };
+export type Decoded = { ok: true; event: EventEnvelope } | { ok: false; reason: InvalidReason | 'message.undecodable'; problems: FieldProblem[] };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -115,6 +114,8 @@ export function canonicalEnvelope(event: EventEnvelope): CanonicalEnvelope {
   }
   return {
     bytes: Buffer.from('{' + full + '}', 'utf8'),
-    contentSha256: createHash('sha256').update('{' + fact + '}').digest('hex'),
+    contentSha256: createHash('sha256')
+      .update('{' + fact + '}')
+      .digest('hex'),
   };
 }

@@ -7,8 +7,7 @@ import { EventDefinition } from './event-definition';
 import { EnvelopeDto } from './envelope.dto';
 import { checkedSchema } from './json-schema';
 import { OccurredAt, occurredStart, PRECISIONS } from './occurred-at';
-import { describeErrors } from './problems';
-import type { FieldProblem } from './validate';
+import { describeErrors, FieldProblem } from './problems';
 
 type Class = new () => object;
 

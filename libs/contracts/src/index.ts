@@ -8,6 +8,7 @@ export * from './cameo';
 export * from './event-types';
 export * from './json-schema';
 export * from './validate';
+export type { FieldProblem } from './problems';
 export * from './validators';
 export * from './codec';
 export * from './canonical-json';

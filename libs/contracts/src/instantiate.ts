@@ -32,7 +32,8 @@ export function toInstance<T extends object>(cls: new () => T, plain: Record<str
   for (const key of Object.keys(plain)) {
     const value = plain[key];
     const type = nested.get(key);
-    instance[key] = type === undefined ? value : Array.isArray(value) ? value.map((v) => (isObject(v) ? toInstance(type, v) : v)) : isObject(value) ? toInstance(type, value) : value;
+    instance[key] =
+      type === undefined ? value : Array.isArray(value) ? value.map((v) => (isObject(v) ? toInstance(type, v) : v)) : isObject(value) ? toInstance(type, value) : value;
   }
   return instance as T;
 }

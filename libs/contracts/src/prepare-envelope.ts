@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEnvelope } from './envelope';
-import { FieldProblem, isPlainObject, validateEnvelope } from './validate';
+import { FieldProblem } from './problems';
+import { isPlainObject, validateEnvelope } from './validate';
 import { LedgerError } from './errors';
 import { idFromIdempotencyKey } from './event-ids';
 
@@ -25,9 +26,7 @@ export function prepareEnvelope(body: unknown, publisher: string, idempotencyKey
     throw new InvalidEventError('envelope.invalid', [{ field: 'source', message: 'source must be an object' }]);
   }
   if (source && 'publisher' in source) {
-    throw new InvalidEventError('envelope.publisher_in_body', [
-      { field: 'source.publisher', message: 'source.publisher is set from your token and must not be sent' },
-    ]);
+    throw new InvalidEventError('envelope.publisher_in_body', [{ field: 'source.publisher', message: 'source.publisher is set from your token and must not be sent' }]);
   }
   if ('recordedAt' in body) {
     throw new InvalidEventError('envelope.invalid', [{ field: 'recordedAt', message: 'recordedAt is set by the ledger (broker append time)' }]);
@@ -42,7 +41,11 @@ export function prepareEnvelope(body: unknown, publisher: string, idempotencyKey
 export function checkIdempotencyKey(key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
-    throw new InvalidEventError('request.invalid_idempotency_key', [{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }], 'Invalid Idempotency-Key header');
+    throw new InvalidEventError(
+      'request.invalid_idempotency_key',
+      [{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }],
+      'Invalid Idempotency-Key header',
+    );
   }
   return key;
 }

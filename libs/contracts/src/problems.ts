@@ -1,9 +1,22 @@
 import type { ErrorObject } from 'ajv';
-import type { FieldProblem } from './validate';
+
+/** One reason an input is not a valid envelope, at a dotted path (`data.tone`, `actors.0.actorId`). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
 
 /** Enums longer than this (the CAMEO table) are pointed to, not listed. */
 const MAX_LISTED = 40;
-const ARTICLE: Record<string, string> = { array: 'an array', object: 'an object', integer: 'an integer', string: 'a string', number: 'a number', boolean: 'a boolean', null: 'null' };
+const ARTICLE: Record<string, string> = {
+  array: 'an array',
+  object: 'an object',
+  integer: 'an integer',
+  string: 'a string',
+  number: 'a number',
+  boolean: 'a boolean',
+  null: 'null',
+};
 
 /**
  * Ajv's errors as the ledger's problems: one per problem, at the dotted path of the field it is
@@ -17,7 +30,9 @@ export function describeErrors(errors: readonly ErrorObject[], prefix: string): 
     if (e.keyword === 'if') continue;
     const problem = describe(e, prefix);
     const key = problem.field + '\u0000' + problem.message;
-    if (!seen.has(key)) out.push(problem), seen.add(key);
+    if (seen.has(key)) continue;
+    out.push(problem);
+    seen.add(key);
   }
   return out;
 }
@@ -31,7 +46,13 @@ function describe(e: ErrorObject, prefix: string): FieldProblem {
     case 'additionalProperties':
       return problem(join(at, '/' + escape(p.additionalProperty)), 'is not allowed: there is no such field here (see GET /v1/catalog)');
     case 'type':
-      return problem(at, `must be ${String(p.type).split(',').map((t) => ARTICLE[t] ?? t).join(' or ')}`);
+      return problem(
+        at,
+        `must be ${String(p.type)
+          .split(',')
+          .map((t) => ARTICLE[t] ?? t)
+          .join(' or ')}`,
+      );
     case 'enum': {
       const allowed = p.allowedValues as unknown[];
       if (allowed.length > MAX_LISTED) return problem(at, custom(e, at) ?? `must be one of the ${allowed.length} values listed in GET /v1/catalog`);
@@ -72,7 +93,10 @@ function problem(field: string, message: string): FieldProblem {
 
 /** A JSON Pointer under a dotted prefix as the dotted path the problem+json `field` uses. */
 function join(prefix: string, pointer: string): string {
-  const parts = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   return [prefix, ...parts].filter((s) => s !== '').join('.');
 }
 

@@ -1,7 +1,8 @@
 import { validateSync, ValidationError } from 'class-validator';
 import { EnvelopeDto } from './envelope.dto';
 import { toInstance } from './instantiate';
-import { EnvelopeChecks, FieldProblem, Validated, validateEnvelopeWith } from './validate';
+import { FieldProblem } from './problems';
+import { EnvelopeChecks, Validated, validateEnvelopeWith } from './validate';
 import { rememberValidationLookups } from './validator-cache';
 
 rememberValidationLookups();

@@ -29,14 +29,22 @@ describe('validateEnvelope', () => {
   });
 
   it('refuses an unpaired surrogate in any text or key, which jsonb cannot store', () => {
-    expect(validateEnvelope({ ...statement, data: { ...statement.data, text: 'half \ud800 a pair' } })).toMatchObject({ ok: false, reason: 'envelope.invalid', problems: [{ field: 'data.text' }] });
+    expect(validateEnvelope({ ...statement, data: { ...statement.data, text: 'half \ud800 a pair' } })).toMatchObject({
+      ok: false,
+      reason: 'envelope.invalid',
+      problems: [{ field: 'data.text' }],
+    });
     expect(validateEnvelope({ ...statement, data: { ...statement.data, ['\udc00']: 1 } })).toMatchObject({ ok: false, reason: 'envelope.invalid' });
     expect(validateEnvelope({ ...statement, data: { ...statement.data, text: 'a whole pair: \ud83d\ude00' } })).toMatchObject({ ok: true });
   });
 
   it('refuses values nested absurdly deep instead of overflowing the stack', () => {
     const deep = JSON.parse(`{"topics": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
-    expect(validateEnvelope({ ...statement, data: { ...statement.data, ...deep } })).toMatchObject({ ok: false, reason: 'envelope.invalid', problems: [{ field: expect.stringMatching(/^data\.topics\.0\.0/) }] });
+    expect(validateEnvelope({ ...statement, data: { ...statement.data, ...deep } })).toMatchObject({
+      ok: false,
+      reason: 'envelope.invalid',
+      problems: [{ field: expect.stringMatching(/^data\.topics\.0\.0/) }],
+    });
   });
 
   it('refuses unknown keys named like Object.prototype members (they used to slip through)', () => {

@@ -1,21 +1,14 @@
 import { CATALOG, findDefinition } from './catalog';
 import { compileAll, dataProblems, envelopeProblems } from './compiled-validator';
+import { FieldProblem } from './problems';
 import { EventDefinition } from './event-definition';
 import { EventEnvelope } from './envelope';
 import { normalizeOccurredAt } from './occurred-at';
 
-/** One reason an input is not a valid envelope, at a dotted path (`data.tone`, `actors.0.actorId`). */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
 /** Stable codes for why an envelope was refused; the HTTP edge and the DLQ use the same ones. */
 export type InvalidReason = 'envelope.invalid' | 'event.unknown_type' | 'event.unsupported_version' | 'envelope.forbidden_key';
 
-export type Validated =
-  | { ok: true; event: EventEnvelope }
-  | { ok: false; reason: InvalidReason; problems: FieldProblem[] };
+export type Validated = { ok: true; event: EventEnvelope } | { ok: false; reason: InvalidReason; problems: FieldProblem[] };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Far deeper than any event needs; the recursive checks below (and class-transformer) never meet more. */
@@ -37,7 +30,10 @@ let compiledAll = false;
  * derived from the contract classes, compiled once (compiled-validator.ts).
  */
 export function validateEnvelope(input: unknown): Validated {
-  if (!compiledAll) compileAll(Object.values(CATALOG)), (compiledAll = true);
+  if (!compiledAll) {
+    compileAll(Object.values(CATALOG));
+    compiledAll = true;
+  }
   return validateEnvelopeWith(COMPILED, input);
 }
 
@@ -61,9 +57,7 @@ export function validateEnvelopeWith(checks: EnvelopeChecks, input: unknown): Va
   const problems = checks.envelope(raw);
   const version = raw.schemaVersion as number;
   if (!problems.length && version > def.schemaVersion) {
-    return invalid('event.unsupported_version', [
-      { field: 'schemaVersion', message: `${def.type} is at schema version ${def.schemaVersion}; ${version} is not known yet` },
-    ]);
+    return invalid('event.unsupported_version', [{ field: 'schemaVersion', message: `${def.type} is at schema version ${def.schemaVersion}; ${version} is not known yet` }]);
   }
   let data = raw.data as Record<string, unknown>;
   // The data is checked even when the envelope is not, so that one answer names every problem.

@@ -6,8 +6,7 @@ import { occurredStart, OccurredAt, PRECISIONS } from './occurred-at';
 /** `occurredAt.value` must be a real date in the form its precision names. */
 export function IsOccurredAt(options?: ValidationOptions): PropertyDecorator {
   return custom('isOccurredAt', options, {
-    message:
-      'occurredAt.value must be a real date matching its precision: exact 2025-03-13T19:30:00Z, day 2025-03-13, week 2025-W11, month 2025-03',
+    message: 'occurredAt.value must be a real date matching its precision: exact 2025-03-13T19:30:00Z, day 2025-03-13, week 2025-W11, month 2025-03',
     validate(value: unknown) {
       if (!value || typeof value !== 'object') return false;
       const at = value as OccurredAt;
@@ -47,18 +46,7 @@ export function IsNotBefore(property: string, options?: ValidationOptions): Prop
 }
 
 /** Envelope fields a correction may patch; the id, the type and the publisher are never corrected. */
-export const PATCHABLE_FIELDS = [
-  'occurredAt',
-  'reportedAt',
-  'actors',
-  'recipients',
-  'proposalId',
-  'codes',
-  'modality',
-  'evidence',
-  'citations',
-  'data',
-] as const;
+export const PATCHABLE_FIELDS = ['occurredAt', 'reportedAt', 'actors', 'recipients', 'proposalId', 'codes', 'modality', 'evidence', 'citations', 'data'] as const;
 /** Upper bound of a patch, as canonical JSON: a correction fixes fields, it does not carry a document. */
 export const MAX_PATCH_CHARS = 16_000;
 

@@ -84,8 +84,6 @@ const STATUS_TEXT: Record<number, string> = {
 /** Error responses, each an RFC 9457 problem document (the Problem schema). */
 export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    ...statuses.map((status) =>
-      ApiResponse({ status, description: STATUS_TEXT[status] ?? 'Error', content: { 'application/problem+json': { schema: apiRef('Problem') } } }),
-    ),
+    ...statuses.map((status) => ApiResponse({ status, description: STATUS_TEXT[status] ?? 'Error', content: { 'application/problem+json': { schema: apiRef('Problem') } } })),
   );
 }

@@ -76,5 +76,10 @@ function referenced(paths: unknown, schemas: Record<string, unknown>): Record<st
     }
   };
   visit(paths);
-  return Object.fromEntries(Object.keys(schemas).filter((name) => found.has(name)).sort().map((name) => [name, schemas[name]]));
+  return Object.fromEntries(
+    Object.keys(schemas)
+      .filter((name) => found.has(name))
+      .sort()
+      .map((name) => [name, schemas[name]]),
+  );
 }

@@ -91,7 +91,12 @@ export abstract class EventLog {
 
 /** A stored offset lies before the first offset the log still holds: messages were lost to the consumer. */
 export class OffsetBehindLogStartError extends Error {
-  constructor(readonly topic: string, readonly partition: number, readonly stored: string, readonly logStart: string) {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly stored: string,
+    readonly logStart: string,
+  ) {
     super(`stored offset ${stored} of ${topic}[${partition}] is behind the log start ${logStart}: refusing to skip messages`);
     this.name = 'OffsetBehindLogStartError';
   }

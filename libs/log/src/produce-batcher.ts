@@ -67,11 +67,17 @@ export class ProduceBatcher {
       }, this.options.ackTimeoutMs);
       pending.resolve = (r) => {
         clearTimeout(timer);
-        if (!pending.settled) (pending.settled = true), resolve(r);
+        if (!pending.settled) {
+          pending.settled = true;
+          resolve(r);
+        }
       };
       pending.reject = (e) => {
         clearTimeout(timer);
-        if (!pending.settled) (pending.settled = true), reject(e);
+        if (!pending.settled) {
+          pending.settled = true;
+          reject(e);
+        }
       };
       this.queue.push(pending);
       this.queued += messages.length;
@@ -94,7 +100,10 @@ export class ProduceBatcher {
   }
 
   private async flush(): Promise<void> {
-    if (this.lingering) clearTimeout(this.lingering), (this.lingering = undefined);
+    if (this.lingering) {
+      clearTimeout(this.lingering);
+      this.lingering = undefined;
+    }
     this.flushing = true;
     try {
       while (this.queue.length) {

@@ -25,13 +25,10 @@ export class HealthController {
     const report = await this.readiness.evaluate();
     if (!report.ready) {
       const failed = Object.entries(report.checks).filter(([, c]) => c.status !== 'ok');
-      throw new LedgerError(
-        503,
-        'service.unavailable',
-        'Service unavailable',
-        failed.map(([name, c]) => `${name}: ${c.status === 'failed' ? c.reason : c.status}`).join('; '),
-        { failed: failed.map(([name]) => name), checks: report.checks },
-      );
+      throw new LedgerError(503, 'service.unavailable', 'Service unavailable', failed.map(([name, c]) => `${name}: ${c.status === 'failed' ? c.reason : c.status}`).join('; '), {
+        failed: failed.map(([name]) => name),
+        checks: report.checks,
+      });
     }
     return { status: 'ok', checks: report.checks };
   }

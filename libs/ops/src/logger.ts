@@ -2,18 +2,7 @@ import { LoggerService } from '@nestjs/common';
 import pino, { Level, Logger } from 'pino';
 
 /** Paths pino blanks out wherever they appear in a log object. */
-const REDACT = [
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-  'req.headers.authorization',
-  'password',
-  '*.password',
-  'token',
-  '*.token',
-  'secret',
-  '*.secret',
-];
+const REDACT = ['authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization', 'password', '*.password', 'token', '*.token', 'secret', '*.secret'];
 
 /**
  * The process's JSON logger on stdout: one object per line with an ISO time, the level as a word,

@@ -15,9 +15,7 @@ export async function readModelDigest(db: Pool | PoolClient, schema = READ_SCHEM
     const ident = `"${schema.replace(/"/g, '""')}"."${String(table_name).replace(/"/g, '""')}"`;
     // The md5 of each row, sorted, then of them all: aggregating the rows' own text hit
     // PostgreSQL's 1 GB limit on one value ("out of memory") at 700,000 replayed events.
-    const { rows } = await db.query(
-      `SELECT md5(coalesce(string_agg(h, '' ORDER BY h COLLATE "C"), '')) AS d FROM (SELECT md5(t::text) AS h FROM ${ident} t) r`,
-    );
+    const { rows } = await db.query(`SELECT md5(coalesce(string_agg(h, '' ORDER BY h COLLATE "C"), '')) AS d FROM (SELECT md5(t::text) AS h FROM ${ident} t) r`);
     out[table_name] = rows[0].d;
   }
   return out;

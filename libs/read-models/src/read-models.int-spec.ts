@@ -61,7 +61,12 @@ describe('read models of the seed case', () => {
 
   it('counts directed dyads, with the meeting in Moscow both ways', async () => {
     const dyads = await rows(`SELECT source, target, sum(events)::int AS n FROM read_model.dyads_v1 GROUP BY source, target ORDER BY source, target`);
-    expect(dyads).toEqual(expect.arrayContaining([{ source: 'USA', target: 'RUS', n: expect.any(Number) }, { source: 'RUS', target: 'USA', n: expect.any(Number) }]));
+    expect(dyads).toEqual(
+      expect.arrayContaining([
+        { source: 'USA', target: 'RUS', n: expect.any(Number) },
+        { source: 'RUS', target: 'USA', n: expect.any(Number) },
+      ]),
+    );
     expect(dyads.find((d) => d.source === 'USA' && d.target === 'USA')).toBeUndefined();
   });
 

@@ -26,14 +26,23 @@ const drafts: fc.Arbitrary<Draft>[] = [
   fc.constantFrom('neutral', 'optimistic', 'pessimistic').map((tone) => ({ type: 'StatementMade', data: { text: 'words', tone, topics: [] }, proposal: true })),
   fc.constantFrom('NONCOMMITTAL', 'REJECTED').map((newCategory) => ({ type: 'PositionWithdrawn', data: { newCategory }, proposal: true })),
   fc.constant({ type: 'AppealMade', data: { ask: 'accept' }, proposal: true, recipients: true }),
-  fc.constant({ type: 'SanctionThreatened', data: { sanction: { kind: 'economic', scope: 'more' }, trigger: { party: 'RUS', eventType: 'ProposalRejected', proposalId: 'p1' } }, recipients: true }),
+  fc.constant({
+    type: 'SanctionThreatened',
+    data: { sanction: { kind: 'economic', scope: 'more' }, trigger: { party: 'RUS', eventType: 'ProposalRejected', proposalId: 'p1' } },
+    recipients: true,
+  }),
   fc.constant({ type: 'MeetingHeld', data: { participants: ['putin', 'USA'], format: 'visit' } }),
-  fc.constantFrom('putin', 'lavrov').map((person) => ({ type: 'AffiliationAsserted', data: { person, of: 'RUS', role: person === 'putin' ? 'head_of_state' : 'foreign_minister', validFrom: '2025-03-03' } })),
+  fc
+    .constantFrom('putin', 'lavrov')
+    .map((person) => ({ type: 'AffiliationAsserted', data: { person, of: 'RUS', role: person === 'putin' ? 'head_of_state' : 'foreign_minister', validFrom: '2025-03-03' } })),
   fc.nat(30).map((target) => ({ type: 'EventCorrected', data: { patch: { occurredAt: { value: '2025-03-05', precision: 'day' } } }, target })),
   fc.nat(30).map((target) => ({ type: 'EventRetracted', data: { reason: 'wrong' }, target })),
 ];
 
-const logArb = fc.array(fc.record({ draft: fc.oneof(...drafts), day: fc.integer({ min: 1, max: 9 }), proposal: fc.constantFrom(...PROPOSALS), actors: fc.nat(ACTORS.length - 1), partition: fc.nat(2) }), { minLength: 5, maxLength: 35 });
+const logArb = fc.array(
+  fc.record({ draft: fc.oneof(...drafts), day: fc.integer({ min: 1, max: 9 }), proposal: fc.constantFrom(...PROPOSALS), actors: fc.nat(ACTORS.length - 1), partition: fc.nat(2) }),
+  { minLength: 5, maxLength: 35 },
+);
 
 function buildLog(items: fc.Arbitrary<unknown> extends never ? never : { draft: Draft; day: number; proposal: string; actors: number; partition: number }[]): RecordedEvent[] {
   const offsets = [0, 0, 0];
@@ -77,7 +86,9 @@ describe('read models are a pure function of the set of events', () => {
   });
 
   const reset = async (pool: Pool) => {
-    const { rows } = await pool.query(`SELECT string_agg(format('%I.%I', table_schema, table_name), ', ') AS t FROM information_schema.tables WHERE table_schema = 'read_model' AND table_name <> 'schema_migrations'`);
+    const { rows } = await pool.query(
+      `SELECT string_agg(format('%I.%I', table_schema, table_name), ', ') AS t FROM information_schema.tables WHERE table_schema = 'read_model' AND table_name <> 'schema_migrations'`,
+    );
     await pool.query(`TRUNCATE ${rows[0].t}`);
   };
   const applyAll = async (pool: Pool, batches: RecordedEvent[][]) => {
@@ -86,31 +97,26 @@ describe('read models are a pure function of the set of events', () => {
 
   it('gives identical digests for any order, batching and duplication', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        logArb,
-        fc.array(fc.nat(), { maxLength: 80 }),
-        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 40 }),
-        async (items, shuffle, sizes) => {
-          const log = buildLog(items);
-          // A random permutation with random repeats: every event at least once.
-          const order = [...log.keys()];
-          for (let i = order.length - 1; i > 0; i--) {
-            const j = (shuffle[i] ?? i) % (i + 1);
-            [order[i], order[j]] = [order[j], order[i]];
-          }
-          const delivered = [...order, ...shuffle.slice(0, 10).map((n) => n % log.length)].map((i) => log[i]);
-          const batches: RecordedEvent[][] = [];
-          for (let i = 0, k = 0; i < delivered.length; k++) {
-            const size = sizes[k % sizes.length];
-            batches.push(delivered.slice(i, i + size));
-            i += size;
-          }
-          await Promise.all(pools.map(reset));
-          await applyAll(pools[0], [log]);
-          await applyAll(pools[1], batches);
-          expect(await readModelDigest(pools[1])).toEqual(await readModelDigest(pools[0]));
-        },
-      ),
+      fc.asyncProperty(logArb, fc.array(fc.nat(), { maxLength: 80 }), fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 40 }), async (items, shuffle, sizes) => {
+        const log = buildLog(items);
+        // A random permutation with random repeats: every event at least once.
+        const order = [...log.keys()];
+        for (let i = order.length - 1; i > 0; i--) {
+          const j = (shuffle[i] ?? i) % (i + 1);
+          [order[i], order[j]] = [order[j], order[i]];
+        }
+        const delivered = [...order, ...shuffle.slice(0, 10).map((n) => n % log.length)].map((i) => log[i]);
+        const batches: RecordedEvent[][] = [];
+        for (let i = 0, k = 0; i < delivered.length; k++) {
+          const size = sizes[k % sizes.length];
+          batches.push(delivered.slice(i, i + size));
+          i += size;
+        }
+        await Promise.all(pools.map(reset));
+        await applyAll(pools[0], [log]);
+        await applyAll(pools[1], batches);
+        expect(await readModelDigest(pools[1])).toEqual(await readModelDigest(pools[0]));
+      }),
       // LEDGER_PROPERTY_RUNS=500 for a deeper search than CI's default.
       { numRuns: Number(process.env.LEDGER_PROPERTY_RUNS ?? 30) },
     );

@@ -35,15 +35,18 @@ export async function createTestContext(overrides: Partial<LedgerConfig> = {}): 
   const topics = { events: `ledger.events.v1.${id}`, dlq: `ledger.events.dlq.v1.${id}` };
   const log = new KafkaEventLog({ brokers, clientId: `test-${id}` });
   await log.ensureTopics(topics);
-  const config = loadConfig({}, {
-    LEDGER_DATA_DIR: mkdtempSync(join(tmpdir(), 'ledger-test-')),
-    DATABASE_URL: db.url,
-    KAFKA_BROKERS: brokers.join(','),
-    LEDGER_PROJECTOR_GROUP: `projector-${id}`,
-    PORT: 0,
-    LOG_LEVEL: 'silent',
-    ...overrides,
-  });
+  const config = loadConfig(
+    {},
+    {
+      LEDGER_DATA_DIR: mkdtempSync(join(tmpdir(), 'ledger-test-')),
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: brokers.join(','),
+      LEDGER_PROJECTOR_GROUP: `projector-${id}`,
+      PORT: 0,
+      LOG_LEVEL: 'silent',
+      ...overrides,
+    },
+  );
   return {
     id,
     databaseUrl: db.url,

@@ -96,4 +96,3 @@ export class AppProcess {
 export function tail(text: string, lines = 25): string {
   return text.split('\n').filter(Boolean).slice(-lines).join('\n');
 }
-

@@ -37,9 +37,7 @@ export class FaultBroker {
     await new Promise<void>((ok, fail) => {
       holder.stdout!.once('data', () => ok());
       holder.once('error', fail);
-      holder.once('exit', () =>
-        fail(new Error(`another fault run holds the broker on port ${this.port} (${file}); wait for it, or set LEDGER_FAULTS_KAFKA_PORT`)),
-      );
+      holder.once('exit', () => fail(new Error(`another fault run holds the broker on port ${this.port} (${file}); wait for it, or set LEDGER_FAULTS_KAFKA_PORT`)));
     });
     this.lock = holder;
   }
@@ -97,7 +95,9 @@ export class FaultBroker {
   /** The broker log's ERROR lines (the cause of a failed start is often far above its last lines). */
   private errors(): string {
     try {
-      const lines = readFileSync(join(this.dataDir, 'broker.log'), 'utf8').split('\n').filter((l) => / (ERROR|FATAL) /.test(l));
+      const lines = readFileSync(join(this.dataDir, 'broker.log'), 'utf8')
+        .split('\n')
+        .filter((l) => / (ERROR|FATAL) /.test(l));
       return lines.length ? `broker.log errors:\n${lines.slice(0, 10).join('\n')}\n` : '';
     } catch {
       return '';
@@ -115,7 +115,9 @@ export class FaultBroker {
       let err = '';
       child.stderr.on('data', (d) => (err += d));
       child.on('error', fail);
-      child.on('close', (code) => (code === 0 ? ok(Date.now() - started) : fail(new Error(`kafka.sh ${command} (port ${this.port}) exited with ${code}:\n${this.errors()}${err}`))));
+      child.on('close', (code) =>
+        code === 0 ? ok(Date.now() - started) : fail(new Error(`kafka.sh ${command} (port ${this.port}) exited with ${code}:\n${this.errors()}${err}`)),
+      );
     });
   }
 }

@@ -8,7 +8,9 @@ type Recorded = ScenarioFigures & { at: string };
 export function readFigures(since?: string): Recorded[] {
   let files: string[];
   try {
-    files = readdirSync(FIGURES_DIR).filter((f) => f.endsWith('.json')).sort();
+    files = readdirSync(FIGURES_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
   } catch {
     return [];
   }
@@ -29,9 +31,18 @@ export function figuresTable(figures: Recorded[]): string {
   const lines = [
     '| scenario | acknowledged | applied | duplicated | lost | recovery (s, worst) |',
     '|---|---:|---:|---:|---:|---:|',
-    ...figures.map((f) => `| ${f.scenario} | ${n(f.acknowledged)} | ${n(f.applied)} | ${n(f.duplicated)} | ${n(f.lost)} | ${f.recoverySeconds === null ? '–' : f.recoverySeconds.toFixed(1)} |`),
+    ...figures.map(
+      (f) => `| ${f.scenario} | ${n(f.acknowledged)} | ${n(f.applied)} | ${n(f.duplicated)} | ${n(f.lost)} | ${f.recoverySeconds === null ? '–' : f.recoverySeconds.toFixed(1)} |`,
+    ),
     '',
-    ...figures.filter((f) => f.extra && Object.keys(f.extra).length).map((f) => `- **${f.scenario}**: ${Object.entries(f.extra!).map(([k, v]) => `${k} ${typeof v === 'number' ? n(v) : v}`).join('; ')}`),
+    ...figures
+      .filter((f) => f.extra && Object.keys(f.extra).length)
+      .map(
+        (f) =>
+          `- **${f.scenario}**: ${Object.entries(f.extra!)
+            .map(([k, v]) => `${k} ${typeof v === 'number' ? n(v) : v}`)
+            .join('; ')}`,
+      ),
   ];
   return lines.join('\n') + '\n';
 }

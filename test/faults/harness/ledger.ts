@@ -119,7 +119,11 @@ export class OffsetSampler {
   private running = false;
   private loop?: Promise<void>;
 
-  constructor(private readonly pool: Pool, private readonly group: string, private readonly everyMs = 75) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly group: string,
+    private readonly everyMs = 75,
+  ) {}
 
   start(): this {
     this.running = true;

@@ -101,7 +101,12 @@ export class Load {
     }
     return [...seconds.keys()]
       .sort((a, b) => a - b)
-      .map((t) => `t+${t}s ${Object.entries(this.tally(seconds.get(t))).map(([k, v]) => `${k}×${v}`).join(' ')}`);
+      .map(
+        (t) =>
+          `t+${t}s ${Object.entries(this.tally(seconds.get(t)))
+            .map(([k, v]) => `${k}×${v}`)
+            .join(' ')}`,
+      );
   }
 
   private async worker(): Promise<void> {
@@ -167,7 +172,8 @@ export async function firstAnswer(load: Load, status: number, since: number, tim
       const o = outcomes[from];
       if (o.status === status && o.doneAt >= since) return o;
     }
-    if (Date.now() > deadline) throw new Error(`no ${status} answer within ${timeoutMs} ms (since ${new Date(since).toISOString()}): ${JSON.stringify(load.tally(load.between(since, Date.now())))}`);
+    if (Date.now() > deadline)
+      throw new Error(`no ${status} answer within ${timeoutMs} ms (since ${new Date(since).toISOString()}): ${JSON.stringify(load.tally(load.between(since, Date.now())))}`);
     await sleep(20);
   }
 }
@@ -190,7 +196,11 @@ export class Readers {
   private running = false;
   private loop?: Promise<void>;
 
-  constructor(private readonly urls: string[], private readonly token: string, private readonly everyMs = 50) {}
+  constructor(
+    private readonly urls: string[],
+    private readonly token: string,
+    private readonly everyMs = 50,
+  ) {}
 
   start(): this {
     this.running = true;

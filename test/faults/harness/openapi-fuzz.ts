@@ -65,22 +65,126 @@ const pick = <T>(g: G, items: readonly T[]): T => items[g(fc.integer, { min: 0, 
 const chance = (g: G, p: number): boolean => g(fc.integer, { min: 0, max: 9_999 }) < p * 10_000;
 
 const BAD_DATES = [
-  '2025-13-45', '2025-02-30', 'yesterday', '0000-00-00', '0001-01-01', '-000001-01-01', '9999-12-31T23:59:59Z', '+275760-09-13T00:00:00.001Z',
-  '-271821-04-20T00:00:00Z', '2025-03-14T25:61:61Z', '2025-W99', '2025-W00', '1970-01-01T00:00:00+99:99', '2025-03-14T00:00:00.123456789123Z',
-  '2025', '2025-03', '2025-W11', '2025-W11-3', '2025-073', '2025-03-14T12', '2025-03-14T12:00:00,5Z', '20250314', '2025-03-14T', 'T12:00', '2025-03-14 12:00:00', '1e10', 'infinity', '-infinity', 'epoch', 'now', 'allballs',
+  '2025-13-45',
+  '2025-02-30',
+  'yesterday',
+  '0000-00-00',
+  '0001-01-01',
+  '-000001-01-01',
+  '9999-12-31T23:59:59Z',
+  '+275760-09-13T00:00:00.001Z',
+  '-271821-04-20T00:00:00Z',
+  '2025-03-14T25:61:61Z',
+  '2025-W99',
+  '2025-W00',
+  '1970-01-01T00:00:00+99:99',
+  '2025-03-14T00:00:00.123456789123Z',
+  '2025',
+  '2025-03',
+  '2025-W11',
+  '2025-W11-3',
+  '2025-073',
+  '2025-03-14T12',
+  '2025-03-14T12:00:00,5Z',
+  '20250314',
+  '2025-03-14T',
+  'T12:00',
+  '2025-03-14 12:00:00',
+  '1e10',
+  'infinity',
+  '-infinity',
+  'epoch',
+  'now',
+  'allballs',
 ];
-const BAD_NUMBERS = ['-1', '0', '-0', '1.5', '1e3', '1e309', '0x10', '99999999999999999999', '-99999999999999999999', '9007199254740993', 'NaN', 'Infinity', ' 1', '1 ', '+1', '١٢'];
+const BAD_NUMBERS = [
+  '-1',
+  '0',
+  '-0',
+  '1.5',
+  '1e3',
+  '1e309',
+  '0x10',
+  '99999999999999999999',
+  '-99999999999999999999',
+  '9007199254740993',
+  'NaN',
+  'Infinity',
+  ' 1',
+  '1 ',
+  '+1',
+  '١٢',
+];
 const cursorOf = (value: string) => Buffer.from(value, 'utf8').toString('base64url');
 const BAD_CURSORS = [
-  'not-a-cursor', '!!!', '====', cursorOf('[]'), cursorOf('["x"]'), cursorOf('["x","y"]'), cursorOf('["x","y","z"]'), cursorOf('[1]'), cursorOf('[1,2]'), cursorOf('[1,2,3]'),
-  cursorOf('[null]'), cursorOf('[null,null]'), cursorOf('[null,null,null]'), cursorOf('[{},[]]'), cursorOf('[[],{},true]'), cursorOf('["2025-01-01T00:00:00Z","not-a-uuid"]'),
-  cursorOf('["not-a-date","00000000-0000-4000-8000-000000000000"]'), cursorOf('[1e308,"x"]'), cursorOf('[-1,"-1"]'), cursorOf('[99999999999,"99999999999999999999999"]'),
-  cursorOf('["9999-12-31","ZZZ","ZZZ"]'), cursorOf('["2025-03-14","a\\u0000b","c"]'), cursorOf('"just a string"'), cursorOf('{"__proto__":{"x":1}}'), cursorOf('x'.repeat(300)),
-  cursorOf('["\\ud800"]'), cursorOf('[0,"1e5"]'), cursorOf('[0,"abc"]'), cursorOf('[true,false]'),
+  'not-a-cursor',
+  '!!!',
+  '====',
+  cursorOf('[]'),
+  cursorOf('["x"]'),
+  cursorOf('["x","y"]'),
+  cursorOf('["x","y","z"]'),
+  cursorOf('[1]'),
+  cursorOf('[1,2]'),
+  cursorOf('[1,2,3]'),
+  cursorOf('[null]'),
+  cursorOf('[null,null]'),
+  cursorOf('[null,null,null]'),
+  cursorOf('[{},[]]'),
+  cursorOf('[[],{},true]'),
+  cursorOf('["2025-01-01T00:00:00Z","not-a-uuid"]'),
+  cursorOf('["not-a-date","00000000-0000-4000-8000-000000000000"]'),
+  cursorOf('[1e308,"x"]'),
+  cursorOf('[-1,"-1"]'),
+  cursorOf('[99999999999,"99999999999999999999999"]'),
+  cursorOf('["9999-12-31","ZZZ","ZZZ"]'),
+  cursorOf('["2025-03-14","a\\u0000b","c"]'),
+  cursorOf('"just a string"'),
+  cursorOf('{"__proto__":{"x":1}}'),
+  cursorOf('x'.repeat(300)),
+  cursorOf('["\\ud800"]'),
+  cursorOf('[0,"1e5"]'),
+  cursorOf('[0,"abc"]'),
+  cursorOf('[true,false]'),
 ];
 const HOSTILE_STRINGS = [
-  '', ' ', '\u0000', 'a\u0000b', '\ud800', 'x\udc00y', '💥', 'é', '\u202e', "' OR 1=1 --", '%', '%%', '_', '\\', '"', '$1', ';DROP TABLE x;', '<script>', '../../etc/passwd',
-  'null', 'undefined', 'true', '[]', '{}', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '\r\n', '\t', '*', '&|!:()', '!!', 'a:*', "'", '<->',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'x\udc00y',
+  '💥',
+  'é',
+  '\u202e',
+  "' OR 1=1 --",
+  '%',
+  '%%',
+  '_',
+  '\\',
+  '"',
+  '$1',
+  ';DROP TABLE x;',
+  '<script>',
+  '../../etc/passwd',
+  'null',
+  'undefined',
+  'true',
+  '[]',
+  '{}',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '\r\n',
+  '\t',
+  '*',
+  '&|!:()',
+  '!!',
+  'a:*',
+  "'",
+  '<->',
 ];
 
 function hostileString(g: G): string {
@@ -119,7 +223,25 @@ export function encodeComponent(value: string): string {
   }
 }
 
-const RAW_QUERY_BITS = ['%', '%zz', '%E0%A4%A', '%C0%80', '%ED%A0%80', '%FF%FE', '%00', '&&&', '=&=', 'a[b]=c', 'a[]=1&a[]=2', 'x=%25%2525', '__proto__[polluted]=1', 'constructor[prototype][polluted]=1', '__proto__=1', 'a.b.c=1', 'limit[$gt]=0'];
+const RAW_QUERY_BITS = [
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '%C0%80',
+  '%ED%A0%80',
+  '%FF%FE',
+  '%00',
+  '&&&',
+  '=&=',
+  'a[b]=c',
+  'a[]=1&a[]=2',
+  'x=%25%2525',
+  '__proto__[polluted]=1',
+  'constructor[prototype][polluted]=1',
+  '__proto__=1',
+  'a.b.c=1',
+  'limit[$gt]=0',
+];
 
 /** A value drawn from a JSON Schema of the document (depth-limited; formats and patterns honoured). */
 export function fromSchema(g: G, doc: any, schema: any, depth = 0): unknown {
@@ -133,7 +255,10 @@ export function fromSchema(g: G, doc: any, schema: any, depth = 0): unknown {
   switch (schema.type) {
     case 'string':
       if (schema.format === 'uuid') return g(fc.uuid);
-      if (schema.format === 'date') return g(fc.date, { min: new Date('2024-01-01'), max: new Date('2026-12-31'), noInvalidDate: true }).toISOString().slice(0, 10);
+      if (schema.format === 'date')
+        return g(fc.date, { min: new Date('2024-01-01'), max: new Date('2026-12-31'), noInvalidDate: true })
+          .toISOString()
+          .slice(0, 10);
       if (schema.format === 'date-time') return g(fc.date, { min: new Date('2024-01-01'), max: new Date('2026-12-31'), noInvalidDate: true }).toISOString();
       if (schema.format === 'uri') return g(fc.webUrl);
       if (schema.pattern) {
@@ -285,7 +410,9 @@ function mutatedEnvelope(g: G, doc: any, operation: Operation, mutations: string
   const examples = (Object.values(content.examples ?? {}) as { value: any }[]).map((x) => x.value);
   const single = operation.path === '/v1/events';
   const event = (): Record<string, any> => {
-    const base = chance(g, 0.85) ? structuredClone(single ? pick(g, examples) : pick(g, examples).events[0]) : (fromSchema(g, doc, single ? content.schema : content.schema.properties.events.items) as any);
+    const base = chance(g, 0.85)
+      ? structuredClone(single ? pick(g, examples) : pick(g, examples).events[0])
+      : (fromSchema(g, doc, single ? content.schema : content.schema.properties.events.items) as any);
     return isPlainObject(base) ? base : { value: base };
   };
   const broken = (): Record<string, any> | string => {
@@ -320,10 +447,35 @@ function mutatedEnvelope(g: G, doc: any, operation: Operation, mutations: string
 }
 
 const CONTENT_TYPES = [
-  'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=xyz', 'application/xml', 'application/json; charset=utf-16', 'application/jsonx',
-  'APPLICATION/JSON', 'application/json; charset=latin1', 'application/merge-patch+json', 'application/octet-stream', '', 'application/json; boundary=x',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=xyz',
+  'application/xml',
+  'application/json; charset=utf-16',
+  'application/jsonx',
+  'APPLICATION/JSON',
+  'application/json; charset=latin1',
+  'application/merge-patch+json',
+  'application/octet-stream',
+  '',
+  'application/json; boundary=x',
 ];
-const MALFORMED_JSON = ['{"a":', '', 'null', '[]', '"str"', '1e999', '{"events": {}}', '{"a":1}{"b":2}', '\ufeff{}', '{"a":1,}', "{'a':1}", '{"a":NaN}', '{"\\u0000":1}', '[[[[[[[[[['];
+const MALFORMED_JSON = [
+  '{"a":',
+  '',
+  'null',
+  '[]',
+  '"str"',
+  '1e999',
+  '{"events": {}}',
+  '{"a":1}{"b":2}',
+  '\ufeff{}',
+  '{"a":1,}',
+  "{'a':1}",
+  '{"a":NaN}',
+  '{"\\u0000":1}',
+  '[[[[[[[[[[',
+];
 
 function bodyOf(g: G, doc: any, operation: Operation, mutations: string[]): { body: Buffer; contentType?: string } {
   const roll = g(fc.integer, { min: 0, max: 19 });
@@ -456,13 +608,27 @@ export function sweepRequests(doc: any, tokens: Tokens, seed: number): FuzzReque
     const base = concretePath(o);
     for (const p of (o.op.parameters ?? []).filter((x: any) => x.in === 'query')) {
       for (const v of values) {
-        out.push({ operation: `${o.method} ${o.path}`, method: 'GET', path: `${base}?${encodeComponent(p.name)}=${encodeComponent(v)}`, headers: auth(o), token: entitled(o), mutations: [`sweep query ${p.name}`] });
+        out.push({
+          operation: `${o.method} ${o.path}`,
+          method: 'GET',
+          path: `${base}?${encodeComponent(p.name)}=${encodeComponent(v)}`,
+          headers: auth(o),
+          token: entitled(o),
+          mutations: [`sweep query ${p.name}`],
+        });
       }
     }
     for (const p of (o.op.parameters ?? []).filter((x: any) => x.in === 'path')) {
       for (const v of [...HOSTILE_STRINGS, '..', '.', '%2e%2e', 'x'.repeat(101), '%ZZ']) {
         const raw = v === '..' || v === '.' || v.startsWith('%');
-        out.push({ operation: `${o.method} ${o.path}`, method: 'GET', path: concretePath(o, { [p.name]: raw ? v : encodeComponent(v) }), headers: auth(o), token: entitled(o), mutations: [`sweep path ${p.name}`] });
+        out.push({
+          operation: `${o.method} ${o.path}`,
+          method: 'GET',
+          path: concretePath(o, { [p.name]: raw ? v : encodeComponent(v) }),
+          headers: auth(o),
+          token: entitled(o),
+          mutations: [`sweep path ${p.name}`],
+        });
       }
     }
   }

@@ -11,7 +11,10 @@ export class PostgresServer {
   private child?: ChildProcess;
   url = '';
 
-  constructor(readonly dataDir: string, readonly port: number) {}
+  constructor(
+    readonly dataDir: string,
+    readonly port: number,
+  ) {}
 
   /** Starts the server (initialising the folder the first time); resolves once it accepts connections. */
   async start(): Promise<void> {

@@ -41,7 +41,10 @@ export function settledFigures(x: Settled): Record<string, number | string> {
     duplicateRecordsSkipped: x.exactness.duplicateRecords,
     ...(x.freshFoldDiffers ? { freshFoldEqualsLive: x.freshFoldDiffers.length === 0 ? 'yes' : `no (${x.freshFoldDiffers.join(', ')})` } : {}),
     verify: x.audit.verifyOk ? `ok (${x.audit.records} records, checkpoints ${x.audit.checkpointsValid})` : `FAILED: ${x.audit.verifyFirstMismatch ?? x.audit.verifyCode}`,
-    replayDigestUnchanged: x.audit.replayCode === 0 && x.audit.changedByReplay.length === 0 ? `yes (${x.audit.replayEvents} events in ${x.audit.replaySeconds.toFixed(1)} s)` : `no (exit ${x.audit.replayCode}; ${x.audit.changedByReplay.join(', ')})`,
+    replayDigestUnchanged:
+      x.audit.replayCode === 0 && x.audit.changedByReplay.length === 0
+        ? `yes (${x.audit.replayEvents} events in ${x.audit.replaySeconds.toFixed(1)} s)`
+        : `no (exit ${x.audit.replayCode}; ${x.audit.changedByReplay.join(', ')})`,
   };
 }
 

@@ -10,7 +10,10 @@ interface GrantOptions {
 
 @SubCommand({ name: 'grant-reader', description: 'Create or update the read-only role for the query API and dashboards' })
 export class GrantReaderCommand extends CommandRunner {
-  constructor(private readonly db: CliDatabase, private readonly out: CliOutput) {
+  constructor(
+    private readonly db: CliDatabase,
+    private readonly out: CliOutput,
+  ) {
     super();
   }
 
@@ -18,8 +21,7 @@ export class GrantReaderCommand extends CommandRunner {
     await grantReaderRole(await this.db.pool(), options.role, options.password ?? process.env.LEDGER_READER_PASSWORD);
     this.out.result(
       { role: options.role },
-      `role ${options.role} can read schemas ledger and read_model and nothing else;\n` +
-        `run the query API with DATABASE_URL for that role and LEDGER_MIGRATE=false`,
+      `role ${options.role} can read schemas ledger and read_model and nothing else;\n` + `run the query API with DATABASE_URL for that role and LEDGER_MIGRATE=false`,
     );
   }
 

@@ -21,7 +21,10 @@ interface ImportOptions {
  */
 @Command({ name: 'import', arguments: '<file>', description: 'Publish an NDJSON file of events through the ingest API' })
 export class ImportCommand extends CommandRunner {
-  constructor(private readonly config: LedgerConfig, private readonly out: CliOutput) {
+  constructor(
+    private readonly config: LedgerConfig,
+    private readonly out: CliOutput,
+  ) {
     super();
   }
 
@@ -41,7 +44,9 @@ export class ImportCommand extends CommandRunner {
         const body = (await res.json().catch(() => ({}))) as { results?: { status: string }[]; detail?: string; errors?: { field: string; message: string }[] };
         if (!res.ok) {
           const lines = (body.errors ?? []).map((e) => `  line ${i + 1 + Number(e.field.split('.')[1] ?? 0)}: ${e.field.split('.').slice(2).join('.')} ${e.message}`);
-          return this.out.fail(`${file}: events ${i + 1}–${i + slice.length} refused (${res.status}): ${body.detail ?? ''}\n${lines.join('\n')}\n${counts.accepted} accepted before it`);
+          return this.out.fail(
+            `${file}: events ${i + 1}–${i + slice.length} refused (${res.status}): ${body.detail ?? ''}\n${lines.join('\n')}\n${counts.accepted} accepted before it`,
+          );
         }
         for (const r of body.results ?? []) counts[r.status as keyof typeof counts]++;
         progress.advance(slice.length);

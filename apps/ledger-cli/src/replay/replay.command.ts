@@ -17,7 +17,10 @@ interface ReplayOptions {
  */
 @Command({ name: 'replay', description: 'Rebuild the read models from the journal (live switch), or a frozen copy as of a past moment' })
 export class ReplayCommand extends CommandRunner {
-  constructor(private readonly db: CliDatabase, private readonly out: CliOutput) {
+  constructor(
+    private readonly db: CliDatabase,
+    private readonly out: CliOutput,
+  ) {
     super();
   }
 

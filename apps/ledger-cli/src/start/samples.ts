@@ -39,7 +39,9 @@ export async function loadSamplesOnce(url: string, pool: Pool): Promise<number> 
   const done = await pool.query(`SELECT 1 FROM ledger.meta WHERE key = 'samples_loaded'`);
   const dir = samplesDir();
   if (done.rowCount || !dir) return 0;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.ndjson'))
+    .sort();
   const tokens = new TokenStore(pool);
   const { token, info } = await tokens.create({ name: 'seed-sample', publisher: SAMPLE_PUBLISHER, scopes: ['publish'], ratePerSec: 1_000 });
   let count = 0;

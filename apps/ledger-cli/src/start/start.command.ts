@@ -17,7 +17,10 @@ import { loadSamplesOnce } from './samples';
  */
 @Command({ name: 'start', description: 'Run ingest, projector and query API in one process (embedded defaults)' })
 export class StartCommand extends CommandRunner {
-  constructor(private readonly config: LedgerConfig, private readonly out: CliOutput) {
+  constructor(
+    private readonly config: LedgerConfig,
+    private readonly out: CliOutput,
+  ) {
     super();
   }
 
@@ -25,11 +28,9 @@ export class StartCommand extends CommandRunner {
     const config = this.config;
     const db = await openDatabase(config, 20);
     const log: EventLog = config.KAFKA_BROKERS ? createKafkaLog(config) : new EmbeddedEventLog(db.pool, { batching: produceBatching(config) });
-    const app = await createHttpApp(
-      rootModule(LedgerInfraModule.forRoot({ config, pool: db.pool, log }), [IngestApiModule, ProjectorModule, QueryApiModule]),
-      config,
-      { name: 'ledger' },
-    );
+    const app = await createHttpApp(rootModule(LedgerInfraModule.forRoot({ config, pool: db.pool, log }), [IngestApiModule, ProjectorModule, QueryApiModule]), config, {
+      name: 'ledger',
+    });
     await app.listen(config.PORT, config.HOST);
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     const tokens = await ensureLocalTokens(config, new TokenStore(db.pool));

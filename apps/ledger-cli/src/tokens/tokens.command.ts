@@ -12,13 +12,24 @@ interface CreateOptions {
 
 @SubCommand({ name: 'create', description: 'Create a token; the secret is printed once and never stored' })
 export class CreateTokenCommand extends CommandRunner {
-  constructor(private readonly db: CliDatabase, private readonly out: CliOutput) {
+  constructor(
+    private readonly db: CliDatabase,
+    private readonly out: CliOutput,
+  ) {
     super();
   }
 
   async run(_args: string[], options: CreateOptions): Promise<void> {
-    const { token, info } = await new TokenStore(await this.db.pool()).create({ name: options.name, scopes: options.scopes, publisher: options.publisher, ratePerSec: options.rate });
-    this.out.result({ token, ...info }, `${token}\n\nid ${info.id} · scopes ${info.scopes.join(',')} · publisher ${info.publisher} · ${info.ratePerSec} req/s\nKeep the token now: only its hash is stored.`);
+    const { token, info } = await new TokenStore(await this.db.pool()).create({
+      name: options.name,
+      scopes: options.scopes,
+      publisher: options.publisher,
+      ratePerSec: options.rate,
+    });
+    this.out.result(
+      { token, ...info },
+      `${token}\n\nid ${info.id} · scopes ${info.scopes.join(',')} · publisher ${info.publisher} · ${info.ratePerSec} req/s\nKeep the token now: only its hash is stored.`,
+    );
   }
 
   @Option({ flags: '-n, --name <name>', description: 'who or what uses the token', required: true })
@@ -46,19 +57,27 @@ export class CreateTokenCommand extends CommandRunner {
 
 @SubCommand({ name: 'list', description: 'List tokens (never their secrets)' })
 export class ListTokensCommand extends CommandRunner {
-  constructor(private readonly db: CliDatabase, private readonly out: CliOutput) {
+  constructor(
+    private readonly db: CliDatabase,
+    private readonly out: CliOutput,
+  ) {
     super();
   }
 
   async run(): Promise<void> {
     const tokens = await new TokenStore(await this.db.pool()).list();
-    this.out.table(tokens.map((t) => ({ id: t.id, name: t.name, publisher: t.publisher, scopes: t.scopes.join(','), rate: t.ratePerSec, created: t.createdAt, revoked: t.revokedAt ?? '' })));
+    this.out.table(
+      tokens.map((t) => ({ id: t.id, name: t.name, publisher: t.publisher, scopes: t.scopes.join(','), rate: t.ratePerSec, created: t.createdAt, revoked: t.revokedAt ?? '' })),
+    );
   }
 }
 
 @SubCommand({ name: 'revoke', arguments: '<id>', description: 'Revoke a token by id (takes effect within 2 s on running servers)' })
 export class RevokeTokenCommand extends CommandRunner {
-  constructor(private readonly db: CliDatabase, private readonly out: CliOutput) {
+  constructor(
+    private readonly db: CliDatabase,
+    private readonly out: CliOutput,
+  ) {
     super();
   }
 

@@ -57,7 +57,12 @@ function summary(r: VerifyReport): string {
   ];
   if (r.mismatches.length) {
     const m = r.mismatches[0];
-    const where = [m.partition !== undefined ? `partition ${m.partition}` : '', m.offset !== undefined ? `offset ${m.offset}` : '', m.eventId ? `event ${m.eventId}` : '', m.table ? `table ${m.table}` : '']
+    const where = [
+      m.partition !== undefined ? `partition ${m.partition}` : '',
+      m.offset !== undefined ? `offset ${m.offset}` : '',
+      m.eventId ? `event ${m.eventId}` : '',
+      m.table ? `table ${m.table}` : '',
+    ]
       .filter(Boolean)
       .join(', ');
     lines.push(`  first mismatch (${m.check}) at ${where || 'the checkpoints'}: ${m.detail}`);

@@ -55,11 +55,7 @@ export class BatchApplier {
     return { nextOffset: outcome.nextOffset };
   }
 
-  private async applyInTransaction(
-    client: PoolClient,
-    batch: LogBatch,
-    decoded: { entry: LogEntry; decoded: Decoded }[],
-  ): Promise<{ nextOffset: string; applied?: AppliedBatch }> {
+  private async applyInTransaction(client: PoolClient, batch: LogBatch, decoded: { entry: LogEntry; decoded: Decoded }[]): Promise<{ nextOffset: string; applied?: AppliedBatch }> {
     const group = this.config.LEDGER_PROJECTOR_GROUP;
     const scope = { group, topic: batch.topic };
     const { next: stored, chain } = await lockOffset(client, scope, batch.partition);
@@ -142,7 +138,13 @@ export class BatchApplier {
 
 const NOTIFY_LIMIT = 7_000; // PostgreSQL refuses payloads of 8000 bytes or more
 
-async function notifyApplied(client: PoolClient, partition: number, nextOffset: string, applied: RecordedEvent[], positions: { party: string; proposalId: string }[]): Promise<void> {
+async function notifyApplied(
+  client: PoolClient,
+  partition: number,
+  nextOffset: string,
+  applied: RecordedEvent[],
+  positions: { party: string; proposalId: string }[],
+): Promise<void> {
   if (!applied.length && !positions.length) return;
   let events = applied.map((e) => ({ eventId: e.eventId, type: e.type }));
   let touched = positions;

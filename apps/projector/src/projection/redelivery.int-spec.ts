@@ -12,8 +12,9 @@ describe('projector redelivery', () => {
 
   beforeAll(async () => {
     ctx = await createTestContext();
-    const events = Array.from({ length: total }, (_, i) =>
-      asLogEnvelope(statementMade({ actors: [{ actorId: `party-${i % 40}` }], proposalId: undefined }, { text: `statement ${i}` })) as EventEnvelope,
+    const events = Array.from(
+      { length: total },
+      (_, i) => asLogEnvelope(statementMade({ actors: [{ actorId: `party-${i % 40}` }], proposalId: undefined }, { text: `statement ${i}` })) as EventEnvelope,
     );
     for (let i = 0; i < total; i += 500) await ctx.log.append(ctx.topics.events, events.slice(i, i + 500).map(encodeEvent));
   });

@@ -17,7 +17,9 @@ import { JournalEntry, journalPage, latestVerification } from './audit.queries';
 
 export class AuditLogParams extends PageParams {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(100_000) @JSONSchema({ description: 'Only this partition.' }) partition?: number;
-  @IsOptional() @Matches(/^\d{1,19}$/, { message: 'fromOffset must be a non-negative integer' }) @JSONSchema({ description: 'Start at this offset (with partition).' })
+  @IsOptional()
+  @Matches(/^\d{1,19}$/, { message: 'fromOffset must be a non-negative integer' })
+  @JSONSchema({ description: 'Start at this offset (with partition).' })
   fromOffset?: string;
 }
 
@@ -28,7 +30,10 @@ export class AuditLogParams extends PageParams {
 @ApiTags('audit')
 @Controller('v1/audit')
 export class AuditController {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool, private readonly config: LedgerConfig) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly config: LedgerConfig,
+  ) {}
 
   @Get('log')
   @RequireScopes('audit')

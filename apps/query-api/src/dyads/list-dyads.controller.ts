@@ -18,10 +18,14 @@ const DAY = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class ListDyadsParams extends PageParams {
-  @IsOptional() @Matches(DATE, { message: 'from must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true }, { message: 'from must be a real date' })
+  @IsOptional()
+  @Matches(DATE, { message: 'from must be a date (YYYY-MM-DD)' })
+  @IsISO8601({ strict: true }, { message: 'from must be a real date' })
   @JSONSchema({ description: 'First day included; default 365 days before `to`.' })
   from?: string;
-  @IsOptional() @Matches(DATE, { message: 'to must be a date (YYYY-MM-DD)' }) @IsISO8601({ strict: true }, { message: 'to must be a real date' })
+  @IsOptional()
+  @Matches(DATE, { message: 'to must be a date (YYYY-MM-DD)' })
+  @IsISO8601({ strict: true }, { message: 'to must be a real date' })
   @JSONSchema({ description: `First day not included; default tomorrow (UTC). At most ${MAX_DYAD_RANGE_DAYS} days after from.` })
   to?: string;
   @IsOptional() @IsIn(DYAD_INTERVALS) @JSONSchema({ description: 'Period length (default day); weeks are ISO weeks, starting Monday.' }) interval?: DyadInterval;
@@ -50,7 +54,12 @@ export class ListDyadsController {
     const from = p.from ? Date.parse(p.from) : to - DEFAULT_RANGE_DAYS * DAY;
     if (from >= to || to - from > MAX_DYAD_RANGE_DAYS * DAY) {
       const message = `from must be before to, at most ${MAX_DYAD_RANGE_DAYS} days apart`;
-      throw new LedgerError(400, 'query.invalid', 'Invalid query parameters', message, { errors: [{ field: 'from', message }, { field: 'to', message }] });
+      throw new LedgerError(400, 'query.invalid', 'Invalid query parameters', message, {
+        errors: [
+          { field: 'from', message },
+          { field: 'to', message },
+        ],
+      });
     }
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
     return this.queries.execute(

@@ -28,7 +28,10 @@ describe('GET /v1/dyads', () => {
   it('counts the meeting in Moscow on 13 March both ways, as verbal cooperation', async () => {
     const days = await items(RANGE);
     const day13 = (source: string, target: string) => days.find((d) => d.source === source && d.target === target && d.period === '2025-03-13');
-    for (const [source, target] of [['USA', 'RUS'], ['RUS', 'USA']]) {
+    for (const [source, target] of [
+      ['USA', 'RUS'],
+      ['RUS', 'USA'],
+    ]) {
       expect(day13(source, target)).toMatchObject({ events: expect.any(Number), quad: expect.objectContaining({ verbalCooperation: expect.any(Number) }) });
       expect(day13(source, target)!.quad.verbalCooperation).toBeGreaterThanOrEqual(1);
     }
@@ -51,7 +54,10 @@ describe('GET /v1/dyads', () => {
       }
       return sums;
     };
-    for (const [interval, periodOf] of [['week', mondayOf], ['month', (day: string) => `${day.slice(0, 7)}-01`]] as const) {
+    for (const [interval, periodOf] of [
+      ['week', mondayOf],
+      ['month', (day: string) => `${day.slice(0, 7)}-01`],
+    ] as const) {
       const expected = rollUp(periodOf);
       const got = await items(`${RANGE}&interval=${interval}`);
       expect(got.map((d) => `${d.source}>${d.target}@${d.period}`).sort()).toEqual([...expected.keys()].sort());

@@ -12,12 +12,31 @@ const coordinates = { partition: { type: 'integer' }, offset: { type: 'string' }
 const { EventStatus } = apiSchemas({
   EventStatus: {
     oneOf: [
-      { type: 'object', description: 'Accepted, not applied yet.', required: ['eventId', 'status', 'partition', 'offset', 'acceptedAt'],
-        properties: { eventId: { type: 'string' }, status: { const: 'pending' }, ...coordinates, acceptedAt: { type: 'string', format: 'date-time' } } },
-      { type: 'object', description: 'Applied to the read models.', required: ['eventId', 'status', 'type', 'partition', 'offset', 'recordedAt'],
-        properties: { eventId: { type: 'string' }, status: { const: 'applied' }, type: { type: 'string' }, ...coordinates, recordedAt: { type: 'string', format: 'date-time' } } },
-      { type: 'object', description: 'Refused by the projector, with the reason.', required: ['eventId', 'status', 'reason', 'problems', 'partition', 'offset', 'recordedAt'],
-        properties: { eventId: { type: 'string' }, status: { const: 'rejected' }, reason: { type: 'string' }, problems: {}, ...coordinates, recordedAt: { type: 'string', format: 'date-time' } } },
+      {
+        type: 'object',
+        description: 'Accepted, not applied yet.',
+        required: ['eventId', 'status', 'partition', 'offset', 'acceptedAt'],
+        properties: { eventId: { type: 'string' }, status: { const: 'pending' }, ...coordinates, acceptedAt: { type: 'string', format: 'date-time' } },
+      },
+      {
+        type: 'object',
+        description: 'Applied to the read models.',
+        required: ['eventId', 'status', 'type', 'partition', 'offset', 'recordedAt'],
+        properties: { eventId: { type: 'string' }, status: { const: 'applied' }, type: { type: 'string' }, ...coordinates, recordedAt: { type: 'string', format: 'date-time' } },
+      },
+      {
+        type: 'object',
+        description: 'Refused by the projector, with the reason.',
+        required: ['eventId', 'status', 'reason', 'problems', 'partition', 'offset', 'recordedAt'],
+        properties: {
+          eventId: { type: 'string' },
+          status: { const: 'rejected' },
+          reason: { type: 'string' },
+          problems: {},
+          ...coordinates,
+          recordedAt: { type: 'string', format: 'date-time' },
+        },
+      },
     ],
   },
 });

@@ -11,7 +11,10 @@ export const PARTY_SCHEMAS = apiSchemas({
     required: ['id', 'kind', 'name', 'aliases', 'iso3', 'principal', 'registered'],
     properties: {
       id: { type: 'string', examples: ['RUS', 'peskov'] },
-      kind: { enum: ['state', 'person', 'state_organ', 'delegation', 'organization', 'commentator', 'unknown'], description: 'Guessed for an unregistered party: state for an ISO alpha-3 id, else unknown.' },
+      kind: {
+        enum: ['state', 'person', 'state_organ', 'delegation', 'organization', 'commentator', 'unknown'],
+        description: 'Guessed for an unregistered party: state for an ISO alpha-3 id, else unknown.',
+      },
       name: { type: 'string', description: 'The id itself for an unregistered party.' },
       aliases: { type: 'array', items: str },
       iso3: nullable(str),

@@ -6,7 +6,12 @@ import { positionAt, positionHistory, PositionView, StepView } from '@ledger/rea
 
 /** A party's position on a proposal at valid time asOf, as known at record time knownAt (null: now). */
 export class GetPositionQuery extends Query<PositionView> {
-  constructor(readonly party: string, readonly proposalId: string, readonly asOf: Date, readonly knownAt: Date | null) {
+  constructor(
+    readonly party: string,
+    readonly proposalId: string,
+    readonly asOf: Date,
+    readonly knownAt: Date | null,
+  ) {
     super();
   }
 }
@@ -22,7 +27,11 @@ export class GetPositionHandler implements IQueryHandler<GetPositionQuery> {
 
 /** The step series of a party's position on a proposal, as known at knownAt (null: now). */
 export class GetPositionHistoryQuery extends Query<StepView[]> {
-  constructor(readonly party: string, readonly proposalId: string, readonly knownAt: Date | null) {
+  constructor(
+    readonly party: string,
+    readonly proposalId: string,
+    readonly knownAt: Date | null,
+  ) {
     super();
   }
 }

@@ -40,7 +40,14 @@ describe('GET /v1/proposals', () => {
   it('lists a proposal only known from positions, with a null title', async () => {
     const res = await api.get('/v1/proposals');
     expect(res.body.items.map((p: { id: string }) => p.id)).toEqual([P2, P1].sort());
-    expect(res.body.items.find((p: { id: string }) => p.id === P2)).toMatchObject({ id: P2, title: null, kind: null, proposer: null, madeAt: null, stances: { UKR: { category: 'NONCOMMITTAL', score: 0 } } });
+    expect(res.body.items.find((p: { id: string }) => p.id === P2)).toMatchObject({
+      id: P2,
+      title: null,
+      kind: null,
+      proposer: null,
+      madeAt: null,
+      stances: { UKR: { category: 'NONCOMMITTAL', score: 0 } },
+    });
     const detail = await api.get(`/v1/proposals/${P2}`);
     expect(detail.body).toMatchObject({ id: P2, title: null, terms: [], versions: [], stances: [expect.objectContaining({ party: 'UKR', category: 'NONCOMMITTAL' })] });
   });
@@ -48,7 +55,11 @@ describe('GET /v1/proposals', () => {
   it('shows every stance with conditions and the words behind it', async () => {
     const res = await api.get(`/v1/proposals/${P1}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: P1, terms: ['Ceasefire along the whole front line for 30 days', 'Extendable by mutual agreement'], versions: [expect.objectContaining({ version: 1 })] });
+    expect(res.body).toMatchObject({
+      id: P1,
+      terms: ['Ceasefire along the whole front line for 30 days', 'Extendable by mutual agreement'],
+      versions: [expect.objectContaining({ version: 1 })],
+    });
     const stances = Object.fromEntries(res.body.stances.map((s: { party: string }) => [s.party, s]));
     expect(Object.keys(stances).sort()).toEqual(['RUS', 'UKR', 'USA']);
     expect(stances.USA).toMatchObject({ category: 'PROPOSER', score: 1, basis: { type: 'ProposalMade', quote: "Trump's 30-day ceasefire proposal" } });

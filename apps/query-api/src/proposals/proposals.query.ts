@@ -23,7 +23,10 @@ export class ListProposalsHandler implements IQueryHandler<ListProposalsQuery> {
 
 /** One proposal with every party's stance at valid time asOf (null: now); null when unknown. */
 export class GetProposalQuery extends Query<ProposalDetail | null> {
-  constructor(readonly id: string, readonly asOf: Date | null) {
+  constructor(
+    readonly id: string,
+    readonly asOf: Date | null,
+  ) {
     super();
   }
 }

@@ -16,8 +16,14 @@ export class ListStatementsParams {
   @IsOptional() @Matches(ID_PATTERN, { message: 'party must be an actor id' }) party?: string;
   @IsOptional() @Matches(ID_PATTERN, { message: 'proposal must be a proposal id' }) proposal?: string;
   @IsOptional() @IsString() @MaxLength(200) q?: string;
-  @IsOptional() @Matches(DATE_OR_TIMESTAMP, { message: 'from must be an ISO 8601 date or timestamp' }) @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or timestamp' }) from?: string;
-  @IsOptional() @Matches(DATE_OR_TIMESTAMP, { message: 'to must be an ISO 8601 date or timestamp' }) @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or timestamp' }) to?: string;
+  @IsOptional()
+  @Matches(DATE_OR_TIMESTAMP, { message: 'from must be an ISO 8601 date or timestamp' })
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or timestamp' })
+  from?: string;
+  @IsOptional()
+  @Matches(DATE_OR_TIMESTAMP, { message: 'to must be an ISO 8601 date or timestamp' })
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or timestamp' })
+  to?: string;
   @IsOptional() @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value)) @IsInt() @Min(1) @Max(500) limit?: number;
   @IsOptional() @IsString() @MaxLength(512) cursor?: string;
 }

@@ -13,7 +13,9 @@ import { THREAT_PAGE } from './threat.schemas';
 import { ListThreatsQuery } from './list-threats.query';
 
 export class ListThreatsParams extends PageParams {
-  @IsOptional() @Matches(ID_PATTERN, { message: 'party must be an actor id' }) @JSONSchema({ description: 'The threatening party or one of its targets.' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: 'party must be an actor id' })
+  @JSONSchema({ description: 'The threatening party or one of its targets.' })
   party?: string;
   @IsOptional() @IsIn(THREAT_STATUSES) @JSONSchema({ description: 'Only threats with this status at asOf.' }) status?: ThreatStatus;
   @IsOptional() @IsString() @MaxLength(40) @JSONSchema(AS_OF) asOf?: string;

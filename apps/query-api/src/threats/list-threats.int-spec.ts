@@ -16,12 +16,38 @@ describe('GET /v1/threats', () => {
 
   beforeAll(async () => {
     api = await startSeededQueryApp([
-      { eventId: laterThreat, type: 'SanctionThreatened', schemaVersion: 1, occurredAt: '2025-03-16', actors: trump, recipients: [{ actorId: 'RUS' }],
-        data: { sanction: { kind: 'diplomatic', scope: 'Expel diplomats' }, trigger: { party: 'RUS', eventType: 'ProposalRejected', proposalId: 'other-plan' }, deadline: '2025-03-20' } },
-      { eventId: rejection, type: 'ProposalRejected', schemaVersion: 1, occurredAt: '2025-03-21', actors: [{ actorId: 'RUS' }], recipients: [{ actorId: 'USA' }], proposalId: P1,
-        data: { reasons: ['A pause would let Ukraine regroup'], version: 1 } },
-      { eventId: imposed, type: 'SanctionImposed', schemaVersion: 1, occurredAt: '2025-03-28', actors: [{ actorId: 'USA' }], recipients: [{ actorId: 'RUS' }],
-        data: { sanction: { kind: 'economic', scope: 'Additional sanctions on Russia' }, fulfilsThreat: seedThreat } },
+      {
+        eventId: laterThreat,
+        type: 'SanctionThreatened',
+        schemaVersion: 1,
+        occurredAt: '2025-03-16',
+        actors: trump,
+        recipients: [{ actorId: 'RUS' }],
+        data: {
+          sanction: { kind: 'diplomatic', scope: 'Expel diplomats' },
+          trigger: { party: 'RUS', eventType: 'ProposalRejected', proposalId: 'other-plan' },
+          deadline: '2025-03-20',
+        },
+      },
+      {
+        eventId: rejection,
+        type: 'ProposalRejected',
+        schemaVersion: 1,
+        occurredAt: '2025-03-21',
+        actors: [{ actorId: 'RUS' }],
+        recipients: [{ actorId: 'USA' }],
+        proposalId: P1,
+        data: { reasons: ['A pause would let Ukraine regroup'], version: 1 },
+      },
+      {
+        eventId: imposed,
+        type: 'SanctionImposed',
+        schemaVersion: 1,
+        occurredAt: '2025-03-28',
+        actors: [{ actorId: 'USA' }],
+        recipients: [{ actorId: 'RUS' }],
+        data: { sanction: { kind: 'economic', scope: 'Additional sanctions on Russia' }, fulfilsThreat: seedThreat },
+      },
     ]);
   });
 
@@ -55,12 +81,21 @@ describe('GET /v1/threats', () => {
   });
 
   it('moves each threat along as asOf advances: triggered, lapsed after its deadline day, executed', async () => {
-    expect(ids(await api.get('/v1/threats?asOf=2025-03-20'))).toEqual([[laterThreat, 'armed'], [seedThreat, 'armed']]);
+    expect(ids(await api.get('/v1/threats?asOf=2025-03-20'))).toEqual([
+      [laterThreat, 'armed'],
+      [seedThreat, 'armed'],
+    ]);
     const triggered = await api.get('/v1/threats?asOf=2025-03-21');
-    expect(ids(triggered)).toEqual([[laterThreat, 'lapsed'], [seedThreat, 'triggered']]);
+    expect(ids(triggered)).toEqual([
+      [laterThreat, 'lapsed'],
+      [seedThreat, 'triggered'],
+    ]);
     expect(triggered.body.items[1]).toMatchObject({ triggeredBy: rejection, executedBy: null });
     const now = await api.get('/v1/threats');
-    expect(ids(now)).toEqual([[laterThreat, 'lapsed'], [seedThreat, 'executed']]);
+    expect(ids(now)).toEqual([
+      [laterThreat, 'lapsed'],
+      [seedThreat, 'executed'],
+    ]);
     expect(now.body.items[1]).toMatchObject({ triggeredBy: rejection, executedBy: imposed });
     expect(now.body.items[0]).toMatchObject({ deadline: '2025-03-20', trigger: { party: 'RUS', eventType: 'ProposalRejected', proposalId: 'other-plan' } });
   });

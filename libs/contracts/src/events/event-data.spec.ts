@@ -117,7 +117,11 @@ describe.each(Object.keys(families))('invalid data: %s', (family) => {
 });
 
 describe('envelope rules for data', () => {
-  it.each(Object.values(CATALOG).filter((def) => def.requiresProposal).map((def) => def.type))('%s must name a proposalId', (type) => {
+  it.each(
+    Object.values(CATALOG)
+      .filter((def) => def.requiresProposal)
+      .map((def) => def.type),
+  )('%s must name a proposalId', (type) => {
     const result = validate(type, (d) => d, { proposalId: undefined });
     expect(result).toMatchObject({ ok: false, problems: [{ field: 'proposalId' }] });
   });

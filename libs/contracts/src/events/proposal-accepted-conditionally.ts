@@ -17,7 +17,8 @@ export class ProposalAcceptedConditionallyData {
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
   @ArrayUnique((c: ConditionDto) => c?.conditionId, { message: '$property must not repeat a conditionId' })
-  @IsObject({ each: true }) @ValidateNested({ each: true })
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
   @Type(() => ConditionDto)
   conditions: ConditionDto[];
 }
@@ -50,7 +51,12 @@ export const ProposalAcceptedConditionallyEvent = defineEvent<ProposalAcceptedCo
         { conditionId: 'rus-kursk-withdrawal', text: 'Ukrainian forces withdraw from the Kursk region', category: 'territorial', addressedTo: ['UKR'] },
         { conditionId: 'rus-no-rearmament', text: 'No Western rearmament of Ukraine during the truce', category: 'military', addressedTo: ['USA', 'UKR'] },
         { conditionId: 'rus-front-supervision', text: 'Supervision of the ceasefire along the 2,000 km front line', category: 'monitoring', addressedTo: ['USA', 'UKR'] },
-        { conditionId: 'rus-root-causes', text: 'A lasting peace that addresses the root causes of the war, NATO expansion among them', category: 'security', addressedTo: ['USA'] },
+        {
+          conditionId: 'rus-root-causes',
+          text: 'A lasting peace that addresses the root causes of the war, NATO expansion among them',
+          category: 'security',
+          addressedTo: ['USA'],
+        },
       ],
     },
   },

@@ -27,9 +27,7 @@ export const StatementMadeEvent = defineEvent<StatementMadeData>({
   description: 'A public statement by a party; its tone sets the CAMEO code. Moves lean, never the category.',
   dataClass: StatementMadeData,
   requiresProposal: false,
-  defaultCodeRules: STATEMENT_TONES.map(
-    (tone): CodeRule<StatementMadeData> => ({ cameo: TONE_CODES[tone], when: `data.tone is ${tone}`, matches: (d) => d.tone === tone }),
-  ),
+  defaultCodeRules: STATEMENT_TONES.map((tone): CodeRule<StatementMadeData> => ({ cameo: TONE_CODES[tone], when: `data.tone is ${tone}`, matches: (d) => d.tone === tone })),
   example: {
     eventId: '6f1c2a8e-1b7d-4c55-9a57-2f6a0f3b9d10',
     type: 'StatementMade',

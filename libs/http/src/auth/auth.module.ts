@@ -8,7 +8,10 @@ import { TokenStore } from '@ledger/ledger-store';
 
 /** Creates the bootstrap admin token (LEDGER_BOOTSTRAP_TOKEN) on start, as Vault's dev mode does. */
 class BootstrapToken implements OnApplicationBootstrap {
-  constructor(private readonly store: TokenStore, private readonly config: LedgerConfig) {}
+  constructor(
+    private readonly store: TokenStore,
+    private readonly config: LedgerConfig,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const secret = this.config.LEDGER_BOOTSTRAP_TOKEN;

@@ -7,18 +7,14 @@ export type EventStatus =
   | { eventId: string; status: 'rejected'; reason: string; problems: unknown; partition: number; offset: string; recordedAt: string };
 
 export async function eventStatus(pool: Pool, eventId: string): Promise<EventStatus | null> {
-  const applied = await pool.query(
-    `SELECT type, partition, "offset", recorded_at FROM ledger.journal WHERE event_id = $1 AND disposition = 'applied'`,
-    [eventId],
-  );
+  const applied = await pool.query(`SELECT type, partition, "offset", recorded_at FROM ledger.journal WHERE event_id = $1 AND disposition = 'applied'`, [eventId]);
   if (applied.rowCount) {
     const r = applied.rows[0];
     return { eventId, status: 'applied', type: r.type, partition: r.partition, offset: r.offset, recordedAt: r.recorded_at.toISOString() };
   }
-  const rejected = await pool.query(
-    `SELECT reason, problems, partition, "offset", recorded_at FROM ledger.rejections WHERE event_id = $1 ORDER BY partition, "offset" LIMIT 1`,
-    [eventId],
-  );
+  const rejected = await pool.query(`SELECT reason, problems, partition, "offset", recorded_at FROM ledger.rejections WHERE event_id = $1 ORDER BY partition, "offset" LIMIT 1`, [
+    eventId,
+  ]);
   if (rejected.rowCount) {
     const r = rejected.rows[0];
     return { eventId, status: 'rejected', reason: r.reason, problems: r.problems, partition: r.partition, offset: r.offset, recordedAt: r.recorded_at.toISOString() };

@@ -67,10 +67,7 @@ export async function insertRejections(client: PoolClient, rows: RejectionRow[])
 /** The event ids of `ids` already applied, with their content hashes. */
 export async function appliedContent(client: PoolClient, ids: string[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
-  const { rows } = await client.query(
-    `SELECT event_id, content_sha256 FROM ledger.journal WHERE disposition = 'applied' AND event_id = ANY($1::uuid[])`,
-    [ids],
-  );
+  const { rows } = await client.query(`SELECT event_id, content_sha256 FROM ledger.journal WHERE disposition = 'applied' AND event_id = ANY($1::uuid[])`, [ids]);
   return new Map(rows.map((r) => [r.event_id as string, r.content_sha256 as string]));
 }
 

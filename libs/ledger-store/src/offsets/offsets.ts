@@ -48,9 +48,7 @@ export async function journaledPartitions(db: Queryable): Promise<number[]> {
 
 /** Sum of the next offsets of a group (on every topic): how many records it has consumed. */
 export async function consumedCount(db: Queryable, group?: string): Promise<bigint> {
-  const { rows } = await db.query(`SELECT coalesce(sum(next_offset), 0)::text AS n FROM ledger.consumer_offsets WHERE $1::text IS NULL OR group_id = $1`, [
-    group ?? null,
-  ]);
+  const { rows } = await db.query(`SELECT coalesce(sum(next_offset), 0)::text AS n FROM ledger.consumer_offsets WHERE $1::text IS NULL OR group_id = $1`, [group ?? null]);
   return BigInt(rows[0].n);
 }
 
@@ -64,10 +62,11 @@ export async function lockOffset(client: PoolClient, scope: OffsetScope, partiti
     scope.topic,
     partition,
   ]);
-  const { rows } = await client.query(
-    `SELECT next_offset, chain_hash FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
-    [scope.group, scope.topic, partition],
-  );
+  const { rows } = await client.query(`SELECT next_offset, chain_hash FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE`, [
+    scope.group,
+    scope.topic,
+    partition,
+  ]);
   return { next: BigInt(rows[0].next_offset), chain: rows[0].chain_hash ?? GENESIS_HASH };
 }
 

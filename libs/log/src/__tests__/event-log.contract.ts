@@ -99,7 +99,10 @@ export function describeLogContract(name: string, makeLog: () => Promise<LogUnde
 
     it('scans every record up to the given offsets, in partition order, without a consumer group', async () => {
       const keys = freshKeys(12);
-      const appended = await log.append(topic, keys.map((k, i) => message(k, i)));
+      const appended = await log.append(
+        topic,
+        keys.map((k, i) => message(k, i)),
+      );
       const upTo = new Map([...(await highs(log, topic))].map(([p, h]) => [p, h.toString()]));
       const seen = new Map<number, string[]>();
       await log.scan(topic, upTo, async (batch) => {
@@ -272,9 +275,7 @@ export function describeLogContract(name: string, makeLog: () => Promise<LogUnde
     it('gives 50 concurrent callers of 20 messages each distinct, gap-free offsets', async () => {
       const before = await highs(log, topic);
       const keys = freshKeys(30);
-      const calls = Array.from({ length: 50 }, (_, c) =>
-        Array.from({ length: 20 }, (_, i) => message(keys[(c * 7 + i) % keys.length], c * 100 + i)),
-      );
+      const calls = Array.from({ length: 50 }, (_, c) => Array.from({ length: 20 }, (_, i) => message(keys[(c * 7 + i) % keys.length], c * 100 + i)));
       const answers = await Promise.all(calls.map((messages) => log.append(topic, messages)));
       const appended = answers.flat();
       expect(new Set(appended.map((a) => `${a.partition}:${a.offset}`)).size).toBe(1000);
@@ -286,7 +287,9 @@ export function describeLogContract(name: string, makeLog: () => Promise<LogUnde
     });
 
     // Last: a log that fails these may be left unable to append at all.
-    const acrossPartitions = guarantees.atomicAcrossPartitions ? 'writes all messages of one append or none of them (across partitions)' : 'a refused append spanning partitions is reported as refused';
+    const acrossPartitions = guarantees.atomicAcrossPartitions
+      ? 'writes all messages of one append or none of them (across partitions)'
+      : 'a refused append spanning partitions is reported as refused';
     it(acrossPartitions, async () => {
       const count = (await log.bounds(topic)).length;
       const keys = keysOnDistinctPartitions(count, 3);

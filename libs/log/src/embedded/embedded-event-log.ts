@@ -91,10 +91,7 @@ export class EmbeddedEventLog extends EventLog {
     for (const p of partitions) perPartition.set(p, (perPartition.get(p) ?? 0) + 1);
     const touched = [...perPartition.keys()].sort((a, b) => a - b);
     return inTransaction(this.pool, async (client) => {
-      await client.query('SELECT 1 FROM log.partitions WHERE topic = $1 AND partition = ANY($2::int[]) ORDER BY partition FOR UPDATE', [
-        topic,
-        touched,
-      ]);
+      await client.query('SELECT 1 FROM log.partitions WHERE topic = $1 AND partition = ANY($2::int[]) ORDER BY partition FOR UPDATE', [topic, touched]);
       const locked = await client.query<{ partition: number; base: string }>(
         `UPDATE log.partitions p SET next_offset = p.next_offset + n.count
            FROM unnest($2::int[], $3::bigint[]) AS n(partition, count)

@@ -13,9 +13,7 @@ let database: Promise<{ url: string; drop(): Promise<void> }> | undefined;
 const freshDatabase = () => (database ??= createTestDatabase('log'));
 afterAll(async () => (await database)?.drop());
 
-async function openLog(
-  options: Partial<EmbeddedLogOptions> = {},
-): Promise<{ pool: Pool; log: EmbeddedEventLog; topics: { events: string; dlq: string } }> {
+async function openLog(options: Partial<EmbeddedLogOptions> = {}): Promise<{ pool: Pool; log: EmbeddedEventLog; topics: { events: string; dlq: string } }> {
   const pool = createPool((await freshDatabase()).url);
   const log = new EmbeddedEventLog(pool, options);
   const id = randomUUID().slice(0, 8);
@@ -24,10 +22,14 @@ async function openLog(
   return { pool, log, topics };
 }
 
-describeLogContract('EmbeddedEventLog', async () => {
-  const { pool, log, topics } = await openLog();
-  return { log, topics, close: async () => (await log.close(), await pool.end()) };
-}, { atomicAcrossPartitions: true });
+describeLogContract(
+  'EmbeddedEventLog',
+  async () => {
+    const { pool, log, topics } = await openLog();
+    return { log, topics, close: async () => (await log.close(), await pool.end()) };
+  },
+  { atomicAcrossPartitions: true },
+);
 
 describe('EmbeddedEventLog', () => {
   const opened: { pool: Pool; log: EmbeddedEventLog }[] = [];
@@ -59,8 +61,7 @@ describe('EmbeddedEventLog', () => {
     await Promise.all(others.map((o) => o.close()));
 
     const byPartition = new Map<number, { offset: bigint; time: number }[]>();
-    for (const a of appended)
-      byPartition.set(a.partition, [...(byPartition.get(a.partition) ?? []), { offset: BigInt(a.offset), time: Number(a.timestamp) }]);
+    for (const a of appended) byPartition.set(a.partition, [...(byPartition.get(a.partition) ?? []), { offset: BigInt(a.offset), time: Number(a.timestamp) }]);
     for (const [partition, records] of byPartition) {
       records.sort((x, y) => (x.offset < y.offset ? -1 : 1));
       expect(records.map((r) => r.offset)).toEqual(records.map((_, i) => BigInt(i)));
@@ -209,8 +210,7 @@ class GroupMembers {
     const subscription = await this.log.subscribe({
       topic: this.topic,
       groupId: this.groupId,
-      storedOffsets: async (partitions) =>
-        new Map(partitions.flatMap((p) => (this.stored.has(p) ? [[p, this.stored.get(p) as string]] : []))),
+      storedOffsets: async (partitions) => new Map(partitions.flatMap((p) => (this.stored.has(p) ? [[p, this.stored.get(p) as string]] : []))),
       handle: async (batch) => {
         for (const m of batch.messages) this.delivered.push({ member, partition: batch.partition, offset: m.offset });
         const result = next(batch);

@@ -159,10 +159,10 @@ export class LogConsumer {
   /** Refuses (fatally, like the Kafka adapter's seek) an offset before the first record the log still holds. */
   private async seekable(partition: number, offset: string): Promise<boolean> {
     if (BigInt(offset) === 0n) return true;
-    const { rows } = await this.pool.query<{ low: string | null }>(
-      `SELECT "offset"::text AS low FROM log.records WHERE topic = $1 AND partition = $2 ORDER BY "offset" LIMIT 1`,
-      [this.options.topic, partition],
-    );
+    const { rows } = await this.pool.query<{ low: string | null }>(`SELECT "offset"::text AS low FROM log.records WHERE topic = $1 AND partition = $2 ORDER BY "offset" LIMIT 1`, [
+      this.options.topic,
+      partition,
+    ]);
     const low = rows[0]?.low;
     if (low === undefined || low === null || BigInt(offset) >= BigInt(low)) return true;
     this.options.onFatal(new OffsetBehindLogStartError(this.options.topic, partition, offset, low));

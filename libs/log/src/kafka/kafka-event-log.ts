@@ -23,7 +23,10 @@ export class KafkaEventLog extends EventLog {
   private readonly partitionCounts = new Map<string, number>();
   private readonly consumers = new Set<Consumer>();
 
-  constructor(private readonly connection: KafkaConnection, private readonly batching: BatcherOptions = DEFAULT_BATCHING) {
+  constructor(
+    private readonly connection: KafkaConnection,
+    private readonly batching: BatcherOptions = DEFAULT_BATCHING,
+  ) {
     super();
     this.kafka = new Kafka({ ...kafkaConfig(connection), logLevel: logLevel.NOTHING });
   }
@@ -290,9 +293,7 @@ export class KafkaEventLog extends EventLog {
         }
         resolveOffset((BigInt(nextOffset) - 1n).toString());
         // The stored offset in Postgres is the truth; committing to Kafka too keeps standard lag tools right.
-        await consumer
-          .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset }])
-          .catch(() => undefined);
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset }]).catch(() => undefined);
         await heartbeat();
       },
     });
@@ -321,12 +322,7 @@ export class KafkaEventLog extends EventLog {
  * Infrastructure errors (Postgres down) retry the same batch with backoff, heart-beating so the
  * group keeps the partition; the offset does not move until the batch is applied.
  */
-async function handleWithRetry(
-  batch: LogBatch,
-  options: SubscribeOptions,
-  heartbeat: () => Promise<void>,
-  active: () => boolean,
-): Promise<BatchResult | null> {
+async function handleWithRetry(batch: LogBatch, options: SubscribeOptions, heartbeat: () => Promise<void>, active: () => boolean): Promise<BatchResult | null> {
   for (let attempt = 0; active(); attempt++) {
     try {
       return await options.handle(batch);

@@ -18,7 +18,9 @@ function metadata(...answers: (Error | { name: string; leaders: number[] }[])[])
     async fetchTopicMetadata() {
       const answer = answers[Math.min(calls++, answers.length - 1)];
       if (answer instanceof Error) throw answer;
-      return { topics: answer.map((t) => ({ name: t.name, partitions: t.leaders.map((leader, partitionId) => ({ partitionId, leader, replicas: [], isr: [], partitionErrorCode: 0 })) })) };
+      return {
+        topics: answer.map((t) => ({ name: t.name, partitions: t.leaders.map((leader, partitionId) => ({ partitionId, leader, replicas: [], isr: [], partitionErrorCode: 0 })) })),
+      };
     },
   };
 }
@@ -29,7 +31,17 @@ const unknownTopic = () => protocolError({ type: 'UNKNOWN_TOPIC_OR_PARTITION', c
 
 describe('waitForLeaders', () => {
   it('retries while a new topic is unknown or leaderless, then returns', async () => {
-    const admin = metadata(unknownTopic(), [{ name: 'ev', leaders: [1, -1] }, { name: 'dlq', leaders: [1] }], [{ name: 'ev', leaders: [1, 1] }, { name: 'dlq', leaders: [1] }]);
+    const admin = metadata(
+      unknownTopic(),
+      [
+        { name: 'ev', leaders: [1, -1] },
+        { name: 'dlq', leaders: [1] },
+      ],
+      [
+        { name: 'ev', leaders: [1, 1] },
+        { name: 'dlq', leaders: [1] },
+      ],
+    );
     await waitForLeaders(admin as never, ['ev', 'dlq']);
     expect(admin.calls).toBe(3);
   });

@@ -82,9 +82,7 @@ export function createKafkaLog(config: LedgerConfig): EventLog {
       clientId: config.KAFKA_CLIENT_ID,
       ssl: config.KAFKA_SSL,
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-      sasl: config.KAFKA_SASL_MECHANISM
-        ? { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME!, password: config.KAFKA_SASL_PASSWORD! }
-        : undefined,
+      sasl: config.KAFKA_SASL_MECHANISM ? { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME!, password: config.KAFKA_SASL_PASSWORD! } : undefined,
     },
     produceBatching(config),
   );

@@ -41,7 +41,11 @@ export async function runApp(spec: AppSpec): Promise<NestFastifyApplication> {
   }
   try {
     const { close: closeExtra, ...extra } = spec.infra ? await spec.infra(config) : {};
-    const app = await createHttpApp(rootModule(LedgerInfraModule.forRoot({ config, ...(spec.usesLog === false ? { log: false as const } : {}), ...extra }), spec.features), config, { name: spec.name });
+    const app = await createHttpApp(
+      rootModule(LedgerInfraModule.forRoot({ config, ...(spec.usesLog === false ? { log: false as const } : {}), ...extra }), spec.features),
+      config,
+      { name: spec.name },
+    );
     await app.listen(config.PORT, config.HOST);
     new Logger(spec.name).log(`listening on ${await app.getUrl()}`);
     closeOnSignals(spec.name, async () => {

@@ -137,8 +137,7 @@ async function refuseIfRunning(dataDir: string): Promise<void> {
   if (pid !== undefined) {
     const lines = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n');
     throw new Error(
-      `PostgreSQL already runs on ${dataDir} (pid ${pid}, port ${lines[3]}), probably left by an earlier run; ` +
-        `stop it with \`kill -INT ${pid}\` and start again`,
+      `PostgreSQL already runs on ${dataDir} (pid ${pid}, port ${lines[3]}), probably left by an earlier run; ` + `stop it with \`kill -INT ${pid}\` and start again`,
     );
   }
 }
@@ -169,8 +168,7 @@ async function assertReachableByPostgresUser(dir: string): Promise<void> {
     const mayEnter = s.uid === ids.uid ? s.mode & 0o100 : s.gid === ids.gid ? s.mode & 0o010 : s.mode & 0o001;
     if (!mayEnter) {
       throw new Error(
-        `embedded PostgreSQL runs as the OS user "postgres" when started by root, and that user cannot enter ${d}; ` +
-          `put the data folder elsewhere or chmod o+x ${d}`,
+        `embedded PostgreSQL runs as the OS user "postgres" when started by root, and that user cannot enter ${d}; ` + `put the data folder elsewhere or chmod o+x ${d}`,
       );
     }
     if (d === dirname(d)) return;

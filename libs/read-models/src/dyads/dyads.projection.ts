@@ -15,10 +15,9 @@ export class DyadsProjection implements Projection {
   readonly name = 'dyads_v1';
 
   async refresh(client: PoolClient, changes: FactChange[]): Promise<void> {
-    const { rows: old } = await client.query(
-      `DELETE FROM dyad_contributions_v1 WHERE event_id = ANY($1::uuid[]) RETURNING source, target, to_char(day, 'YYYY-MM-DD') AS day`,
-      [changes.map((c) => c.eventId)],
-    );
+    const { rows: old } = await client.query(`DELETE FROM dyad_contributions_v1 WHERE event_id = ANY($1::uuid[]) RETURNING source, target, to_char(day, 'YYYY-MM-DD') AS day`, [
+      changes.map((c) => c.eventId),
+    ]);
     const fresh = changes.flatMap((c) => (c.after?.effective ? contributions(c.after) : []));
     if (fresh.length) {
       await client.query(

@@ -42,11 +42,19 @@ export async function foldAsKnownAt(pool: Pool, party: string, proposalId: strin
       WHERE recorded_at <= $2 AND (envelope->>'proposalId' = $1 OR proposal_id = $1) AND type = ANY($3::text[])`,
     [proposalId, knownAt, [...FOLD_TYPES, ...TONAL_TYPES]],
   );
-  const modifiers = await modifiersAt(pool, rows.map((r) => r.event_id), knownAt);
+  const modifiers = await modifiersAt(
+    pool,
+    rows.map((r) => r.event_id),
+    knownAt,
+  );
   const facts = rows
     .map((r) => ({ r, effective: effectiveEnvelope(r.envelope, modifiers.get(r.event_id) ?? []) }))
     .filter((x): x is { r: Row; effective: EventEnvelope } => x.effective !== null && x.effective.proposalId === proposalId);
-  const ctx = await registryAt(pool, facts.flatMap((f) => namedActors(f.effective)), knownAt);
+  const ctx = await registryAt(
+    pool,
+    facts.flatMap((f) => namedActors(f.effective)),
+    knownAt,
+  );
   const resolved: ResolvedFact[] = facts.map(({ r, effective }) => ({
     eventId: r.event_id,
     type: r.type,
@@ -133,7 +141,11 @@ async function registryAt(pool: Pool, ids: string[], knownAt: Date): Promise<Rol
            OR (type IN ('AffiliationAsserted', 'AffiliationEnded') AND envelope->'data'->>'person' = ANY($1::text[])))`,
       [frontier, knownAt],
     );
-    const modifiers = await modifiersAt(pool, rows.map((r) => r.event_id), knownAt);
+    const modifiers = await modifiersAt(
+      pool,
+      rows.map((r) => r.event_id),
+      knownAt,
+    );
     const next = new Set<string>();
     for (const r of rows) {
       const e = effectiveEnvelope(r.envelope, modifiers.get(r.event_id) ?? []);

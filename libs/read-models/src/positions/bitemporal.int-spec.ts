@@ -17,7 +17,16 @@ describe('positions as of a valid time, as known at a record time', () => {
   const ids = { rejected: randomUUID(), lateAccept: randomUUID(), correction: randomUUID(), retraction: randomUUID() };
 
   const envelope = (eventId: string, type: string, occurred: string, data: Record<string, unknown>, actors = [{ actorId: 'UKR' }]) => {
-    const r = validateEnvelope({ eventId, type, schemaVersion: 1, occurredAt: occurred, actors, proposalId: type.startsWith('Event') ? undefined : P, source: { publisher: 't' }, data });
+    const r = validateEnvelope({
+      eventId,
+      type,
+      schemaVersion: 1,
+      occurredAt: occurred,
+      actors,
+      proposalId: type.startsWith('Event') ? undefined : P,
+      source: { publisher: 't' },
+      data,
+    });
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     return r.event;
   };
@@ -62,7 +71,10 @@ describe('positions as of a valid time, as known at a record time', () => {
   });
 
   it('a correction moves the rejection after the acceptance, from the moment it is recorded', async () => {
-    await record(envelope(ids.correction, 'EventCorrected', '2025-03-25', { targetEventId: ids.rejected, patch: { occurredAt: { value: '2025-03-12', precision: 'day' } } }), '2025-03-25T09:00:00Z');
+    await record(
+      envelope(ids.correction, 'EventCorrected', '2025-03-25', { targetEventId: ids.rejected, patch: { occurredAt: { value: '2025-03-12', precision: 'day' } } }),
+      '2025-03-25T09:00:00Z',
+    );
     expect((await at('2025-03-13T00:00:00Z', null)).category).toBe('REJECTED');
     expect((await at('2025-03-11T23:59:59Z', null)).category).toBe('ACCEPTED');
     // Before the correction was recorded, the ledger still put the rejection on the 10th.

@@ -33,7 +33,6 @@ function compareDecimal(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-
 /** An order key as SQL columns (jsonb_to_recordset input). */
 export function keyColumns(k: OrderKey) {
   return {

@@ -22,7 +22,15 @@ const keyOf = (t: string) => `(${t}.occurred_start, ${t}.precision_rank, ${t}.au
 const FROM = keyOf('k');
 
 /** Before every event: folding from here re-folds a pair from scratch. */
-const BEGINNING: OrderKey = { occurredStart: -Infinity, precisionRank: -1, authority: -1, reportedAt: null, partition: -1, offset: '-1', eventId: '00000000-0000-0000-0000-000000000000' };
+const BEGINNING: OrderKey = {
+  occurredStart: -Infinity,
+  precisionRank: -1,
+  authority: -1,
+  reportedAt: null,
+  partition: -1,
+  offset: '-1',
+  eventId: '00000000-0000-0000-0000-000000000000',
+};
 const PAIRS = `jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text, occurred_start timestamptz, precision_rank int, authority int,
                reported_at timestamptz, partition int, "offset" bigint, event_id uuid)`;
 
@@ -48,8 +56,14 @@ export async function refoldPairs(client: PoolClient, touched: Pair[], inMemory:
   pairs = pairs.filter((p) => owned.has(`${p.party}\u0000${p.proposalId}`));
   if (gone.length) {
     const doomed = JSON.stringify(gone.map((p) => ({ party: p.party, proposal_id: p.proposalId })));
-    await client.query(`DELETE FROM position_history_v1 h USING jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text) WHERE h.party = k.party AND h.proposal_id = k.proposal_id`, [doomed]);
-    await client.query(`DELETE FROM party_positions_v1 p USING jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text) WHERE p.party = k.party AND p.proposal_id = k.proposal_id`, [doomed]);
+    await client.query(
+      `DELETE FROM position_history_v1 h USING jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text) WHERE h.party = k.party AND h.proposal_id = k.proposal_id`,
+      [doomed],
+    );
+    await client.query(
+      `DELETE FROM party_positions_v1 p USING jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text) WHERE p.party = k.party AND p.proposal_id = k.proposal_id`,
+      [doomed],
+    );
   }
   const snapshots = await loadSnapshots(client, keys);
   const from = pairs.map((p) => (snapshots.has(`${p.party}\u0000${p.proposalId}`) ? p : { ...p, from: BEGINNING }));
@@ -75,10 +89,9 @@ export async function refoldPairs(client: PoolClient, touched: Pair[], inMemory:
 }
 
 async function ownedPairs(client: PoolClient, keys: string): Promise<Set<string>> {
-  const { rows } = await client.query(
-    `SELECT DISTINCT k.party, k.proposal_id FROM ${PAIRS} JOIN position_events_v1 m ON m.party = k.party AND m.proposal_id = k.proposal_id`,
-    [keys],
-  );
+  const { rows } = await client.query(`SELECT DISTINCT k.party, k.proposal_id FROM ${PAIRS} JOIN position_events_v1 m ON m.party = k.party AND m.proposal_id = k.proposal_id`, [
+    keys,
+  ]);
   return new Set(rows.map((r) => `${r.party}\u0000${r.proposal_id}`));
 }
 
@@ -118,7 +131,14 @@ async function loadInputs(client: PoolClient, keys: string, inMemory: Map<string
   for (const r of rows) {
     const id = `${r.party}\u0000${r.proposal_id}`;
     const list = out.get(id) ?? [];
-    list.push({ ...rowKey(r), own: r.own, speaker: r.speaker, type: r.type, effective: r.effective ?? inMemory.get(r.event_id), recordedAt: (r.recorded_at as Date).toISOString() });
+    list.push({
+      ...rowKey(r),
+      own: r.own,
+      speaker: r.speaker,
+      type: r.type,
+      effective: r.effective ?? inMemory.get(r.event_id),
+      recordedAt: (r.recorded_at as Date).toISOString(),
+    });
     out.set(id, list);
   }
   return out;

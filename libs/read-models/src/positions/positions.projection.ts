@@ -77,7 +77,13 @@ async function refreshTonal(client: PoolClient, changes: FactChange[]): Promise<
     const goldstein = effectiveCodes(e)?.goldstein;
     if (goldstein === undefined) return [];
     const start = orderKeyOf(e, 0, '0', null).occurredStart;
-    return partyVoices(c.after, 'actor').map((v) => ({ party: v.principal, proposal_id: e.proposalId, event_id: e.eventId, occurred_start: new Date(start).toISOString(), goldstein }));
+    return partyVoices(c.after, 'actor').map((v) => ({
+      party: v.principal,
+      proposal_id: e.proposalId,
+      event_id: e.eventId,
+      occurred_start: new Date(start).toISOString(),
+      goldstein,
+    }));
   });
   if (!rows.length) return;
   await client.query(

@@ -81,7 +81,7 @@ export async function positionAt(pool: Pool, party: string, proposalId: string, 
     state = history.rows[0]?.state ?? null;
     tones = tonal.rows.map((r) => ({ occurredStart: (r.occurred_start as Date).getTime(), goldstein: Number(r.goldstein) }));
   }
-  const basis = state?.basisEventId ? (await basisEvents(pool, [state.basisEventId])).get(state.basisEventId) ?? null : null;
+  const basis = state?.basisEventId ? ((await basisEvents(pool, [state.basisEventId])).get(state.basisEventId) ?? null) : null;
   return view(party, proposalId, asOf, knownAt, state, leanAt(tones, asOf.getTime()), basis);
 }
 
@@ -103,10 +103,21 @@ export async function stances(pool: Pool, filter: { proposalId?: string; party?:
     const key = `${t.party}\u0000${t.proposal_id}`;
     tones.set(key, [...(tones.get(key) ?? []), { occurredStart: (t.occurred_start as Date).getTime(), goldstein: Number(t.goldstein) }]);
   }
-  const bases = await basisEvents(pool, rows.map((r) => (r.state as PositionState).basisEventId).filter((x): x is string => !!x));
+  const bases = await basisEvents(
+    pool,
+    rows.map((r) => (r.state as PositionState).basisEventId).filter((x): x is string => !!x),
+  );
   return rows.map((r) => {
     const state = r.state as PositionState;
-    return view(r.party, r.proposal_id, asOf, null, state, leanAt(tones.get(`${r.party}\u0000${r.proposal_id}`) ?? [], asOf.getTime()), state.basisEventId ? bases.get(state.basisEventId) ?? null : null);
+    return view(
+      r.party,
+      r.proposal_id,
+      asOf,
+      null,
+      state,
+      leanAt(tones.get(`${r.party}\u0000${r.proposal_id}`) ?? [], asOf.getTime()),
+      state.basisEventId ? (bases.get(state.basisEventId) ?? null) : null,
+    );
   });
 }
 

@@ -55,10 +55,10 @@ const PROPOSALS = `
 /** Every proposal by id, with each party's current category and score. */
 export async function listProposals(pool: Pool, filter: ProposalFilter): Promise<Page<ProposalSummary>> {
   const after = filter.cursor ? String(decodeCursor(filter.cursor, ['text'])[0]) : null;
-  const { rows } = await pool.query(
-    `SELECT * FROM (${PROPOSALS}) proposals WHERE ($1::text IS NULL OR id COLLATE "C" > $1::text COLLATE "C") ORDER BY id COLLATE "C" LIMIT $2`,
-    [after, filter.limit + 1],
-  );
+  const { rows } = await pool.query(`SELECT * FROM (${PROPOSALS}) proposals WHERE ($1::text IS NULL OR id COLLATE "C" > $1::text COLLATE "C") ORDER BY id COLLATE "C" LIMIT $2`, [
+    after,
+    filter.limit + 1,
+  ]);
   const page = rows.slice(0, filter.limit);
   const { rows: held } = await pool.query(
     `SELECT proposal_id, party, category, score FROM read_model.party_positions_v1 WHERE proposal_id = ANY($1::text[]) ORDER BY party COLLATE "C"`,

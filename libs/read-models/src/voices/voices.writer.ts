@@ -21,12 +21,24 @@ export async function refreshVoices(client: PoolClient, facts: Map<string, Fact>
     );
     for (const r of rows) {
       const recordedAt = (r.recorded_at as Date).toISOString();
-      candidates.set(r.event_id, { eventId: r.event_id, type: r.type, partition: r.partition, offset: r.offset, recordedAt, envelope: r.envelope, effective: r.effective, previous: r.effective });
+      candidates.set(r.event_id, {
+        eventId: r.event_id,
+        type: r.type,
+        partition: r.partition,
+        offset: r.offset,
+        recordedAt,
+        envelope: r.envelope,
+        effective: r.effective,
+        previous: r.effective,
+      });
     }
   }
   const ids = [...candidates.keys()];
   const live = [...candidates.values()].filter((f) => f.effective !== null);
-  const ctx = await loadRollupContext(client, live.flatMap((f) => namedActors(f.effective!)));
+  const ctx = await loadRollupContext(
+    client,
+    live.flatMap((f) => namedActors(f.effective!)),
+  );
   const previous = await storedVoices(client, ids, facts);
 
   const changes: FactChange[] = [];
@@ -42,7 +54,20 @@ export async function refreshVoices(client: PoolClient, facts: Map<string, Fact>
     if (facts.has(eventId) || previous.get(eventId) !== JSON.stringify(voices)) changes.push({ eventId, type: fact.type, previous: fact.previous, after: resolved });
     // The event's type and valid-time start ride along (events_v1's columns, from the same effective form).
     const occurred_start = new Date(occurredStart(fact.effective.occurredAt) ?? 0).toISOString();
-    voiceRows.push(...voices.map((v) => ({ event_id: eventId, role: v.role, idx: v.idx, actor_id: v.actorId, person: v.person, principal: v.principal, authority: v.authority, counted: v.counted, type: fact.type, occurred_start })));
+    voiceRows.push(
+      ...voices.map((v) => ({
+        event_id: eventId,
+        role: v.role,
+        idx: v.idx,
+        actor_id: v.actorId,
+        person: v.person,
+        principal: v.principal,
+        authority: v.authority,
+        counted: v.counted,
+        type: fact.type,
+        occurred_start,
+      })),
+    );
     actorRows.push(...namedActors(fact.effective).map((actor_id) => ({ event_id: eventId, actor_id })));
   }
   // Only events the read models knew before this batch can have rows to replace.

@@ -32,9 +32,7 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__LEDGER_TEST_INFRA__ = { postgres: postgres.value, kafka: kafka.value };
   process.env.LEDGER_TEST_DATABASE_URL = postgres.value.url;
   process.env.LEDGER_TEST_KAFKA_BROKERS = kafka.value.brokers.join(',');
-  process.stdout.write(
-    `\nledger test infra: PostgreSQL from ${postgres.value.origin}; Kafka ${kafka.value.brokers.join(',')} from ${kafka.value.origin}\n`,
-  );
+  process.stdout.write(`\nledger test infra: PostgreSQL from ${postgres.value.origin}; Kafka ${kafka.value.brokers.join(',')} from ${kafka.value.origin}\n`);
 }
 
 /**
@@ -42,5 +40,8 @@ export default async function globalSetup(): Promise<void> {
  * dist/, so the run builds it first: swc compiles the tree in a second or two.
  */
 function buildDist(): void {
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', '@swc', 'cli', 'bin', 'swc.js'), 'apps', 'libs', '-d', 'dist', '--copy-files', '--quiet'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', '@swc', 'cli', 'bin', 'swc.js'), 'apps', 'libs', '-d', 'dist', '--copy-files', '--quiet'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
 }

@@ -34,7 +34,9 @@ export async function ensureKafka(): Promise<TestKafka> {
   const local = [`127.0.0.1:${port}`];
 
   if (allowed('env') && process.env.KAFKA_BROKERS) {
-    const brokers = process.env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
+    const brokers = process.env.KAFKA_BROKERS.split(',')
+      .map((b) => b.trim())
+      .filter(Boolean);
     await assertKafka(brokers, 'KAFKA_BROKERS');
     return { brokers, origin: 'KAFKA_BROKERS', stop: noop };
   }
@@ -84,9 +86,7 @@ function kafkaScript(command: 'start' | 'stop'): Promise<string> {
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.on('error', fail);
-    child.on('close', (code) =>
-      code === 0 ? ok(stdout.trim().split('\n').pop() ?? '') : fail(new Error(`deploy/local/kafka.sh ${command} exited with ${code}`)),
-    );
+    child.on('close', (code) => (code === 0 ? ok(stdout.trim().split('\n').pop() ?? '') : fail(new Error(`deploy/local/kafka.sh ${command} exited with ${code}`))));
   });
 }
 
@@ -141,4 +141,3 @@ function portAnswers(port: number): Promise<boolean> {
     socket.once('error', () => done(false));
   });
 }
-

@@ -88,7 +88,10 @@ async function startLocalCluster(): Promise<string | undefined> {
   if (!existsSync('/etc/postgresql')) return undefined;
   try {
     const { stdout } = await run('pg_lsclusters', ['--no-header']);
-    const line = stdout.split('\n').map((l) => l.trim().split(/\s+/)).find((cols) => cols[2] === '5432');
+    const line = stdout
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .find((cols) => cols[2] === '5432');
     if (!line) return undefined;
     const [version, name] = line;
     await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, name, 'start'], { timeout: 60_000 });
@@ -118,9 +121,7 @@ async function assertCanCreateDatabase(url: string): Promise<void> {
   client.on('error', noop);
   try {
     await client.connect();
-    const { rows } = await client.query<{ can: boolean }>(
-      'select rolsuper or rolcreatedb as can from pg_roles where rolname = current_user',
-    );
+    const { rows } = await client.query<{ can: boolean }>('select rolsuper or rolcreatedb as can from pg_roles where rolname = current_user');
     if (!rows[0]?.can) throw new Error('its role may not CREATE DATABASE, which the tests need');
   } catch (e) {
     throw new Error(`DATABASE_URL is not usable for the tests: ${describeError(e)}`);
@@ -177,6 +178,5 @@ async function removeAbandonedClusters(root: string): Promise<void> {
     if (!server || !isAlive(server)) await rm(join(root, name), { recursive: true, force: true });
   }
 }
-
 
 const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));

@@ -39,7 +39,10 @@ export class PublishEventsHandler implements ICommandHandler<PublishEventsComman
       }
     });
     // Every new event goes out in one append: all acknowledged, or the caller gets 503 and retries.
-    const appended = await this.log.append(this.topics.events, fresh.map((i) => encodeEventWith(events[i], canonical[i].bytes)));
+    const appended = await this.log.append(
+      this.topics.events,
+      fresh.map((i) => encodeEventWith(events[i], canonical[i].bytes)),
+    );
     for (const i of fresh) this.metrics.eventsAccepted.inc({ type: events[i].type });
     const results: PublishResult[] = events.map((e) => ({ eventId: e.eventId, status: 'duplicate' }));
     fresh.forEach((i, k) => {
@@ -47,7 +50,13 @@ export class PublishEventsHandler implements ICommandHandler<PublishEventsComman
       results[i] = { eventId: events[i].eventId, status: 'accepted', partition: a.partition, offset: a.offset, recordedAt: new Date(Number(a.timestamp)).toISOString() };
     });
     this.receipts.record(
-      fresh.map((i, k) => ({ eventId: events[i].eventId, contentSha256: hashes[i], partition: appended[k].partition, offset: appended[k].offset, acceptedAt: new Date(Number(appended[k].timestamp)).toISOString() })),
+      fresh.map((i, k) => ({
+        eventId: events[i].eventId,
+        contentSha256: hashes[i],
+        partition: appended[k].partition,
+        offset: appended[k].offset,
+        acceptedAt: new Date(Number(appended[k].timestamp)).toISOString(),
+      })),
     );
     return results;
   }

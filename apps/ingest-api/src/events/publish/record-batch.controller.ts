@@ -39,11 +39,7 @@ export class RecordBatchController {
   @ApiResponse({ status: 202, description: 'The log acknowledged them; one result per event, in order', schema: BATCH_RESULT })
   @ApiResponse({ status: 200, description: 'Every event was a duplicate', schema: BATCH_RESULT })
   @ApiProblems(400, 409, 413, 415, 503)
-  async record(
-    @CurrentPrincipal() principal: Principal,
-    @Body() body: unknown,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<{ results: PublishResult[] }> {
+  async record(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ results: PublishResult[] }> {
     const items = batchItems(body);
     const problems: FieldProblem[] = [];
     const events = items.flatMap((item, index) => {
@@ -56,7 +52,12 @@ export class RecordBatchController {
         return [];
       }
     });
-    if (problems.length) throw new InvalidEventError('batch.invalid', problems, `${new Set(problems.map((p) => p.field.split('.')[1])).size} of ${items.length} events are not valid; nothing was published`);
+    if (problems.length)
+      throw new InvalidEventError(
+        'batch.invalid',
+        problems,
+        `${new Set(problems.map((p) => p.field.split('.')[1])).size} of ${items.length} events are not valid; nothing was published`,
+      );
     const results = await this.commands.execute(new PublishEventsCommand(events));
     if (results.every((r) => r.status === 'duplicate')) void reply.status(200);
     return { results };
@@ -68,7 +69,11 @@ function batchItems(body: unknown): unknown[] {
     throw new InvalidEventError('batch.invalid', [{ field: 'events', message: 'the body must be { "events": [ ... ] }' }]);
   }
   const extra = Object.keys(body).filter((k) => k !== 'events');
-  if (extra.length) throw new InvalidEventError('batch.invalid', extra.map((k) => ({ field: k, message: `property ${k} should not exist` })));
+  if (extra.length)
+    throw new InvalidEventError(
+      'batch.invalid',
+      extra.map((k) => ({ field: k, message: `property ${k} should not exist` })),
+    );
   if (body.events.length === 0) throw new InvalidEventError('batch.invalid', [{ field: 'events', message: 'events must not be empty' }]);
   if (body.events.length > MAX_BATCH) {
     throw new LedgerError(413, 'batch.too_large', 'Too many events', `A batch holds at most ${MAX_BATCH} events; this one has ${body.events.length}.`);

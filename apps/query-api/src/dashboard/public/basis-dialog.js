@@ -29,7 +29,12 @@ function citationList(citations) {
       } catch {
         href = null;
       }
-      return h('li', {}, href ? h('a', { href, rel: 'noopener noreferrer', target: '_blank' }, c.outlet || href) : c.outlet || c.url, c.publishedAt ? ` · ${formatTime(c.publishedAt)}` : '');
+      return h(
+        'li',
+        {},
+        href ? h('a', { href, rel: 'noopener noreferrer', target: '_blank' }, c.outlet || href) : c.outlet || c.url,
+        c.publishedAt ? ` · ${formatTime(c.publishedAt)}` : '',
+      );
     }),
   );
 }
@@ -61,13 +66,35 @@ export function showBasis({ party, when, position, names, opener: from }) {
           row('Occurred', formatOccurred(basis.occurredAt), ` (${basis.occurredAt?.precision ?? 'day'} precision)`),
           row('Recorded', formatTime(basis.recordedAt)),
           row('Who', actorText(basis.actors, names) || '—'),
-          row('Quote', basis.quote ? h('blockquote', {}, `“${basis.quote}”`, h('span', { class: 'muted' }, basis.direct ? ' — direct quote' : ' — reported speech')) : h('span', { class: 'muted' }, 'no quote recorded')),
+          row(
+            'Quote',
+            basis.quote
+              ? h('blockquote', {}, `“${basis.quote}”`, h('span', { class: 'muted' }, basis.direct ? ' — direct quote' : ' — reported speech'))
+              : h('span', { class: 'muted' }, 'no quote recorded'),
+          ),
           row('Citations', citationList(basis.citations)),
           row('Event id', h('code', { class: 'id' }, basis.eventId)),
         )
       : h('p', { class: 'muted' }, 'No stance is known at this point: no event has set one yet.'),
     open.length
-      ? h('section', {}, h('h3', {}, 'Open conditions'), h('ul', { class: 'conds' }, open.map((c) => h('li', {}, h('span', { class: 'badge cond-open' }, CONDITION_STATUS.open.glyph, ' Open'), ` ${c.text}`, h('span', { class: 'muted' }, ` → ${c.addressedTo.join(', ')}`)))))
+      ? h(
+          'section',
+          {},
+          h('h3', {}, 'Open conditions'),
+          h(
+            'ul',
+            { class: 'conds' },
+            open.map((c) =>
+              h(
+                'li',
+                {},
+                h('span', { class: 'badge cond-open' }, CONDITION_STATUS.open.glyph, ' Open'),
+                ` ${c.text}`,
+                h('span', { class: 'muted' }, ` → ${c.addressedTo.join(', ')}`),
+              ),
+            ),
+          ),
+        )
       : null,
   );
   if (!d.open) d.showModal();

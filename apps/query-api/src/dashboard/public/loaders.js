@@ -25,15 +25,25 @@ export async function loadCatalogue() {
   if (!state.proposals.some((p) => p.id === state.proposalId)) state.proposalId = state.proposals[0]?.id ?? '';
   fill(
     $('proposal'),
-    state.proposals.length ? state.proposals.map((p) => h('option', { value: p.id, selected: p.id === state.proposalId }, p.title ? `${p.title} (${p.id})` : p.id)) : h('option', { value: '' }, 'No proposal recorded yet'),
+    state.proposals.length
+      ? state.proposals.map((p) => h('option', { value: p.id, selected: p.id === state.proposalId }, p.title ? `${p.title} (${p.id})` : p.id))
+      : h('option', { value: '' }, 'No proposal recorded yet'),
   );
   const party = $('tl-party').value;
   const byKind = (kind) => parties.filter((p) => p.kind === kind).sort((a, b) => a.id.localeCompare(b.id));
   fill(
     $('tl-party'),
     h('option', { value: '' }, 'All'),
-    h('optgroup', { label: 'States' }, byKind('state').map((p) => h('option', { value: p.id }, `${p.id} · ${p.name}`))),
-    h('optgroup', { label: 'People' }, byKind('person').map((p) => h('option', { value: p.id }, p.name))),
+    h(
+      'optgroup',
+      { label: 'States' },
+      byKind('state').map((p) => h('option', { value: p.id }, `${p.id} · ${p.name}`)),
+    ),
+    h(
+      'optgroup',
+      { label: 'People' },
+      byKind('person').map((p) => h('option', { value: p.id }, p.name)),
+    ),
   );
   $('tl-party').value = party;
 }
@@ -67,7 +77,9 @@ export async function loadStances({ onOpen }) {
   const open = (cell) => onOpen(cell, id);
   const when = `as of ${formatOccurred(state.asOf)}${knownAt ? `, as known at ${formatTime(knownAt)}` : ''}`;
   const title = proposal.title ?? proposal.id;
-  const made = proposal.kind ? `${proposal.kind}${proposal.durationDays ? `, ${proposal.durationDays} days` : ''}, proposed by ${proposal.proposer ?? 'unknown'}` : 'not yet recorded as made';
+  const made = proposal.kind
+    ? `${proposal.kind}${proposal.durationDays ? `, ${proposal.durationDays} days` : ''}, proposed by ${proposal.proposer ?? 'unknown'}`
+    : 'not yet recorded as made';
   fill($('matrix-sub'), `${title} — ${made} · ${when}`);
   fill($('chart-sub'), `${title} · ${when}`);
   fill($('conditions-sub'), `${title} · ages in days at ${formatOccurred(state.asOf)}`);

@@ -10,7 +10,7 @@ function order(a, b) {
 /** Who spoke for the party, when the stating event is known (`events`: id → basis event). */
 function speaker(position, condition, names, events) {
   const id = events.get(condition.statedBy)?.actors?.[0]?.actorId;
-  return id && id !== position.party ? names.get(id) ?? id : null;
+  return id && id !== position.party ? (names.get(id) ?? id) : null;
 }
 
 /**
@@ -31,7 +31,15 @@ export function renderConditions(el, { positions, names, events, asOfMs }) {
     h(
       'table',
       { class: 'board' },
-      h('thead', {}, h('tr', {}, ['Condition', 'Stated by', 'To', 'Status', 'Age'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Condition', 'Stated by', 'To', 'Status', 'Age'].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -47,8 +55,18 @@ export function renderConditions(el, { positions, names, events, asOfMs }) {
             h('td', {}, h('span', { class: 'ctext' }, c.text), h('span', { class: 'ccat' }, c.category)),
             h('td', { class: 'by' }, h('strong', {}, position.party), who ? h('span', { class: 'who' }, who) : null),
             h('td', {}, c.addressedTo.length ? c.addressedTo.join(', ') : '—'),
-            h('td', {}, h('span', { class: `badge cond-${c.status}` }, h('span', { 'aria-hidden': 'true' }, status.glyph), ` ${status.label}`), c.resolvedAt ? h('span', { class: 'when' }, formatDate(c.resolvedAt)) : null),
-            h('td', { class: 'num', title: c.status === 'open' ? 'days open at the as-of date' : 'days it stood before it was closed' }, plural(age, 'day'), h('span', { class: 'when' }, `since ${formatDate(stated)}`)),
+            h(
+              'td',
+              {},
+              h('span', { class: `badge cond-${c.status}` }, h('span', { 'aria-hidden': 'true' }, status.glyph), ` ${status.label}`),
+              c.resolvedAt ? h('span', { class: 'when' }, formatDate(c.resolvedAt)) : null,
+            ),
+            h(
+              'td',
+              { class: 'num', title: c.status === 'open' ? 'days open at the as-of date' : 'days it stood before it was closed' },
+              plural(age, 'day'),
+              h('span', { class: 'when' }, `since ${formatDate(stated)}`),
+            ),
           );
         }),
       ),

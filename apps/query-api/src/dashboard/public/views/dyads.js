@@ -41,8 +41,26 @@ export function renderDyads(el, summaryEl, { dyads, interval }) {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true, formatter: (items) => tooltip(items, bars) },
       xAxis: { type: 'category', data: categories, axisLabel: { color: '#3d444d', interval: 0, fontSize: 11, lineHeight: 14 }, axisTick: { alignWithLabel: true } },
       yAxis: [
-        { type: 'value', name: 'events (conflict ↓)', nameTextStyle: { color: '#3d444d', align: 'left' }, min: -countMax, max: countMax, interval: countMax / 2, axisLabel: { color: '#3d444d', formatter: (v) => String(Math.abs(v)) }, splitLine: { lineStyle: { color: '#eaeef2' } } },
-        { type: 'value', name: 'Goldstein Σ', nameTextStyle: { color: '#3d444d', align: 'right' }, min: -goldMax, max: goldMax, interval: goldMax / 2, axisLabel: { color: '#3d444d' }, splitLine: { show: false } },
+        {
+          type: 'value',
+          name: 'events (conflict ↓)',
+          nameTextStyle: { color: '#3d444d', align: 'left' },
+          min: -countMax,
+          max: countMax,
+          interval: countMax / 2,
+          axisLabel: { color: '#3d444d', formatter: (v) => String(Math.abs(v)) },
+          splitLine: { lineStyle: { color: '#eaeef2' } },
+        },
+        {
+          type: 'value',
+          name: 'Goldstein Σ',
+          nameTextStyle: { color: '#3d444d', align: 'right' },
+          min: -goldMax,
+          max: goldMax,
+          interval: goldMax / 2,
+          axisLabel: { color: '#3d444d' },
+          splitLine: { show: false },
+        },
       ],
       dataZoom: zoom ? [{ type: 'slider', startValue: bars.length - visible, endValue: bars.length - 1, height: 14, bottom: 4, brushSelect: false }] : [],
       series: [
@@ -89,7 +107,11 @@ function tooltip(items, bars) {
   const d = bars[items[0]?.dataIndex];
   if (!d) return '';
   const rows = QUADS.map((q) => `${escapeHtml(q.label)}: ${d.quad[q.key]}`);
-  return [`<strong>${escapeHtml(d.source)} → ${escapeHtml(d.target)}</strong> · from ${escapeHtml(formatDate(`${d.period.slice(0, 10)}T00:00:00Z`))}`, `${d.events} events · Goldstein Σ ${signed(d.goldsteinSum)} (mean ${signed(d.goldsteinMean)})`, ...rows].join('<br>');
+  return [
+    `<strong>${escapeHtml(d.source)} → ${escapeHtml(d.target)}</strong> · from ${escapeHtml(formatDate(`${d.period.slice(0, 10)}T00:00:00Z`))}`,
+    `${d.events} events · Goldstein Σ ${signed(d.goldsteinSum)} (mean ${signed(d.goldsteinMean)})`,
+    ...rows,
+  ].join('<br>');
 }
 
 /** The chart in words: the most cooperative and the most hostile pair. */

@@ -60,13 +60,22 @@ export function renderMatrix(el, { parties, names, histories, leans = new Map(),
     {},
     h('th', { scope: 'col', class: 'corner' }, 'Party'),
     columns.map((c) => h('th', { scope: 'col', title: formatOccurred(c.occurredAt) }, formatStepHeading(c.occurredAt))),
-    h('th', { scope: 'col', class: 'lean-head', title: 'Tone of the party’s statements, appeals, criticism and threats about the proposal in the 30 days to the as-of date' }, 'Lean (30 d)'),
+    h(
+      'th',
+      { scope: 'col', class: 'lean-head', title: 'Tone of the party’s statements, appeals, criticism and threats about the proposal in the 30 days to the as-of date' },
+      'Lean (30 d)',
+    ),
   );
   const rows = parties.map((party, r) =>
     h(
       'tr',
       { dataset: { party } },
-      h('th', { scope: 'row' }, h('span', { class: 'party-id' }, party), names.get(party) && names.get(party) !== party ? h('span', { class: 'party-name' }, names.get(party)) : null),
+      h(
+        'th',
+        { scope: 'row' },
+        h('span', { class: 'party-id' }, party),
+        names.get(party) && names.get(party) !== party ? h('span', { class: 'party-name' }, names.get(party)) : null,
+      ),
       columns.map((column, c) => {
         const { step, explicit } = cellAt(histories.get(party) ?? [], column);
         const { cat, open, text } = describe(step);
@@ -98,7 +107,15 @@ export function renderMatrix(el, { parties, names, histories, leans = new Map(),
   );
   const table = h('table', { class: 'matrix', 'aria-describedby': 'matrix-help' }, h('thead', {}, head), h('tbody', {}, rows));
   const scroller = h('div', { class: 'matrix-scroll' }, table);
-  fill(el, scroller, h('p', { id: 'matrix-help', class: 'help' }, 'Arrow keys move between cells; Enter opens the event behind a stance. A heavy outline marks the moment a party’s stance changed; other cells carry it forward. Lean: the tone of the party’s words about the proposal in the 30 days to the as-of date, −1 to +1.'));
+  fill(
+    el,
+    scroller,
+    h(
+      'p',
+      { id: 'matrix-help', class: 'help' },
+      'Arrow keys move between cells; Enter opens the event behind a stance. A heavy outline marks the moment a party’s stance changed; other cells carry it forward. Lean: the tone of the party’s words about the proposal in the 30 days to the as-of date, −1 to +1.',
+    ),
+  );
   setupRovingFocus(table, parties.length, columns.length);
   scroller.scrollLeft = scroller.scrollWidth;
 }
@@ -108,7 +125,12 @@ function leanCell(lean) {
   if (lean === undefined || lean === null) return h('td', { class: 'lean' }, '—');
   const width = `${Math.min(50, Math.abs(lean) * 50)}%`;
   const bar = h('span', { class: `lean-bar ${lean < 0 ? 'neg' : 'pos'}`, style: lean < 0 ? { right: '50%', width } : { left: '50%', width } });
-  return h('td', { class: 'lean' }, h('span', { class: 'lean-value' }, `${lean > 0 ? '+' : lean < 0 ? '−' : ''}${Math.abs(lean).toFixed(2)}`), h('span', { class: 'lean-track', 'aria-hidden': 'true' }, bar));
+  return h(
+    'td',
+    { class: 'lean' },
+    h('span', { class: 'lean-value' }, `${lean > 0 ? '+' : lean < 0 ? '−' : ''}${Math.abs(lean).toFixed(2)}`),
+    h('span', { class: 'lean-track', 'aria-hidden': 'true' }, bar),
+  );
 }
 
 /** One tab stop for the whole grid (the latest cell of the first row); arrows, Home and End move. */
@@ -148,7 +170,13 @@ export function renderLegend(el) {
   fill(
     el,
     CATEGORIES.map((c) =>
-      h('li', {}, h('span', { class: `swatch${c.id === 'UNKNOWN' ? ' unknown' : ''}`, style: { background: c.bg, color: c.fg }, 'aria-hidden': 'true' }, c.glyph), h('span', {}, c.label), h('span', { class: 'rule' }, rules[c.id])),
+      h(
+        'li',
+        {},
+        h('span', { class: `swatch${c.id === 'UNKNOWN' ? ' unknown' : ''}`, style: { background: c.bg, color: c.fg }, 'aria-hidden': 'true' }, c.glyph),
+        h('span', {}, c.label),
+        h('span', { class: 'rule' }, rules[c.id]),
+      ),
     ),
   );
 }

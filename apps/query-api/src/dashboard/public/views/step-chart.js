@@ -32,7 +32,10 @@ export function stepSeriesData(steps, endMs, offset = 0) {
 }
 
 function axisRange(histories, endMs) {
-  const times = [...histories.values()].flat().map((s) => Date.parse(s.occurredStart)).filter((t) => t <= endMs);
+  const times = [...histories.values()]
+    .flat()
+    .map((s) => Date.parse(s.occurredStart))
+    .filter((t) => t <= endMs);
   if (!times.length) return { min: endMs - 7 * DAY, max: endMs };
   const first = Math.min(...times);
   const last = Math.max(...times);
@@ -68,7 +71,14 @@ export function renderStepChart(el, { parties, names, histories, asOfMs, onOpen 
       grid: { left: 104, right: 28, top: 36, bottom: 28 },
       legend: { top: 0, left: 0, itemWidth: 30, itemGap: 18, textStyle: { color: '#1f2328', fontSize: 12 }, data: parties.map((p) => ({ name: p })) },
       tooltip: { trigger: 'item', confine: true, formatter: tooltip },
-      xAxis: { type: 'time', min: range.min, max: range.max, axisLabel: { color: '#3d444d', hideOverlap: true, formatter: { year: '{yyyy}', month: '{MMM} {yyyy}', day: '{d} {MMM}', hour: '{HH}:{mm}' } }, axisLine: { lineStyle: { color: '#6e7781' } }, splitLine: { show: true, lineStyle: { color: '#eaeef2' } } },
+      xAxis: {
+        type: 'time',
+        min: range.min,
+        max: range.max,
+        axisLabel: { color: '#3d444d', hideOverlap: true, formatter: { year: '{yyyy}', month: '{MMM} {yyyy}', day: '{d} {MMM}', hour: '{HH}:{mm}' } },
+        axisLine: { lineStyle: { color: '#6e7781' } },
+        splitLine: { show: true, lineStyle: { color: '#eaeef2' } },
+      },
       yAxis: {
         type: 'value',
         min: -1.2,

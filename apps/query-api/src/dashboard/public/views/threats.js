@@ -42,7 +42,16 @@ export function renderThreats(el, { threats, names, proposalId }) {
           h(
             'div',
             { class: 'threat-body' },
-            h('p', { class: 'threat-head' }, h('strong', {}, t.by ?? 'unknown'), ' → ', h('strong', {}, t.against.join(', ') || '—'), ': ', `${t.sanction.kind} sanctions`, t.ultimatum ? h('span', { class: 'tag' }, 'ultimatum') : null),
+            h(
+              'p',
+              { class: 'threat-head' },
+              h('strong', {}, t.by ?? 'unknown'),
+              ' → ',
+              h('strong', {}, t.against.join(', ') || '—'),
+              ': ',
+              `${t.sanction.kind} sanctions`,
+              t.ultimatum ? h('span', { class: 'tag' }, 'ultimatum') : null,
+            ),
             h('p', { class: 'threat-scope' }, t.sanction.scope),
             h(
               'p',

@@ -24,15 +24,32 @@ export function statementItem(s, names) {
   const citations = (s.citations ?? []).map((c) => {
     const href = safeUrl(c.url);
     const label = c.outlet || (href ? new URL(href).hostname : 'source');
-    return h('li', {}, href ? h('a', { href, rel: 'noopener noreferrer', target: '_blank' }, label) : label, c.publishedAt ? ` (${formatOccurred(c.publishedAt.slice(0, 10))})` : '');
+    return h(
+      'li',
+      {},
+      href ? h('a', { href, rel: 'noopener noreferrer', target: '_blank' }, label) : label,
+      c.publishedAt ? ` (${formatOccurred(c.publishedAt.slice(0, 10))})` : '',
+    );
   });
   return h(
     'li',
     { class: 'statement', dataset: { event: s.eventId } },
-    h('div', { class: 'st-head' }, h('time', { datetime: s.occurredAt.value }, formatOccurred(s.occurredAt)), h('span', { class: 'st-who' }, speakers(s, names)), h('span', { class: `tone tone-${s.tone}` }, s.tone)),
+    h(
+      'div',
+      { class: 'st-head' },
+      h('time', { datetime: s.occurredAt.value }, formatOccurred(s.occurredAt)),
+      h('span', { class: 'st-who' }, speakers(s, names)),
+      h('span', { class: `tone tone-${s.tone}` }, s.tone),
+    ),
     h('p', { class: 'st-text' }, s.text),
     s.quote && !s.text.includes(s.quote) ? h('blockquote', {}, s.quote) : null,
-    h('p', { class: 'st-meta' }, s.proposalId ? `about ${s.proposalId}` : 'no proposal', s.codes ? ` · CAMEO ${s.codes.cameo} (Goldstein ${s.codes.goldstein > 0 ? '+' : ''}${s.codes.goldstein})` : '', s.topics?.length ? ` · ${s.topics.join(', ')}` : ''),
+    h(
+      'p',
+      { class: 'st-meta' },
+      s.proposalId ? `about ${s.proposalId}` : 'no proposal',
+      s.codes ? ` · CAMEO ${s.codes.cameo} (Goldstein ${s.codes.goldstein > 0 ? '+' : ''}${s.codes.goldstein})` : '',
+      s.topics?.length ? ` · ${s.topics.join(', ')}` : '',
+    ),
     citations.length ? h('ul', { class: 'citations', 'aria-label': 'Sources' }, citations) : null,
   );
 }
