@@ -6,8 +6,11 @@ import { Stage } from './profile';
  */
 export const PROJECTION_STAGES: Stage[] = [
   ['garbage collection', /^\(garbage collector\) /],
-  ['decode and validate (JSON.parse, class-validator)', /node_modules\/class-(validator|transformer)\/|^(decodeEvent|validateEnvelope|normalizeOccurredAt|toInstance) /],
-  ['hash chain and content hash (canonical JSON, sha256)', /^(chainHash|contentHash|canonicalJson|envelopeBytes|recordBytes) /],
+  [
+    'decode and validate (JSON.parse, compiled ajv schemas)',
+    /node_modules\/(ajv|ajv-formats|class-validator|class-transformer)\/|^(decodeEvent|validateEnvelope|validateEnvelopeWith|normalizeOccurredAt|dataProblems|envelopeProblems|toInstance) /,
+  ],
+  ['hash chain and content hash (canonical JSON, sha256)', /^(chainHash|contentHash|canonicalJson|canonicalEnvelope|envelopeBytes|recordBytes) /],
   ['journal rows (JSON for jsonb_to_recordset)', /journal\/journal\.writer\.js$/],
   ['position fold and refold', /read-models\/src\/positions\//],
   ['facts, registry, voices (roll-up)', /read-models\/src\/(facts|registry|voices|rollup)\//],

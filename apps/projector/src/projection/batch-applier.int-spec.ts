@@ -1,5 +1,6 @@
 import { Test } from '@nestjs/testing';
-import { DLQ_TOPIC, encodeEvent, EventEnvelope, LedgerTopics } from '@ledger/contracts';
+import { randomUUID } from 'node:crypto';
+import { CATALOG, DLQ_TOPIC, encodeEvent, EventEnvelope, LedgerTopics } from '@ledger/contracts';
 import { EventLog, LogBatch } from '@ledger/log';
 import { PG_POOL } from '@ledger/postgres';
 import { LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
@@ -104,5 +105,32 @@ describe('BatchApplier', () => {
     const results = await Promise.all([applier.handle(b), applier.handle(b)]);
     expect(results.map((r) => r.nextOffset)).toEqual(['20', '20']);
     expect(await rows(`SELECT count(*)::int AS n FROM ledger.journal WHERE partition = 1`)).toEqual([{ n: 20 }]);
+  });
+
+  it('applies events published straight to the log without their optional lists (omitted means empty)', async () => {
+    const withoutLists = (type: keyof typeof CATALOG, drop: (data: Record<string, any>) => void): EventEnvelope => {
+      const example = structuredClone(CATALOG[type].example) as Record<string, any>;
+      drop(example.data);
+      return asLogEnvelope({ ...example, eventId: randomUUID() }) as EventEnvelope;
+    };
+    const events = [
+      withoutLists('ActorRegistered', (d) => {
+        d.id = 'lonely-actor';
+        d.name = 'Lonely Actor';
+        d.kind = 'organization';
+        delete d.iso3;
+        delete d.aliases;
+      }),
+      withoutLists('StatementMade', (d) => delete d.topics),
+      withoutLists('ProposalMade', (d) => delete d.proposal.terms),
+      withoutLists('ProposalRejected', (d) => delete d.reasons),
+    ];
+    // A partition of its own: the tests above leave partition 0's stored offset where they need it.
+    expect((await applier.handle(batch(events.map(bytes), 2, 0))).nextOffset).toBe('4');
+    const journal = await rows(`SELECT disposition FROM ledger.journal WHERE event_id = ANY($1::uuid[])`, [events.map((e) => e.eventId)]);
+    expect(await rows(`SELECT reason FROM ledger.rejections WHERE event_id = ANY($1::uuid[])`, [events.map((e) => e.eventId)])).toEqual([]);
+    expect(journal).toEqual(events.map(() => ({ disposition: 'applied' })));
+    expect(await rows(`SELECT aliases FROM read_model.actors_v1 WHERE id = 'lonely-actor'`)).toEqual([{ aliases: [] }]);
+    expect(await rows(`SELECT topics FROM read_model.statements_v1 WHERE event_id = $1`, [events[1].eventId])).toEqual([{ topics: [] }]);
   });
 });
