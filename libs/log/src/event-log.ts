@@ -48,6 +48,11 @@ export interface SubscribeOptions {
   onRetry?(error: Error, attempt: number): void;
   /** Called when the consumer cannot go on (a stored offset behind the log start). */
   onFatal(error: Error): void;
+  /**
+   * Called when the consumer stopped on an error the log may recover from (the brokers out of reach
+   * for longer than the client retries); the subscriber may subscribe again. Without it, onFatal.
+   */
+  onLost?(error: Error): void;
   /** How many partitions are processed at once. */
   concurrency?: number;
 }

@@ -78,6 +78,14 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
+  private async rejoin(error: Error): Promise<void> {
+    this.logger.warn(`the consumer stopped (${error.message}); joining the group again`);
+    const lost = this.subscription;
+    this.subscription = undefined;
+    await lost?.stop().catch(() => undefined);
+    if (!this.stopping) this.starting = this.join();
+  }
+
   private subscribe(): Promise<Subscription> {
     return this.log.subscribe({
       topic: this.topics.events,
@@ -85,6 +93,9 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       handle: (batch) => this.monitor.timeBatch(() => this.applier.handle(batch)),
       storedOffsets: (partitions) => this.storedOffsets(partitions),
       onRetry: (error, attempt) => this.logger.warn(`batch failed (attempt ${attempt + 1}), retrying: ${error.message}`),
+      // A long broker outage outlasts kafkajs' own retries and stops the consumer: join the group
+      // again (readiness says "joining" meanwhile) instead of leaving the process idle.
+      onLost: (error) => void this.rejoin(error),
       onFatal: (error) => {
         this.fatal = error;
         this.logger.error(error.message);

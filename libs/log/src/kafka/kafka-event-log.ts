@@ -260,7 +260,10 @@ export class KafkaEventLog extends EventLog {
       return false;
     };
     consumer.on(consumer.events.CRASH, (event) => {
-      if (!event.payload.restart) options.onFatal(event.payload.error);
+      if (event.payload.restart) return;
+      const error = event.payload.error;
+      if (options.onLost && !(error instanceof OffsetBehindLogStartError)) options.onLost(error);
+      else options.onFatal(error);
     });
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });
