@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
@@ -179,6 +179,26 @@ describe('ledger verify (the command)', () => {
     await pool?.end();
     await db?.drop();
   });
+
+  it('does not call the ledger verified when no signature could be checked, unless --allow-unsigned; checks them with only the public key', async () => {
+    const noKey = { ...env(), LEDGER_SIGNING_KEY_FILE: join(dataDir, 'absent.pem') };
+    const unsigned = await runCommand('apps/ledger-cli/src/main.js', ['verify'], noKey);
+    expect(unsigned.output).toContain('NOT PROVEN: 29 records');
+    expect(unsigned.output).toContain('signatures not checked');
+    expect(unsigned.code).toBe(2);
+    const allowed = await runCommand('apps/ledger-cli/src/main.js', ['verify', '--allow-unsigned'], noKey);
+    expect(allowed.output).toContain('OK (UNSIGNED): 29 records');
+    expect(allowed.code).toBe(0);
+    const pub = join(dataDir, 'ledger.pub');
+    writeFileSync(pub, (await loadSigningKey(join(dataDir, 'signing-key.pem'))).publicKeyPem);
+    const checked = await runCommand('apps/ledger-cli/src/main.js', ['verify', '--public-key', pub], noKey);
+    expect(checked.output).toMatch(/^OK: 29 records/m);
+    expect(checked.output).toMatch(/checkpoints {2}(\d+)\/\1 valid/);
+    expect(checked.code).toBe(0);
+    const refused = await runCommand('apps/ledger-cli/src/main.js', ['verify', '--public-key', join(dataDir, 'signing-key.pem')], noKey);
+    expect(refused.output).toContain('holds a private key');
+    expect(refused.code).toBe(1);
+  }, 120_000);
 
   it('exits 0 on an intact ledger and 1 naming the first mismatch', async () => {
     const ok = await runCommand('apps/ledger-cli/src/main.js', ['verify'], env());

@@ -8,6 +8,8 @@ import { ExportCommand } from './export/export.command';
 import { ImportCommand } from './import/import.command';
 import { ReplayCommand } from './replay/replay.command';
 import { VerifyCommand } from './verify/verify.command';
+import { VerifyExportCommand } from './verify/verify-export.command';
+import { PublicKeyCommand } from './verify/public-key.command';
 import { StartCommand } from './start/start.command';
 import { CreateTokenCommand, ListTokensCommand, RevokeTokenCommand, TokensCommand } from './tokens/tokens.command';
 
@@ -22,6 +24,8 @@ export class CliModule {
         CliDatabase,
         CliLedger,
         VerifyCommand,
+        VerifyExportCommand,
+        PublicKeyCommand,
         ReplayCommand,
         ExportCommand,
         DbCommand,

@@ -5,3 +5,5 @@ export * from './export';
 export * from './reader-role';
 export * from './signing-key';
 export * from './checkpoint-signing';
+export * from './export-proof';
+export * from './verify-export';

@@ -37,7 +37,36 @@ export function signingKeyFile(config: { LEDGER_SIGNING_KEY_FILE?: string; LEDGE
 }
 
 export function publicParts(privateKey: KeyObject): SigningKey {
-  const publicKey = createPublicKey(privateKey);
+  return { privateKey, ...trustedKey(createPublicKey(privateKey)) };
+}
+
+/** A public key an auditor trusts, and its id; no private half. */
+export interface TrustedKey {
+  publicKeyPem: string;
+  keyId: string;
+}
+
+/**
+ * Reads the Ed25519 public key (SPKI PEM, as `ledger public-key` and GET /v1/audit/checkpoints give
+ * it) that an auditor checks signatures with. A private key file is refused: an auditor should not
+ * hold one, and a verification that needs it proves nothing to a third party.
+ */
+export async function loadPublicKey(file: string): Promise<TrustedKey> {
+  const pem = await readFile(file, 'utf8').catch((e: Error) => {
+    throw new Error(`cannot read the public key ${file}: ${e.message}`);
+  });
+  if (/PRIVATE KEY/.test(pem)) throw new Error(`${file} holds a private key: give the public key (ledger public-key > ledger.pub)`);
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    throw new Error(`${file} is not a PEM public key`);
+  }
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${file} is not an Ed25519 public key`);
+  return trustedKey(key);
+}
+
+function trustedKey(publicKey: KeyObject): TrustedKey {
   const der = publicKey.export({ type: 'spki', format: 'der' });
-  return { privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), keyId: createHash('sha256').update(der).digest('hex').slice(0, 16) };
+  return { publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), keyId: createHash('sha256').update(der).digest('hex').slice(0, 16) };
 }

@@ -23,7 +23,8 @@ export interface VerifyReport {
   finishedAt: string;
   topic: string;
   partitions: { partition: number; records: number; nextOffset: string; head: string | null }[];
-  checkpoints: { checked: number; valid: number; note?: string };
+  /** `unsigned` says why no signature could be checked: then `ok` proves nothing to a third party. */
+  checkpoints: { checked: number; valid: number; unsigned?: string };
   readModels: { tables: number; differing: string[]; events: number };
   /** Every mismatch found, earliest (partition, offset) first; the first one is the report's answer. */
   mismatches: Mismatch[];
@@ -34,7 +35,7 @@ export interface VerifyOptions {
   log: EventLog;
   topic: string;
   group: string;
-  /** The trusted public key; absent: checkpoints are listed but cannot be checked. */
+  /** The trusted public key; absent: checkpoints are listed but cannot be checked (`checkpoints.unsigned`). */
   publicKeyPem?: string;
   keyId?: string;
   onProgress?: (phase: 'log' | 'read-models', done: number, total: number) => void;
@@ -173,7 +174,8 @@ function checkpointOffsets(checkpoints: Checkpoint[]): Set<string> {
 }
 
 function checkCheckpoints(checkpoints: Checkpoint[], recomputed: Map<string, string>, o: VerifyOptions, mismatches: Mismatch[]): VerifyReport['checkpoints'] {
-  if (!o.publicKeyPem) return { checked: checkpoints.length, valid: 0, note: 'no signing key configured: signatures not checked' };
+  if (!o.publicKeyPem) return { checked: checkpoints.length, valid: 0, unsigned: 'no public key (--public-key FILE) and no signing key here: signatures not checked' };
+  if (!checkpoints.length) return { checked: 0, valid: 0, unsigned: 'no signed checkpoint yet: nothing to check a signature of' };
   let valid = 0;
   for (const c of checkpoints) {
     if (c.keyId !== o.keyId || !checkpointValid(c, o.publicKeyPem)) {

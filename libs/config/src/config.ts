@@ -50,6 +50,8 @@ export class LedgerConfig {
   @Transform(toBool) @IsBoolean() LEDGER_MIGRATE = true;
   /** Sign the chain heads after this many applied events (and on shutdown). */
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000_000) LEDGER_CHECKPOINT_EVERY = 1_000;
+  /** Also sign the chain heads this often when anything was journaled since the last checkpoint, so a fresh ledger has one soon. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(86_400_000) LEDGER_CHECKPOINT_INTERVAL_MS = 60_000;
 }
 
 export class ConfigError extends Error {

@@ -9,7 +9,7 @@ import { LedgerError } from '@ledger/contracts';
 import { LedgerConfig } from '@ledger/config';
 import { ApiProblems, ApiQueryParams, parseQuery, RequireScopes } from '@ledger/http';
 import { PG_POOL } from '@ledger/postgres';
-import { Checkpoint, listCheckpoints } from '@ledger/ledger-store';
+import { Checkpoint, listCheckpoints, publishedSigningKey } from '@ledger/ledger-store';
 import { loadSigningKey, signingKeyFile } from '@ledger/audit';
 import { Page } from '@ledger/read-models';
 import { PageParams, refuseQueryParams, toInt } from '../shared/params';
@@ -60,13 +60,20 @@ export class AuditController {
 
   @Get('checkpoints')
   @RequireScopes('audit')
-  @ApiOperation({ summary: 'Signed chain heads, newest first, and the Ed25519 public key that checks them' })
+  @ApiOperation({
+    summary: 'Signed chain heads, newest first, and the Ed25519 public key that checks them',
+    description:
+      'publicKey is the key the projector announced, else this host’s key file; null only while no key exists anywhere. An auditor should compare it with a copy obtained out of band.',
+  })
   @ApiOkResponse({ description: '{ publicKey, keyId, items: Checkpoint[] }' })
   @ApiProblems(400)
   async checkpoints(@QueryParams() raw: Record<string, unknown>): Promise<{ publicKey: string | null; keyId: string | null; items: Checkpoint[] }> {
     refuseQueryParams(raw);
+    const items = await listCheckpoints(this.pool, 100);
+    const announced = await publishedSigningKey(this.pool);
+    if (announced) return { publicKey: announced.publicKey, keyId: announced.keyId, items };
     const file = signingKeyFile(this.config);
     const key = existsSync(file) ? await loadSigningKey(file) : null;
-    return { publicKey: key?.publicKeyPem ?? null, keyId: key?.keyId ?? null, items: await listCheckpoints(this.pool, 100) };
+    return { publicKey: key?.publicKeyPem ?? null, keyId: key?.keyId ?? null, items };
   }
 }

@@ -43,3 +43,47 @@ export async function listCheckpoints(pool: Pool, limit = 100): Promise<Checkpoi
     keyId: r.key_id,
   }));
 }
+
+/** The checkpoints with these ids (those an export cites), in id order. */
+export async function checkpointsById(pool: Pool, ids: string[]): Promise<Checkpoint[]> {
+  const { rows } = await pool.query(`SELECT id, topic, signed_at, heads, payload, signature, key_id FROM ledger.checkpoints WHERE id = ANY($1::bigint[]) ORDER BY id`, [ids]);
+  return rows.map((r) => ({
+    id: r.id,
+    topic: r.topic,
+    signedAt: (r.signed_at as Date).toISOString(),
+    heads: r.heads,
+    payload: r.payload,
+    signature: (r.signature as Buffer).toString('base64'),
+    keyId: r.key_id,
+  }));
+}
+
+/** One partition's signed heads, earliest first: which checkpoint first covers a record of it. */
+export async function signedHeads(pool: Pool, partition: number): Promise<{ checkpointId: string; nextOffset: bigint }[]> {
+  const { rows } = await pool.query(
+    `SELECT c.id, (h->>'nextOffset')::bigint::text AS next_offset
+       FROM ledger.checkpoints c CROSS JOIN LATERAL jsonb_array_elements(c.heads) h
+      WHERE (h->>'partition')::int = $1 ORDER BY (h->>'nextOffset')::bigint, c.id`,
+    [partition],
+  );
+  return rows.map((r) => ({ checkpointId: r.id, nextOffset: BigInt(r.next_offset) }));
+}
+
+/** The public half of the key the projector signs with, as it announced it (ledger.meta). */
+export interface PublishedKey {
+  keyId: string;
+  publicKey: string;
+}
+
+/** Announces the signing key's public half, so the audit API can serve it from any host. */
+export async function publishSigningKey(pool: Pool, key: PublishedKey): Promise<void> {
+  await pool.query(
+    `INSERT INTO ledger.meta (key, value) VALUES ('signing_key', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now() WHERE ledger.meta.value <> EXCLUDED.value`,
+    [JSON.stringify(key)],
+  );
+}
+
+export async function publishedSigningKey(pool: Pool): Promise<PublishedKey | null> {
+  const { rows } = await pool.query(`SELECT value FROM ledger.meta WHERE key = 'signing_key'`);
+  return (rows[0]?.value as PublishedKey | undefined) ?? null;
+}
