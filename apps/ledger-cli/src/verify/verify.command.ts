@@ -25,7 +25,7 @@ export class VerifyCommand extends CommandRunner {
   }
 
   async run(): Promise<void> {
-    const pool = await this.db.pool();
+    const pool = await this.db.pool('read');
     const keyFile = signingKeyFile(this.config);
     const key = existsSync(keyFile) ? await loadSigningKey(keyFile) : undefined;
     const bars = new Map<string, Progress>();
