@@ -54,6 +54,10 @@ export class GrantReaderCommand extends GrantRoleCommand {
   protected readonly kind = 'reader';
   protected readonly defaultRole = READER_ROLE;
   protected readonly passwordEnv = 'LEDGER_READER_PASSWORD';
+
+  constructor(db: CliDatabase, out: CliOutput) {
+    super(db, out);
+  }
 }
 
 @SubCommand({
@@ -64,6 +68,10 @@ export class GrantAuditorCommand extends GrantRoleCommand {
   protected readonly kind = 'auditor';
   protected readonly defaultRole = AUDITOR_ROLE;
   protected readonly passwordEnv = 'LEDGER_AUDITOR_PASSWORD';
+
+  constructor(db: CliDatabase, out: CliOutput) {
+    super(db, out);
+  }
 }
 
 /** The first line of standard input, without its line ending. */
