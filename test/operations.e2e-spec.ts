@@ -83,7 +83,7 @@ describe('health, metrics and request ids', () => {
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({
       status: 'ok',
-      checks: { postgres: { status: 'ok' }, eventLog: { status: 'ok' }, projector: { status: 'ok' } },
+      checks: { postgres: { status: 'ok' }, ledgerTables: { status: 'ok' }, eventLog: { status: 'ok' }, projector: { status: 'ok' } },
     });
     expect(ready.headers.get('cache-control')).toBe('no-store');
   });
@@ -151,8 +151,8 @@ describe('health, metrics and request ids', () => {
     expect(down.body).toMatchObject({
       status: 503,
       code: 'service.unavailable',
-      failed: ['postgres'],
-      checks: { postgres: { status: 'failed' }, eventLog: { status: 'ok' } },
+      failed: ['postgres', 'ledgerTables'],
+      checks: { postgres: { status: 'failed' }, ledgerTables: { status: 'failed' }, eventLog: { status: 'ok' } },
     });
     expect(down.body.detail).toContain('postgres');
     expect((await http('GET', `${app.url}/health/live`)).status).toBe(200);

@@ -167,10 +167,17 @@ async function replayRung(ctx: BenchContext, world: WorldOptions, records: numbe
   let finished = true;
   try {
     // The progress callback runs between two committed chunks: throwing there stops the replay cleanly.
-    const result = await replayFrozen(pool, SCHEMA, {}, (n) => {
-      folded += n;
-      if (elapsed() > BUDGET_SECONDS) throw new OverBudget();
-    });
+    const result = await replayFrozen(
+      pool,
+      SCHEMA,
+      {},
+      {
+        onProgress: (n) => {
+          folded += n;
+          if (elapsed() > BUDGET_SECONDS) throw new OverBudget();
+        },
+      },
+    );
     if (result.events !== records) throw new Error(`the replay folded ${result.events} events, expected ${records}`);
     seconds = result.seconds;
   } catch (e) {

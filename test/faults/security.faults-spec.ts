@@ -9,7 +9,7 @@ import { loadConfig } from '@ledger/config';
 import { TokenStore } from '@ledger/ledger-store';
 import { TOKEN_CACHE_MS } from '@ledger/http';
 import { createPool, quoteIdent } from '@ledger/postgres';
-import { grantReaderRole, READER_ROLE, readModelDigest } from '@ledger/audit';
+import { AUDITOR_ROLE, grantLedgerRole, grantReaderRole, READER_ROLE, readModelDigest } from '@ledger/audit';
 import { seedEnvelopes, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 import { IngestApiModule } from '../../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';
@@ -46,6 +46,7 @@ describe('fault scenario 7: security', () => {
   let revokedId: string;
   let knownIds: string[];
   let readerPool: Pool | undefined;
+  let auditorPool: Pool | undefined;
   let readerApp: { url: string; close(): Promise<void> } | undefined;
   let readerClient: HttpPool | undefined;
   const figures: Record<string, number | string> = {};
@@ -111,13 +112,14 @@ describe('fault scenario 7: security', () => {
     await readerClient?.close();
     await readerApp?.close();
     await readerPool?.end();
+    await auditorPool?.end();
     await client?.close();
     await app?.close();
     // The role's grants live in the test database; the role itself in the cluster.
-    await ctx?.pool.query(`DROP OWNED BY ${quoteIdent(READER_ROLE)}`).catch(() => undefined);
+    for (const role of [READER_ROLE, AUDITOR_ROLE]) await ctx?.pool.query(`DROP OWNED BY ${quoteIdent(role)}`).catch(() => undefined);
     await ctx?.close();
     const admin = createPool(process.env.LEDGER_TEST_DATABASE_URL!, { max: 1 });
-    await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(READER_ROLE)}`).catch(() => undefined); // still granted elsewhere by a concurrent run: that run drops it
+    for (const role of [READER_ROLE, AUDITOR_ROLE]) await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`).catch(() => undefined); // still granted elsewhere by a concurrent run: that run drops it
     await admin.end();
     recordFigures({ scenario: 'security', acknowledged: 0, applied: 0, duplicated: 0, lost: 0, recoverySeconds: null, extra: figures });
   });
@@ -213,7 +215,9 @@ describe('fault scenario 7: security', () => {
     readerPool = createPool(url.toString(), { max: 4 });
     const reader = readerPool;
     expect((await reader.query('SELECT count(*)::int AS n FROM read_model.statements_v1')).rows[0].n).toBeGreaterThan(0);
-    expect((await reader.query('SELECT count(*)::int AS n FROM ledger.journal')).rows[0].n).toBeGreaterThan(0);
+    for (const secret of ['SELECT * FROM ledger.tokens', 'SELECT raw FROM ledger.rejections', 'SELECT count(*) FROM ledger.journal']) {
+      await expect(reader.query(secret)).rejects.toThrow(/permission denied/);
+    }
     const writes = [
       `INSERT INTO read_model.actors_v1 (id, kind, name, aliases, basis_event_id) VALUES ('XXX', 'state', 'X', '{}', gen_random_uuid())`,
       `UPDATE ledger.tokens SET revoked_at = now()`,
@@ -236,8 +240,13 @@ describe('fault scenario 7: security', () => {
     }
     expect(refused.filter((r) => !r.endsWith('permission denied'))).toEqual([]);
 
+    // The query API serves the journal (event status, audit API): it runs on the auditor role, which reads no tokens either.
+    await grantLedgerRole(ctx.pool, AUDITOR_ROLE, 'auditor', password);
+    url.username = AUDITOR_ROLE;
+    auditorPool = createPool(url.toString(), { max: 4 });
+    await expect(auditorPool.query('SELECT * FROM ledger.tokens')).rejects.toThrow(/permission denied/);
     const config = loadConfig({}, { ...ctx.config, DATABASE_URL: url.toString(), LEDGER_MIGRATE: false });
-    readerApp = await startTestApp({ ...ctx, config, pool: reader }, [QueryApiModule]);
+    readerApp = await startTestApp({ ...ctx, config, pool: auditorPool }, [QueryApiModule]);
     readerClient = new HttpPool(readerApp.url, { connections: 2 });
     const on = readerClient;
     const statements = await send(on, 'GET', '/v1/statements?party=USA&limit=5', { headers: bearer(tokens.read) });

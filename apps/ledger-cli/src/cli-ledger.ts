@@ -18,7 +18,7 @@ export class CliLedger implements OnModuleDestroy {
   ) {}
 
   async log(): Promise<EventLog> {
-    this.opened ??= this.config.KAFKA_BROKERS ? createKafkaLog(this.config) : new EmbeddedEventLog(await this.db.pool(), { batching: produceBatching(this.config) });
+    this.opened ??= this.config.KAFKA_BROKERS ? createKafkaLog(this.config) : new EmbeddedEventLog(await this.db.pool('read'), { batching: produceBatching(this.config) });
     return this.opened;
   }
 

@@ -3,7 +3,7 @@ import { LedgerConfig } from '@ledger/config';
 import { CliDatabase } from './cli-database';
 import { CliOutput } from './cli-output';
 import { CliLedger } from './cli-ledger';
-import { DbCommand, GrantReaderCommand } from './db/grant-reader.command';
+import { DbCommand, GrantAuditorCommand, GrantReaderCommand } from './db/grant-reader.command';
 import { ExportCommand } from './export/export.command';
 import { ImportCommand } from './import/import.command';
 import { ReplayCommand } from './replay/replay.command';
@@ -30,6 +30,7 @@ export class CliModule {
         ExportCommand,
         DbCommand,
         GrantReaderCommand,
+        GrantAuditorCommand,
         CliOutput,
         StartCommand,
         ImportCommand,

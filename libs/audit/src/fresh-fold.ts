@@ -12,6 +12,18 @@ export async function createReadSchema(client: PoolClient, schema: string): Prom
 }
 
 /**
+ * Creates the read-model tables as temporary tables of this session, inside the caller's
+ * transaction, and answers the name of the session's temporary schema. Needs only the TEMP right,
+ * so `ledger verify` runs on the auditor role, which may create no schema.
+ */
+export async function createScratchReadSchema(client: PoolClient): Promise<string> {
+  await client.query(`SET LOCAL search_path TO pg_temp, public`);
+  for (const m of loadMigrations(READ_MIGRATIONS_DIR)) await client.query(m.sql);
+  const { rows } = await client.query(`SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()`);
+  return rows[0].nspname as string;
+}
+
+/**
  * Folds every applied journal row, in log order, into `schema` — a fresh copy of the read models
  * from the recorded facts alone. Runs inside the caller's transaction (a snapshot), in chunks.
  */

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { RecordedEvent } from '@ledger/contracts';
 import { inTransaction, migrate, quoteIdent } from '@ledger/postgres';
 import { journaledPartitions } from '@ledger/ledger-store';
 import { readModelDigest } from '../../read-models/src/digest';
 import { READ_MODEL_LOCK, ReadModels, READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
-import { grantOnSchema, READER_ROLE } from './reader-role';
+import { grantReadModels, REPLAY_MARKER } from './reader-role';
 
 /** Which journal records a replay folds. */
 export interface ReplayScope {
@@ -97,10 +98,47 @@ async function foldRange(pool: Pool, schema: string, positions: Positions, scope
   return events;
 }
 
-async function freshSchema(pool: Pool, schema: string): Promise<void> {
-  await pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+/** A replay was asked to write into a schema it may not touch; nothing was dropped or written. */
+export class ReplaySchemaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplaySchemaError';
+  }
+}
+
+/** Whether a schema exists, and whether a replay made it (its comment is the marker). */
+async function schemaState(pool: Pool, schema: string): Promise<'absent' | 'replay' | 'foreign'> {
+  const { rows } = await pool.query(`SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1`, [schema]);
+  if (!rows.length) return 'absent';
+  return rows[0].comment === REPLAY_MARKER ? 'replay' : 'foreign';
+}
+
+/**
+ * Creates `schema` for a replay: a new one, or — when `replace` — one an earlier replay created.
+ * Any other existing schema is refused before anything is dropped.
+ */
+async function freshSchema(pool: Pool, schema: string, replace: boolean): Promise<void> {
+  const state = await schemaState(pool, schema);
+  if (state === 'foreign') throw new ReplaySchemaError(`schema ${schema} was not created by ledger replay: refused, nothing dropped (choose another --schema)`);
+  if (state === 'replay' && !replace) {
+    throw new ReplaySchemaError(`schema ${schema} already holds a replayed copy: pass --replace to rebuild it, or --schema to name another`);
+  }
+  await inTransaction(pool, async (client) => {
+    // Checked again under the lock of this transaction: a schema made meanwhile by someone else is not ours to drop.
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ledger-replay:${schema}`]);
+    const { rows } = await client.query(`SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1`, [schema]);
+    if (rows.length && (rows[0].comment !== REPLAY_MARKER || state === 'absent'))
+      throw new ReplaySchemaError(`schema ${schema} appeared while the replay started: refused, nothing dropped`);
+    if (rows.length) await client.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
+    await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
+    await client.query(`COMMENT ON SCHEMA ${quoteIdent(schema)} IS ${literal(REPLAY_MARKER)}`);
+  });
   await migrate(pool, schema, READ_MIGRATIONS_DIR);
-  await grantOnSchema(pool, READER_ROLE, schema); // the read-only role keeps reading after a switch
+  await grantReadModels(pool, schema); // the read-only roles keep reading after a switch, and read frozen copies
+}
+
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /**
@@ -112,7 +150,8 @@ async function freshSchema(pool: Pool, schema: string): Promise<void> {
 export async function replayAndSwitch(pool: Pool, onProgress?: (n: number) => void): Promise<ReplayResult> {
   const started = Date.now();
   const next = `${READ_SCHEMA}_next`;
-  await freshSchema(pool, next);
+  // A stale read_model_next is a replay that did not finish; the live schema carries the marker after a switch.
+  await freshSchema(pool, next, true);
   const positions: Positions = new Map();
   let events = await foldRange(pool, next, positions, {}, onProgress);
   for (let round = 0; round < 5; round++) {
@@ -134,14 +173,33 @@ export async function replayAndSwitch(pool: Pool, onProgress?: (n: number) => vo
   return { schema: READ_SCHEMA, events, seconds: (Date.now() - started) / 1000, switched: true, digest };
 }
 
+export interface FrozenOptions {
+  /** Rebuild the schema when an earlier replay made it; without it an existing copy is refused. */
+  replace?: boolean;
+  onProgress?: (n: number) => void;
+}
+
 /**
  * `ledger replay --to-offset/--known-at`: a frozen copy of the read models as of a past moment,
- * for an auditor, in its own schema; the live read models are not touched.
+ * for an auditor, in its own schema; the live read models are not touched. The schema must be new,
+ * or (with `replace`) one an earlier replay created.
  */
-export async function replayFrozen(pool: Pool, schema: string, scope: ReplayScope, onProgress?: (n: number) => void): Promise<ReplayResult> {
-  if (schema === READ_SCHEMA || schema === `${READ_SCHEMA}_next`) throw new Error(`${schema} is reserved for the live read models`);
+export async function replayFrozen(pool: Pool, schema: string, scope: ReplayScope, options: FrozenOptions = {}): Promise<ReplayResult> {
+  if (schema === READ_SCHEMA || schema === `${READ_SCHEMA}_next`) throw new ReplaySchemaError(`${schema} is reserved for the live read models`);
   const started = Date.now();
-  await freshSchema(pool, schema);
-  const events = await foldRange(pool, schema, new Map(), scope, onProgress);
+  await freshSchema(pool, schema, options.replace ?? false);
+  const events = await foldRange(pool, schema, new Map(), scope, options.onProgress);
   return { schema, events, seconds: (Date.now() - started) / 1000, switched: false, digest: await readModelDigest(pool, schema) };
+}
+
+/**
+ * The default schema of a frozen copy: the moment to the millisecond (`read_model_at_20250314_180000_123`)
+ * or the offsets; two different moments never share a name. Offsets too long for an identifier
+ * end in a hash of the whole list.
+ */
+export function frozenSchemaName(at: { knownAt?: Date; toOffset?: Map<number, string> | string }): string {
+  if (at.knownAt) return `read_model_at_${at.knownAt.toISOString().replace(/[-:]/g, '').replace('T', '_').replace('.', '_').replace('Z', '').toLowerCase()}`;
+  const text = at.toOffset instanceof Map ? [...at.toOffset].map(([p, n]) => `${p}_${n}`).join('_') : String(at.toOffset);
+  const name = `read_model_at_offset_${text}`;
+  return name.length <= 63 ? name : `${name.slice(0, 50)}_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
 }

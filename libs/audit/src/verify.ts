@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { chainHash, envelopeBytes, GENESIS_HASH, recordBytes } from '@ledger/contracts';
 import { EventLog, LogBatch } from '@ledger/log';
 import { READ_SCHEMA } from '@ledger/read-models';
 import { Checkpoint, listCheckpoints, listOffsets } from '@ledger/ledger-store';
 import { checkpointValid } from './checkpoint-signing';
-import { createReadSchema, firstDifference, foldJournalInto, readModelDigest } from './fresh-fold';
+import { createScratchReadSchema, firstDifference, foldJournalInto, readModelDigest } from './fresh-fold';
 
 /** One thing that does not hold, located as precisely as the check allows. */
 export interface Mismatch {
@@ -203,12 +202,12 @@ function checkCheckpoints(checkpoints: Checkpoint[], recomputed: Map<string, str
 /** Folds the journal afresh into a throwaway schema in one snapshot and compares every table. */
 async function verifyReadModels(o: VerifyOptions, mismatches: Mismatch[]): Promise<VerifyReport['readModels']> {
   const client: PoolClient = await o.pool.connect();
-  const scratch = `verify_${randomBytes(5).toString('hex')}`;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     const live = await readModelDigest(client, READ_SCHEMA);
     const { rows } = await client.query(`SELECT count(*)::int AS n FROM ledger.journal WHERE disposition = 'applied'`);
-    await createReadSchema(client, scratch);
+    // Temporary tables, dropped with the rollback: the auditor role may create no schema.
+    const scratch = await createScratchReadSchema(client);
     let folded = 0;
     const events = await foldJournalInto(client, scratch, (n) => o.onProgress?.('read-models', (folded += n), rows[0].n));
     const fresh = await readModelDigest(client, scratch);

@@ -49,3 +49,4 @@ export * from './hash-chain';
 export * from './event-ids';
 export * from './prepare-envelope';
 export * from './partitioner';
+export * from './instant';

@@ -4,6 +4,7 @@ import { LedgerTopics } from '@ledger/contracts';
 import { EventLog } from '@ledger/log';
 import { PG_POOL } from '@ledger/postgres';
 import { LEDGER_TOPICS } from '@ledger/config';
+import { LEDGER_SCHEMA } from '@ledger/ledger-store';
 
 /** Thrown by a check to say why the service is not ready; the message is shown to callers. */
 export class NotReadyError extends Error {
@@ -33,6 +34,9 @@ interface Registered {
 
 /** How long Postgres may take to answer `select 1`. */
 export const POSTGRES_CHECK_MS = 1_000;
+/** The ledger's own tables every app needs: without them every authenticated route fails. */
+export const LEDGER_TABLES = ['journal', 'tokens'];
+
 /** How long the log may take to report the events topic's bounds. */
 export const LOG_CHECK_MS = 2_000;
 
@@ -48,6 +52,7 @@ export class Readiness {
 
   constructor(@Inject(PG_POOL) pool: Pool, @Inject(LEDGER_TOPICS) topics: LedgerTopics, @Optional() log?: EventLog) {
     this.register('postgres', async () => void (await pool.query('select 1')), POSTGRES_CHECK_MS);
+    this.register('ledgerTables', () => ledgerTablesExist(pool), POSTGRES_CHECK_MS);
     // An app without the log (the query API reads PostgreSQL only) does not depend on Kafka's health.
     if (log) this.register('eventLog', async () => void (await log.bounds(topics.events)), LOG_CHECK_MS);
   }
@@ -91,6 +96,19 @@ export class Readiness {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * Fails when a table of the ledger itself is gone (a dropped schema): the catalog is read, so a
+ * role without SELECT on them (the reader) still sees whether they exist.
+ */
+async function ledgerTablesExist(pool: Pool): Promise<void> {
+  const { rows } = await pool.query<{ relname: string }>(
+    `SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = ANY($2)`,
+    [LEDGER_SCHEMA, LEDGER_TABLES],
+  );
+  const missing = LEDGER_TABLES.filter((t) => !rows.some((r) => r.relname === t));
+  if (missing.length) throw new NotReadyError(`missing ${missing.map((t) => `${LEDGER_SCHEMA}.${t}`).join(', ')}`);
 }
 
 /** The reason shown on the public endpoint: ours verbatim, others by error code only (no hosts, no SQL). */

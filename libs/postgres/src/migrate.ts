@@ -24,6 +24,8 @@ export function loadMigrations(dir: string): Migration[] {
  */
 export async function migrate(pool: Pool, schema: string, dir: string): Promise<number> {
   const migrations = loadMigrations(dir);
+  // Nothing to do writes nothing: a read-only role (the auditor reading the embedded log) may call this.
+  if (await upToDate(pool, schema, migrations)) return 0;
   let applied = 0;
   for (const m of migrations) {
     const done = await inTransaction(pool, async (client) => {
@@ -42,6 +44,14 @@ export async function migrate(pool: Pool, schema: string, dir: string): Promise<
     if (done) applied++;
   }
   return applied;
+}
+
+async function upToDate(pool: Pool, schema: string, migrations: Migration[]): Promise<boolean> {
+  const { rows } = await pool.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [`${quoteIdent(schema)}.schema_migrations`]);
+  if (!rows[0].present) return false;
+  const seen = await pool.query<{ version: number }>(`SELECT version FROM ${quoteIdent(schema)}.schema_migrations`).catch(() => null);
+  const versions = new Set(seen?.rows.map((r) => r.version));
+  return migrations.every((m) => versions.has(m.version));
 }
 
 /** Quotes an SQL identifier (schema and table names built at run time). */

@@ -2,12 +2,12 @@ import { Pool, PoolClient } from 'pg';
 import { READ_SCHEMA } from './schemas';
 
 /**
- * A digest of every read-model table of a schema (md5 of the sorted md5s of its rows): equal
+ * A digest of every read-model table of a schema (a session's temporary one too; md5 of the sorted md5s of its rows): equal
  * digests mean byte-identical read models. Used by tests, `ledger verify` and replays.
  */
 export async function readModelDigest(db: Pool | PoolClient, schema = READ_SCHEMA): Promise<Record<string, string>> {
   const { rows: tables } = await db.query(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND table_name ~ '_v[0-9]+$' ORDER BY table_name`,
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type IN ('BASE TABLE', 'LOCAL TEMPORARY') AND table_name ~ '_v[0-9]+$' ORDER BY table_name`,
     [schema],
   );
   const out: Record<string, string> = {};

@@ -1,3 +1,4 @@
+import { INSTANT_FORMS, parseInstant } from '@ledger/contracts';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { exportParty } from '@ledger/audit';
 import { CliDatabase } from '../cli-database';
@@ -16,7 +17,7 @@ export class ExportCommand extends CommandRunner {
   }
 
   async run(_args: string[], options: ExportOptions): Promise<void> {
-    const pool = await this.db.pool();
+    const pool = await this.db.pool('read');
     let lines = 0;
     for await (const line of exportParty(pool, { party: options.party, proposalId: options.proposal, knownAt: options.knownAt })) {
       if (!process.stdout.write(JSON.stringify(line) + '\n')) await new Promise((r) => process.stdout.once('drain', r));
@@ -35,10 +36,8 @@ export class ExportCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '--known-at <time>', description: 'as the ledger knew it at this ISO 8601 time' })
+  @Option({ flags: '--known-at <time>', description: `only what the ledger had recorded by then: ${INSTANT_FORMS}` })
   parseKnownAt(value: string): Date {
-    const ms = Date.parse(value);
-    if (Number.isNaN(ms)) throw new Error('--known-at takes an ISO 8601 time');
-    return new Date(ms);
+    return parseInstant('--known-at', value);
   }
 }

@@ -1,5 +1,6 @@
+import { INSTANT_FORMS, parseInstant } from '@ledger/contracts';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { ReplayResult, replayAndSwitch, replayFrozen, ReplayScope } from '@ledger/audit';
+import { frozenSchemaName, ReplayResult, replayAndSwitch, replayFrozen, ReplayScope } from '@ledger/audit';
 import { CliDatabase } from '../cli-database';
 import { CliOutput } from '../cli-output';
 import { Progress } from '../progress';
@@ -8,6 +9,7 @@ interface ReplayOptions {
   toOffset?: Map<number, string> | string;
   knownAt?: Date;
   schema?: string;
+  replace?: boolean;
 }
 
 /**
@@ -34,7 +36,8 @@ export class ReplayCommand extends CommandRunner {
         result = await replayAndSwitch(pool, (n) => progress.advance(n));
       } else {
         const scope: ReplayScope = { knownAt: options.knownAt, toOffsets: await offsets(pool, options.toOffset) };
-        result = await replayFrozen(pool, options.schema ?? frozenName(options), scope, (n) => progress.advance(n));
+        const schema = options.schema ?? frozenSchemaName(options);
+        result = await replayFrozen(pool, schema, scope, { replace: options.replace, onProgress: (n) => progress.advance(n) });
       }
     } finally {
       progress.done();
@@ -57,17 +60,23 @@ export class ReplayCommand extends CommandRunner {
     return new Map(pairs.map(([p, o]) => [Number(p), o]));
   }
 
-  @Option({ flags: '--known-at <time>', description: 'only records the ledger had recorded by this ISO 8601 time' })
+  @Option({ flags: '--known-at <time>', description: `only what the ledger had recorded by then: ${INSTANT_FORMS}` })
   parseKnownAt(value: string): Date {
-    const ms = Date.parse(value);
-    if (Number.isNaN(ms)) throw new Error('--known-at takes an ISO 8601 time, e.g. 2025-03-14T18:00:00Z');
-    return new Date(ms);
+    return parseInstant('--known-at', value);
   }
 
-  @Option({ flags: '--schema <name>', description: 'schema of the frozen copy (default read_model_at_…)' })
+  @Option({
+    flags: '--schema <name>',
+    description: 'schema of the frozen copy (default read_model_at_<moment to the ms> or read_model_at_offset_…); only a new schema or one a replay made',
+  })
   parseSchema(value: string): string {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) throw new Error('--schema must be a lower-case SQL identifier');
     return value;
+  }
+
+  @Option({ flags: '--replace', description: 'rebuild the frozen copy when that schema already holds one (never a schema replay did not create)' })
+  parseReplace(): boolean {
+    return true;
   }
 }
 
@@ -76,10 +85,4 @@ async function offsets(pool: import('pg').Pool, given: Map<number, string> | str
   if (given === undefined || given instanceof Map) return given;
   const { rows } = await pool.query(`SELECT DISTINCT partition FROM ledger.journal`);
   return new Map(rows.map((r) => [r.partition as number, given]));
-}
-
-function frozenName(o: ReplayOptions): string {
-  if (o.knownAt) return `read_model_at_${o.knownAt.toISOString().replace(/[-:.]/g, '').replace('T', '_').toLowerCase().slice(0, 15)}`;
-  const text = o.toOffset instanceof Map ? [...o.toOffset].map(([p, n]) => `${p}_${n}`).join('_') : String(o.toOffset);
-  return `read_model_at_offset_${text}`.slice(0, 63);
 }

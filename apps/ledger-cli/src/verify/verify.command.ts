@@ -33,7 +33,7 @@ export class VerifyCommand extends CommandRunner {
 
   async run(_args: string[], options: VerifyOptions): Promise<void> {
     const key = await this.trustedKey(options);
-    const pool = await this.db.pool();
+    const pool = await this.db.pool('read');
     const bars = new Map<string, Progress>();
     const report = await verifyLedger({
       pool,

@@ -1,18 +1,9 @@
-import { LedgerError } from '@ledger/contracts';
+import { parseInstant as parseNamedInstant } from '@ledger/contracts';
 
 /**
- * Parses asOf / knownAt: an ISO 8601 timestamp, or a calendar date meaning the end of that day
- * (UTC) — "as of 13 March" includes what happened on the 13th.
+ * Parses asOf / knownAt with the parser the CLI's --known-at uses (@ledger/contracts
+ * parseInstant): a timestamp with a zone, or a date meaning the end of that day (UTC); absent is null.
  */
 export function parseInstant(name: string, value: string | undefined): Date | null {
-  if (value === undefined) return null;
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const ms = Date.parse(day ? `${value}T23:59:59.999Z` : value);
-  const valid = !Number.isNaN(ms) && (day || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value));
-  if (!valid || (day && new Date(ms).toISOString().slice(0, 10) !== value)) {
-    throw new LedgerError(400, 'query.invalid', 'Invalid query parameters', `${name} must be a date (2025-03-13) or a timestamp with a zone (2025-03-13T18:00:00Z)`, {
-      errors: [{ field: name, message: `${name} must be an ISO 8601 date or timestamp` }],
-    });
-  }
-  return new Date(ms);
+  return value === undefined ? null : parseNamedInstant(name, value);
 }

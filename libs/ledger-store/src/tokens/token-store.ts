@@ -60,7 +60,8 @@ export class TokenStore {
 
   /** The principal of a live token, or null for an unknown or revoked one. */
   async verify(token: string): Promise<Principal | null> {
-    const { rows } = await this.pool.query(`SELECT * FROM ledger.tokens WHERE token_sha256 = $1 AND revoked_at IS NULL`, [sha256(token)]);
+    // Through the lookup function: the query API's roles may not read the tokens table (0005_token_lookup.sql).
+    const { rows } = await this.pool.query(`SELECT * FROM ledger.token_principal($1)`, [sha256(token)]);
     if (!rows.length) return null;
     const r = rows[0];
     return { tokenId: r.id, name: r.name, publisher: r.publisher, scopes: r.scopes, ratePerSec: r.rate_per_sec };

@@ -1,0 +1,59 @@
+import { Pool } from 'pg';
+import { createPool, migrate } from '@ledger/postgres';
+import { createTestDatabase } from '@ledger/testing';
+import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA, TokenStore } from '@ledger/ledger-store';
+import { READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
+import { EMBEDDED_LOG_SCHEMA, EmbeddedEventLog } from '@ledger/log';
+import { frozenSchemaName, replayFrozen, ReplaySchemaError } from './replay';
+
+// A mistaken --schema must never drop what the ledger keeps; a second frozen copy must never
+// silently replace the first.
+describe('ledger replay into a frozen copy', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pool = createPool(db.url, { max: 4 });
+    await migrate(pool, LEDGER_SCHEMA, LEDGER_MIGRATIONS_DIR);
+    await migrate(pool, READ_SCHEMA, READ_MIGRATIONS_DIR);
+    await new EmbeddedEventLog(pool).init();
+    await new TokenStore(pool).create({ name: 'keep-me', scopes: ['read'] });
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  const tables = async (schema: string) => Number((await pool.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1`, [schema])).rows[0].n);
+
+  it('replay refuses --schema ledger (and log, public, read_model) and drops nothing', async () => {
+    const before = { ledger: await tables(LEDGER_SCHEMA), log: await tables(EMBEDDED_LOG_SCHEMA), read: await tables(READ_SCHEMA) };
+    expect(before.ledger).toBeGreaterThan(3);
+    for (const schema of [LEDGER_SCHEMA, EMBEDDED_LOG_SCHEMA, 'public', READ_SCHEMA, `${READ_SCHEMA}_next`]) {
+      await expect(replayFrozen(pool, schema, {})).rejects.toThrow(ReplaySchemaError);
+    }
+    await expect(replayFrozen(pool, LEDGER_SCHEMA, {})).rejects.toThrow('schema ledger was not created by ledger replay: refused, nothing dropped');
+    expect({ ledger: await tables(LEDGER_SCHEMA), log: await tables(EMBEDDED_LOG_SCHEMA), read: await tables(READ_SCHEMA) }).toEqual(before);
+    expect((await new TokenStore(pool).list()).map((t) => t.name)).toEqual(['keep-me']);
+  });
+
+  it('two frozen copies in the same second get distinct names; --replace needed to overwrite', async () => {
+    const first = frozenSchemaName({ knownAt: new Date('2025-03-14T18:00:00.100Z') });
+    const second = frozenSchemaName({ knownAt: new Date('2025-03-14T18:00:00.900Z') });
+    expect([first, second]).toEqual(['read_model_at_20250314_180000_100', 'read_model_at_20250314_180000_900']);
+    const long = (n: number) => frozenSchemaName({ toOffset: new Map(Array.from({ length: 12 }, (_, p) => [p, String(1_000_000 + n)])) });
+    expect(long(1)).not.toEqual(long(2));
+    expect(long(1).length).toBeLessThanOrEqual(63);
+
+    await replayFrozen(pool, first, { knownAt: new Date('2025-03-14T18:00:00.100Z') });
+    await replayFrozen(pool, second, { knownAt: new Date('2025-03-14T18:00:00.900Z') });
+    await pool.query(`INSERT INTO ${first}.actors_v1 (id, kind, name, aliases, basis_event_id) VALUES ('MARK', 'state', 'M', '{}', gen_random_uuid())`);
+    await expect(replayFrozen(pool, first, {})).rejects.toThrow(`schema ${first} already holds a replayed copy: pass --replace to rebuild it`);
+    expect((await pool.query(`SELECT id FROM ${first}.actors_v1`)).rows).toEqual([{ id: 'MARK' }]);
+    await replayFrozen(pool, first, {}, { replace: true });
+    expect((await pool.query(`SELECT id FROM ${first}.actors_v1`)).rows).toEqual([]);
+    expect(await tables(second)).toBeGreaterThan(0);
+  });
+});
