@@ -3,7 +3,7 @@ import { Pool, PoolClient } from 'pg';
 import { canonicalEnvelope, chainHash, decodeEvent, Decoded, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
 import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/log';
 import { inTransaction, PG_POOL } from '@ledger/postgres';
-import { advanceOffset, APPLIED_CHANNEL, appliedContent, insertJournal, insertRejections, JournalRow, lockOffset, RejectionRow } from '@ledger/ledger-store';
+import { advanceOffset, announceApplied, appliedContent, insertJournal, insertRejections, JournalRow, lockOffset, RejectionRow } from '@ledger/ledger-store';
 import { FactChange, ReadModels } from '@ledger/read-models';
 import { LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
 import { toDeadLetter } from './dead-letter';
@@ -36,6 +36,7 @@ export interface AppliedBatch {
 export class BatchApplier {
   private readonly readModels = new ReadModels();
   private readonly listeners: ((batch: AppliedBatch) => void)[] = [];
+  private lastPruned = 0;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -76,7 +77,8 @@ export class BatchApplier {
     }
     const next = BigInt(fresh[fresh.length - 1].entry.offset) + 1n;
     if (!(await advanceOffset(client, scope, batch.partition, stored, next, classified.chain))) throw new FencedError(batch.partition, stored);
-    await notifyApplied(client, batch.partition, next.toString(), classified.applied, positions);
+    const prune = Date.now() - this.lastPruned > PRUNE_EVERY_MS;
+    if (await announce(client, batch.partition, next.toString(), classified.applied, positions, prune)) this.lastPruned = Date.now();
     return {
       nextOffset: next.toString(),
       applied: { partition: batch.partition, applied: classified.applied, changes, duplicates: classified.duplicates, rejected: classified.rejected },
@@ -136,25 +138,32 @@ export class BatchApplier {
   }
 }
 
-const NOTIFY_LIMIT = 7_000; // PostgreSQL refuses payloads of 8000 bytes or more
+const ANNOUNCEMENT_LIMIT = 64_000; // characters of JSON: one SSE line a dashboard parses at once
+const PRUNE_EVERY_MS = 60_000;
 
-async function notifyApplied(
+/**
+ * Records what GET /v1/stream announces for this batch (in its transaction) and wakes the query
+ * API; answers whether anything was announced (and pruned, when asked).
+ */
+async function announce(
   client: PoolClient,
   partition: number,
   nextOffset: string,
   applied: RecordedEvent[],
   positions: { party: string; proposalId: string }[],
-): Promise<void> {
-  if (!applied.length && !positions.length) return;
+  prune: boolean,
+): Promise<boolean> {
+  if (!applied.length && !positions.length) return false;
   let events = applied.map((e) => ({ eventId: e.eventId, type: e.type }));
   let touched = positions;
-  let payload = JSON.stringify({ partition, nextOffset, events, positions: touched, truncated: false });
-  while (payload.length > NOTIFY_LIMIT && (events.length > 1 || touched.length > 1)) {
+  let truncated = false;
+  while (JSON.stringify({ events, touched }).length > ANNOUNCEMENT_LIMIT && (events.length > 1 || touched.length > 1)) {
     events = events.slice(0, Math.ceil(events.length / 2));
     touched = touched.slice(0, Math.ceil(touched.length / 2));
-    payload = JSON.stringify({ partition, nextOffset, events, positions: touched, truncated: true, applied: applied.length });
+    truncated = true;
   }
-  await client.query('SELECT pg_notify($1, $2)', [APPLIED_CHANNEL, payload]);
+  await announceApplied(client, { partition, nextOffset, events, positions: touched, ...(truncated && { truncated }) }, { prune });
+  return true;
 }
 
 function headerEventId(entry: LogEntry): string | null {
