@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
-import { canonicalEnvelope, chainHash, decodeEvent, Decoded, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
+import { canonicalEnvelope, CE_HEADERS, chainHash, decodeEvent, Decoded, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
 import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/log';
 import { inTransaction, PG_POOL } from '@ledger/postgres';
 import { advanceOffset, announceApplied, appliedContent, insertJournal, insertRejections, JournalRow, lockOffset, RejectionRow } from '@ledger/ledger-store';
@@ -117,6 +117,13 @@ export class BatchApplier {
         contentSha256: hash,
         envelope: event,
       };
+      const contradiction = headerContradiction(entry, event);
+      if (contradiction) {
+        // A consumer routing on CloudEvents headers would see another event than the ledger applies.
+        journal.push({ ...row, disposition: 'rejected' });
+        rejected.push(rejection(batch, entry, recordedAt, event.eventId, 'headers.mismatch', [contradiction]));
+        continue;
+      }
       const previous = seen.get(event.eventId);
       if (previous === undefined) {
         seen.set(event.eventId, hash);
@@ -164,6 +171,22 @@ async function announce(
   }
   await announceApplied(client, { partition, nextOffset, events, positions: touched, ...(truncated && { truncated }) }, { prune });
   return true;
+}
+
+/**
+ * A direct producer's CloudEvents headers must not contradict the body: `ce_id` is the body's
+ * `eventId` (case aside) and `ce_type` its `type`. A missing header contradicts nothing.
+ */
+function headerContradiction(entry: LogEntry, event: { eventId: string; type: string }): { field: string; message: string } | null {
+  const id = entry.headers[CE_HEADERS.id];
+  if (id !== undefined && id.toLowerCase() !== event.eventId.toLowerCase()) {
+    return { field: CE_HEADERS.id, message: `the ${CE_HEADERS.id} header says ${JSON.stringify(id.slice(0, 64))} but the body's eventId is ${event.eventId}` };
+  }
+  const type = entry.headers[CE_HEADERS.type];
+  if (type !== undefined && type !== event.type) {
+    return { field: CE_HEADERS.type, message: `the ${CE_HEADERS.type} header says ${JSON.stringify(type.slice(0, 64))} but the body's type is ${event.type}` };
+  }
+  return null;
 }
 
 function headerEventId(entry: LogEntry): string | null {
