@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { Agent, fetch } from 'undici';
 import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
@@ -105,6 +106,67 @@ describe('GET /v1/stream', () => {
     const after = statementMade();
     await publish(after);
     await stream.next((m) => m.event === 'applied' && m.data.events.some((e: { eventId: string }) => e.eventId === after.eventId), 10_000);
+  });
+
+  it('announces nothing a forged NOTIFY claims (sent by a role that can write nothing), and still delivers real events', async () => {
+    const stream = await open(`/v1/stream?token=${readToken}`);
+    const role = `forger_${ctx.id}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+    await ctx.pool.query(`CREATE ROLE ${role} LOGIN`);
+    const url = new URL(ctx.databaseUrl);
+    url.username = role;
+    url.password = '';
+    const forger = new Client({ connectionString: url.toString() });
+    try {
+      await forger.connect();
+      expect((await forger.query('SELECT current_user AS who')).rows[0].who).toBe(role);
+      // The forger cannot write the feed the stream reads...
+      await expect(forger.query(`INSERT INTO ledger.live_feed (partition, next_offset, announcement) VALUES (0, 1, '{}')`)).rejects.toMatchObject({ code: '42501' });
+      // ...but may NOTIFY any channel: a fake acceptance on every partition, and junk.
+      const fakeId = randomUUID();
+      for (let partition = 0; partition < 8; partition++) {
+        const fake = { partition, nextOffset: '999999', events: [{ eventId: fakeId, type: 'ProposalAccepted' }], positions: [{ party: 'RUS', proposalId: 'forged-truce' }] };
+        await forger.query('SELECT pg_notify($1, $2)', ['ledger_applied', JSON.stringify(fake)]);
+      }
+      await forger.query(`SELECT pg_notify('ledger_applied', '{"partition":-1}'), pg_notify('ledger_applied', 'not json'), pg_notify('ledger_applied', '{"partition":1e9}')`);
+
+      const real = statementMade();
+      await publish(real);
+      await stream.next((m) => m.event === 'applied' && m.data.events.some((e: { eventId: string }) => e.eventId === real.eventId), 30_000);
+      const announced = stream.messages.filter((m) => m.event === 'applied').flatMap((m) => m.data.events.map((e: { eventId: string }) => e.eventId));
+      expect(announced).not.toContain(fakeId);
+      expect(stream.messages.filter((m) => m.event === 'position' && m.data.proposalId === 'forged-truce')).toEqual([]);
+      // Everything the stream announced is in the journal.
+      const { rows } = await ctx.pool.query(`SELECT count(*)::int AS n FROM ledger.journal WHERE event_id = ANY($1::uuid[]) AND disposition = 'applied'`, [announced]);
+      expect(rows[0].n).toBe(new Set(announced).size);
+    } finally {
+      await forger.end().catch(() => undefined);
+      await ctx.pool.query(`DROP ROLE IF EXISTS ${role}`);
+    }
+  });
+
+  it('ends the open streams of a revoked token within the seconds new requests with it are refused', async () => {
+    const tokens = new TokenStore(ctx.pool);
+    const doomed = await tokens.create({ name: 'leaked-dashboard', scopes: ['read'] });
+    const first = await open(`/v1/stream?token=${doomed.token}`);
+    const second = await open('/v1/stream', { authorization: `Bearer ${doomed.token}` });
+    const bystander = await open(`/v1/stream?token=${readToken}`);
+    expect([first.response.status, second.response.status]).toEqual([200, 200]);
+
+    expect(await tokens.revoke(doomed.info.id)).toBe(true);
+    const revokedAt = Date.now();
+    const refusedAt = await eventually(async () => ((await http('GET', `${query.url}/v1/parties`, { token: doomed.token })).status === 401 ? Date.now() : undefined), 10_000);
+    await eventually(async () => (first.ended && second.ended ? true : undefined), 10_000);
+    const endedAt = Date.now();
+    expect(endedAt - revokedAt).toBeLessThan(5_000);
+    expect(endedAt - refusedAt).toBeLessThan(3_000);
+    for (const stream of [first, second]) expect(stream.messages.find((m) => m.event === 'revoked')?.data).toEqual({ reason: 'token revoked' });
+    // Reconnecting with it is refused; a stream opened with another token goes on.
+    const again = await http('GET', `${query.url}/v1/stream?token=${doomed.token}`);
+    expect([again.status, again.body.code]).toEqual([401, 'auth.invalid_token']);
+    expect(bystander.ended).toBe(false);
+    const after = statementMade();
+    await publish(after);
+    await bystander.next((m) => m.event === 'applied' && m.data.events.some((e: { eventId: string }) => e.eventId === after.eventId), 10_000);
   });
 
   it('forgets a stream whose client went away, and ends open streams when the app shuts down', async () => {

@@ -4,16 +4,13 @@ import { LedgerTopics } from '@ledger/contracts';
 import { BatchResult, EventLog, LogBatch, Subscription } from '@ledger/log';
 import { inTransaction, PG_POOL } from '@ledger/postgres';
 import { LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
-import { APPLIED_CHANNEL, setOffset, storedOffsets } from '@ledger/ledger-store';
-
-/** Events per notification: well under PostgreSQL's 8000-byte payload limit, so no id is ever cut. */
-const IDS_PER_NOTICE = 60;
+import { announceApplied, setOffset, storedOffsets } from '@ledger/ledger-store';
 
 /**
  * The baseline of the produce-to-visible latency: the projector's path with none of its work. The
  * same consumer (EventLog.subscribe, stored offsets in Postgres), and per batch one transaction
- * that only stores the next offset and announces the batch's event ids (from the `ce_id` header) on
- * the channel the query API's live stream listens to. No decoding, no journal, no read models.
+ * that only stores the next offset and announces the batch's event ids (from the `ce_id` header) in
+ * the live feed the query API's stream reads (and wakes it up). No decoding, no journal, no read models.
  */
 @Injectable()
 export class CommitOnlyProjector implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -54,10 +51,7 @@ export class CommitOnlyProjector implements OnApplicationBootstrap, OnApplicatio
     const events = batch.messages.map((m) => ({ eventId: m.headers.ce_id, type: m.headers.ce_type }));
     await inTransaction(this.pool, async (client) => {
       await setOffset(client, { group, topic: batch.topic }, batch.partition, next);
-      for (let i = 0; i < events.length; i += IDS_PER_NOTICE) {
-        const payload = { partition: batch.partition, nextOffset: next, events: events.slice(i, i + IDS_PER_NOTICE), positions: [] };
-        await client.query('SELECT pg_notify($1, $2)', [APPLIED_CHANNEL, JSON.stringify(payload)]);
-      }
+      await announceApplied(client, { partition: batch.partition, nextOffset: next, events, positions: [] });
     });
     for (const listener of this.listeners) listener(batch.messages.length);
     return { nextOffset: next };

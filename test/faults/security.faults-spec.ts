@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Pool } from 'pg';
-import { Pool as HttpPool } from 'undici';
+import { Agent, fetch, Pool as HttpPool } from 'undici';
 import { encodeEvent } from '@ledger/contracts';
 import { loadConfig } from '@ledger/config';
 import { TokenStore } from '@ledger/ledger-store';
@@ -15,6 +15,8 @@ import { IngestApiModule } from '../../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';
 import { QueryApiModule } from '../../apps/query-api/src/query-api.module';
 import { FIGURES_DIR, recordFigures } from './figures';
+import { rawRequest } from '../raw-http';
+import { SseReader } from '../sse-reader';
 import { concretePath, exampleBody, FuzzRequest, Operation, operationsOf, requestArbitrary, sweepRequests, Tokens } from './harness/openapi-fuzz';
 import { highWatermarks, rows, runConcurrently, scenarioSeed, sleep, waitForProjectorAtEnd } from './harness/support';
 
@@ -259,6 +261,105 @@ describe('fault scenario 7: security', () => {
     expect((await send(on, 'GET', '/health/ready')).status).toBe(200);
     figures.readerWritesRefused = writes.length;
   });
+
+  it('trust boundaries: forged NOTIFYs announce nothing, revocation ends streams, no token is echoed, framework errors are problems', async () => {
+    const stream = async (token: string) => {
+      const agent = new Agent();
+      const reader = new SseReader(await fetch(`${app.url}/v1/stream?token=${token}`, { dispatcher: agent }));
+      return { reader, close: () => void agent.destroy() };
+    };
+    // 1. Forged notifications, as the read-only role (granted by the test above; granted here when run alone).
+    if (!readerPool) {
+      const password = `reader-${randomBytes(12).toString('base64url')}`;
+      await grantReaderRole(ctx.pool, READER_ROLE, password);
+      const url = new URL(ctx.databaseUrl);
+      url.username = READER_ROLE;
+      url.password = password;
+      readerPool = createPool(url.toString(), { max: 4 });
+    }
+    const watcher = await stream(tokens.read);
+    const before = await ledgerState();
+    const fakeIds = Array.from({ length: 200 }, () => randomUUID());
+    for (const [i, eventId] of fakeIds.entries()) {
+      const fake = {
+        partition: i % 16,
+        nextOffset: String(10 ** 9 + i),
+        events: [{ eventId, type: 'ProposalAccepted' }],
+        positions: [{ party: 'RUS', proposalId: 'forged-truce' }],
+      };
+      await readerPool.query('SELECT pg_notify($1, $2)', ['ledger_applied', JSON.stringify(fake)]);
+    }
+    await sleep(1_500);
+    const delivered = watcher.reader.messages.filter(
+      (m) => JSON.stringify(m.data ?? '').includes('forged-truce') || fakeIds.some((id) => JSON.stringify(m.data ?? '').includes(id)),
+    );
+    Object.assign(figures, { forgedNotifies: fakeIds.length, forgedDelivered: delivered.length });
+    expect(delivered).toEqual([]);
+    watcher.close();
+
+    // 2. A revoked token's open streams end within the revocation delay.
+    const doomed = await store.create({ name: 'sec-stream-doomed', scopes: ['read'], ratePerSec: 1_000_000 });
+    const open = await Promise.all([stream(doomed.token), stream(doomed.token), stream(doomed.token)]);
+    expect(open.map((o) => o.reader.response.status)).toEqual([200, 200, 200]);
+    await store.revoke(doomed.info.id);
+    const revokedAt = Date.now();
+    while (!open.every((o) => o.reader.ended) && Date.now() - revokedAt < 10_000) await sleep(50);
+    const streamRevocationMs = Date.now() - revokedAt;
+    Object.assign(figures, { revokedStreams: open.length, revokedStreamsEnded: open.filter((o) => o.reader.ended).length, streamRevocationMs });
+    expect(open.every((o) => o.reader.ended)).toBe(true);
+    expect(streamRevocationMs).toBeLessThanOrEqual(TOKEN_CACHE_MS + 2_000);
+    open.forEach((o) => o.close());
+
+    // 3. No token echoed, however it is passed.
+    const echoUrls = [
+      '/v1/stream?token=T&since=0',
+      '/v1/stream?%74oken=T',
+      '/v1/stream?TOKEN=T',
+      '/v1/nowhere?access_token=T',
+      '/v1/nowhere/T',
+      '/v1/statements?token=T',
+      '/docs/%2e%2e/T',
+    ];
+    let echoed = 0;
+    for (const url of echoUrls) {
+      for (const token of [tokens.read, tokens.admin, tokens.revoked]) {
+        const answer = await rawRequest(app.url, `GET ${url.replace('T', token)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+        if (answer.body.includes(token) || Object.values(answer.headers).some((h) => h.includes(token))) echoed++;
+      }
+    }
+    Object.assign(figures, { echoProbes: echoUrls.length * 3, tokensEchoed: echoed });
+    expect(echoed).toBe(0);
+
+    // 4. What Node and the framework refuse: problem+json, never 5xx, and the connection closed where it cannot go on.
+    const head = (extra: string) => `POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${tokens.publish}\r\nContent-Type: application/json\r\n${extra}\r\n`;
+    const raw: [string, string, number, boolean][] = [
+      ['traversal', 'GET /docs/%2e%2e/package.json HTTP/1.1\r\nHost: x\r\n\r\n', 404, false],
+      ['traversal twice', 'GET /docs/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n', 404, false],
+      ['headers over the limit', `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Junk: ${'a'.repeat(40_000)}\r\n\r\n`, 431, true],
+      ['request line over the limit', `GET /v1/statements?q=${'a'.repeat(40_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 414, true],
+      ['broken chunk', `${head('Transfer-Encoding: chunked\r\n')}zz\r\n{}\r\n0\r\n\r\n`, 400, true],
+      ['not HTTP', 'HELLO\r\n\r\n', 400, true],
+      ['body over the limit', `${head(`Content-Length: ${10 * 1024 * 1024}\r\n`)}{"a":"`, 413, true],
+    ];
+    const wrong: string[] = [];
+    let fiveHundreds = 0;
+    for (const [what, bytes, status, closes] of raw) {
+      const answer = await rawRequest(app.url, bytes, 2_000);
+      if (answer.status >= 500) fiveHundreds++;
+      const problem = answer.headers['content-type']?.startsWith('application/problem+json') && typeof JSON.parse(answer.body || '{}').code === 'string';
+      if (answer.status !== status || !problem || (closes && (answer.headers.connection !== 'close' || !answer.closed))) {
+        wrong.push(`${what}: ${answer.status} ${answer.headers['content-type']} connection=${answer.headers.connection} closed=${answer.closed}`);
+      }
+    }
+    Object.assign(figures, { rawRequests: raw.length, rawRefusedAsProblems: raw.length - wrong.length, raw5xx: fiveHundreds });
+    expect(wrong).toEqual([]);
+    expect(fiveHundreds).toBe(0);
+
+    // Nothing was applied by any of it (the only change: the token made and revoked here).
+    await sleep(500);
+    const after = await ledgerState();
+    expect({ ...after, tokens: undefined }).toEqual({ ...before, tokens: undefined });
+  }, 120_000);
 
   it(`answers ${FUZZ_REQUESTS.toLocaleString('en')} generated hostile requests without a 5xx, always with a problem document, and changes nothing`, async () => {
     const seed = scenarioSeed();

@@ -5,7 +5,7 @@ import { request } from 'undici';
  * Each `applied` event says a batch of one partition was committed, up to its `nextOffset`; the
  * moment it arrives here is when every record of that partition below that offset became visible.
  * Offsets, not the event ids the notice lists, because the projector cuts the list of a large batch
- * to fit PostgreSQL's payload limit (counted in `truncated`).
+ * to keep an announcement under 64 KB (counted in `truncated`).
  */
 export class AppliedStream {
   /** Per partition, each notice's next offset and Date.now() when it arrived, in arrival order. */

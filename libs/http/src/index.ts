@@ -1,4 +1,5 @@
 export * from './problem';
+export * from './redact';
 export * from './api-docs';
 export * from './openapi';
 export * from './parse-query';

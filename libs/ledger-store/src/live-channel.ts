@@ -1,6 +1,62 @@
+import { Pool, PoolClient } from 'pg';
+
+type Queryable = Pool | PoolClient;
+
 /**
- * The PostgreSQL channel on which the projector announces each applied batch when it commits
- * (`{ partition, nextOffset, events: [{ eventId, type }], positions: [{ party, proposalId }],
- * truncated }`); the query API listens on it to feed GET /v1/stream.
+ * The PostgreSQL channel on which the projector wakes the query API up when it commits a batch. The
+ * payload is only a hint (`{ partition }`: where to look); what is announced is read from
+ * `ledger.live_feed`, which only the projector writes. Any role may NOTIFY any channel, so a
+ * payload is never taken as a fact.
  */
 export const APPLIED_CHANNEL = 'ledger_applied';
+
+/** How long announcements stay in `ledger.live_feed`: a reconnecting listener catches up within it. */
+export const LIVE_FEED_KEEP_SECONDS = 300;
+
+/** What one applied batch announces on GET /v1/stream. */
+export interface Announcement {
+  partition: number;
+  /** The partition's next offset after the batch (a decimal string). */
+  nextOffset: string;
+  events: { eventId: string; type: string }[];
+  positions: { party: string; proposalId: string }[];
+  /** Some events or positions were left out to keep the announcement small: readers must refetch. */
+  truncated?: boolean;
+}
+
+/**
+ * Records an applied batch's announcement inside the batch's transaction and wakes the listeners
+ * (the notification is delivered at commit, when the row is visible). `prune` also deletes
+ * announcements older than LIVE_FEED_KEEP_SECONDS.
+ */
+export async function announceApplied(client: PoolClient, announcement: Announcement, options: { prune?: boolean } = {}): Promise<void> {
+  if (options.prune) await client.query(`DELETE FROM ledger.live_feed WHERE created_at < now() - make_interval(secs => $1)`, [LIVE_FEED_KEEP_SECONDS]);
+  await client.query(`INSERT INTO ledger.live_feed (partition, next_offset, announcement) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+    announcement.partition,
+    announcement.nextOffset,
+    JSON.stringify(announcement),
+  ]);
+  await client.query('SELECT pg_notify($1, $2)', [APPLIED_CHANNEL, JSON.stringify({ partition: announcement.partition })]);
+}
+
+/** The newest announced next offset of every partition in the feed: where a new listener starts. */
+export async function liveFeedHeads(db: Queryable): Promise<Map<number, bigint>> {
+  const { rows } = await db.query(`SELECT partition, max(next_offset)::text AS head FROM ledger.live_feed GROUP BY partition`);
+  return new Map(rows.map((r) => [r.partition as number, BigInt(r.head as string)]));
+}
+
+/**
+ * The announcements past `after` (partition → last next offset announced; -1 for a partition not
+ * seen yet), oldest first per partition, at most `limit` per partition.
+ */
+export async function announcementsAfter(db: Queryable, after: Map<number, bigint>, limit: number): Promise<Announcement[]> {
+  if (!after.size) return [];
+  const { rows } = await db.query(
+    `SELECT f.announcement FROM unnest($1::int[], $2::bigint[]) AS a(partition, announced)
+       CROSS JOIN LATERAL (SELECT announcement, next_offset FROM ledger.live_feed
+                            WHERE partition = a.partition AND next_offset > a.announced ORDER BY next_offset LIMIT $3) f
+      ORDER BY a.partition, f.next_offset`,
+    [[...after.keys()], [...after.values()].map(String), limit],
+  );
+  return rows.map((r) => r.announcement as Announcement);
+}

@@ -10,6 +10,14 @@ describe('log hygiene', () => {
     expect(redactUrl('/v1/statements?tokens=5')).toBe('/v1/statements?tokens=5');
   });
 
+  it('blanks a token however its parameter is spelled, and a token-shaped string anywhere in the URL', () => {
+    const token = 'sl_AbCdEf0123456789-_xyz';
+    expect(redactUrl(`/v1/stream?%74oken=${token}`)).toBe('/v1/stream?%74oken=[REDACTED]');
+    expect(redactUrl(`/v1/stream?TOKEN=a&token=b;api_key=c&client_secret=d`)).toBe('/v1/stream?TOKEN=[REDACTED]&token=[REDACTED];api_key=[REDACTED]&client_secret=[REDACTED]');
+    expect(redactUrl(`/v1/events/${token}?party=${token}`)).toBe('/v1/events/[REDACTED]?party=[REDACTED]');
+    expect(redactUrl('/v1/statements?q=%E0%A4%A&party=USA')).toBe('/v1/statements?q=%E0%A4%A&party=USA');
+  });
+
   it('keeps a sane caller request id and replaces anything else', () => {
     const req = (id?: string) => ({ headers: id === undefined ? {} : { 'x-request-id': id } }) as never;
     expect(requestIdFor(req('abc-123'))).toBe('abc-123');

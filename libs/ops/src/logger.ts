@@ -18,10 +18,8 @@ export function createLogger(level: string, service?: string): Logger {
   });
 }
 
-/** Blanks the value of `token` / `access_token` query parameters (EventSource clients send them there). */
-export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:access_)?token=)[^&#]*/gi, '$1[REDACTED]');
-}
+/** The one URL redaction (libs/http), for log lines: no token or secret reaches a log. */
+export { redactUrl } from '@ledger/http';
 
 // Nest's start-up chatter: one line per module and route, useful only when debugging.
 const QUIET_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);

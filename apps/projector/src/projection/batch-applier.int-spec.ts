@@ -6,6 +6,7 @@ import { PG_POOL } from '@ledger/postgres';
 import { LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
 import { asLogEnvelope, statementMade, createTestContext, TestContext } from '@ledger/testing';
 import { BatchApplier } from './batch-applier';
+import { DLQ_HEADERS } from './dead-letter';
 
 // The batch transaction against real Postgres (and real Kafka for dead letters), fed batches by
 // hand so every redelivery shape can be produced exactly.
@@ -125,12 +126,60 @@ describe('BatchApplier', () => {
       withoutLists('ProposalMade', (d) => delete d.proposal.terms),
       withoutLists('ProposalRejected', (d) => delete d.reasons),
     ];
-    // A partition of its own: the tests above leave partition 0's stored offset where they need it.
-    expect((await applier.handle(batch(events.map(bytes), 2, 0))).nextOffset).toBe('4');
+    // A partition of its own: the tests above leave partitions 0–2 where they need them.
+    expect((await applier.handle(batch(events.map(bytes), 3, 0))).nextOffset).toBe('4');
     const journal = await rows(`SELECT disposition FROM ledger.journal WHERE event_id = ANY($1::uuid[])`, [events.map((e) => e.eventId)]);
     expect(await rows(`SELECT reason FROM ledger.rejections WHERE event_id = ANY($1::uuid[])`, [events.map((e) => e.eventId)])).toEqual([]);
     expect(journal).toEqual(events.map(() => ({ disposition: 'applied' })));
     expect(await rows(`SELECT aliases FROM read_model.actors_v1 WHERE id = 'lonely-actor'`)).toEqual([{ aliases: [] }]);
     expect(await rows(`SELECT topics FROM read_model.statements_v1 WHERE event_id = $1`, [events[1].eventId])).toEqual([{ topics: [] }]);
+  });
+
+  it('dead-letters a direct record whose CloudEvents headers contradict its body (headers.mismatch), never applying it under the body id', async () => {
+    const [spoofedId, spoofedType, honest, bare] = [envelope(), envelope(), envelope(), envelope()];
+    const message = (e: EventEnvelope, headers: Record<string, string>, offset: number) => ({
+      offset: String(offset),
+      key: 'k',
+      value: bytes(e),
+      headers,
+      timestamp: String(Date.parse('2025-03-14T12:00:00Z')),
+    });
+    const result = await applier.handle({
+      topic: topics.events,
+      partition: 2,
+      highWatermark: '4',
+      messages: [
+        message(spoofedId, { ...encodeEvent(spoofedId).headers, ce_id: honest.eventId }, 0),
+        message(spoofedType, { ...encodeEvent(spoofedType).headers, ce_type: 'ProposalAccepted' }, 1),
+        message(honest, { ...encodeEvent(honest).headers, ce_id: honest.eventId.toUpperCase() }, 2),
+        message(bare, {}, 3), // no headers: nothing to contradict
+      ],
+    });
+    expect(result.nextOffset).toBe('4');
+    expect(await rows(`SELECT "offset"::int, disposition FROM ledger.journal WHERE partition = 2 ORDER BY "offset"`)).toEqual([
+      { offset: 0, disposition: 'rejected' },
+      { offset: 1, disposition: 'rejected' },
+      { offset: 2, disposition: 'applied' },
+      { offset: 3, disposition: 'applied' },
+    ]);
+    const rejected = await rows(`SELECT "offset"::int, event_id, reason, problems FROM ledger.rejections WHERE partition = 2 ORDER BY "offset"`);
+    expect(rejected.map((r) => [r.offset, r.event_id, r.reason, r.problems[0].field])).toEqual([
+      [0, spoofedId.eventId, 'headers.mismatch', 'ce_id'],
+      [1, spoofedType.eventId, 'headers.mismatch', 'ce_type'],
+    ]);
+    const applied = await rows(`SELECT event_id FROM read_model.statements_v1 WHERE event_id = ANY($1::uuid[]) ORDER BY event_id`, [
+      [spoofedId, spoofedType, honest, bare].map((e) => e.eventId),
+    ]);
+    expect(applied.map((r) => r.event_id).sort()).toEqual([honest.eventId, bare.eventId].sort());
+
+    const letters: { reason: string; source: string }[] = [];
+    const bounds = await ctx.log.bounds(topics.dlq);
+    await ctx.log.scan(topics.dlq, new Map(bounds.map((b) => [b.partition, b.high])), async (b) => {
+      for (const m of b.messages) letters.push({ reason: m.headers[DLQ_HEADERS.reason], source: `${m.headers[DLQ_HEADERS.partition]}/${m.headers[DLQ_HEADERS.offset]}` });
+    });
+    expect(letters.filter((l) => l.source.startsWith('2/'))).toEqual([
+      { reason: 'headers.mismatch', source: '2/0' },
+      { reason: 'headers.mismatch', source: '2/1' },
+    ]);
   });
 });

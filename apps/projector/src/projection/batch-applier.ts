@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
-import { canonicalEnvelope, chainHash, decodeEvent, Decoded, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
+import { canonicalEnvelope, CE_HEADERS, chainHash, decodeEvent, Decoded, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
 import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/log';
 import { inTransaction, PG_POOL } from '@ledger/postgres';
-import { advanceOffset, APPLIED_CHANNEL, appliedContent, insertJournal, insertRejections, JournalRow, lockOffset, RejectionRow } from '@ledger/ledger-store';
+import { advanceOffset, announceApplied, appliedContent, insertJournal, insertRejections, JournalRow, lockOffset, RejectionRow } from '@ledger/ledger-store';
 import { FactChange, ReadModels } from '@ledger/read-models';
 import { LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
 import { toDeadLetter } from './dead-letter';
@@ -36,6 +36,7 @@ export interface AppliedBatch {
 export class BatchApplier {
   private readonly readModels = new ReadModels();
   private readonly listeners: ((batch: AppliedBatch) => void)[] = [];
+  private lastPruned = 0;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -76,7 +77,8 @@ export class BatchApplier {
     }
     const next = BigInt(fresh[fresh.length - 1].entry.offset) + 1n;
     if (!(await advanceOffset(client, scope, batch.partition, stored, next, classified.chain))) throw new FencedError(batch.partition, stored);
-    await notifyApplied(client, batch.partition, next.toString(), classified.applied, positions);
+    const prune = Date.now() - this.lastPruned > PRUNE_EVERY_MS;
+    if (await announce(client, batch.partition, next.toString(), classified.applied, positions, prune)) this.lastPruned = Date.now();
     return {
       nextOffset: next.toString(),
       applied: { partition: batch.partition, applied: classified.applied, changes, duplicates: classified.duplicates, rejected: classified.rejected },
@@ -115,6 +117,13 @@ export class BatchApplier {
         contentSha256: hash,
         envelope: event,
       };
+      const contradiction = headerContradiction(entry, event);
+      if (contradiction) {
+        // A consumer routing on CloudEvents headers would see another event than the ledger applies.
+        journal.push({ ...row, disposition: 'rejected' });
+        rejected.push(rejection(batch, entry, recordedAt, event.eventId, 'headers.mismatch', [contradiction]));
+        continue;
+      }
       const previous = seen.get(event.eventId);
       if (previous === undefined) {
         seen.set(event.eventId, hash);
@@ -136,25 +145,48 @@ export class BatchApplier {
   }
 }
 
-const NOTIFY_LIMIT = 7_000; // PostgreSQL refuses payloads of 8000 bytes or more
+const ANNOUNCEMENT_LIMIT = 64_000; // characters of JSON: one SSE line a dashboard parses at once
+const PRUNE_EVERY_MS = 60_000;
 
-async function notifyApplied(
+/**
+ * Records what GET /v1/stream announces for this batch (in its transaction) and wakes the query
+ * API; answers whether anything was announced (and pruned, when asked).
+ */
+async function announce(
   client: PoolClient,
   partition: number,
   nextOffset: string,
   applied: RecordedEvent[],
   positions: { party: string; proposalId: string }[],
-): Promise<void> {
-  if (!applied.length && !positions.length) return;
+  prune: boolean,
+): Promise<boolean> {
+  if (!applied.length && !positions.length) return false;
   let events = applied.map((e) => ({ eventId: e.eventId, type: e.type }));
   let touched = positions;
-  let payload = JSON.stringify({ partition, nextOffset, events, positions: touched, truncated: false });
-  while (payload.length > NOTIFY_LIMIT && (events.length > 1 || touched.length > 1)) {
+  let truncated = false;
+  while (JSON.stringify({ events, touched }).length > ANNOUNCEMENT_LIMIT && (events.length > 1 || touched.length > 1)) {
     events = events.slice(0, Math.ceil(events.length / 2));
     touched = touched.slice(0, Math.ceil(touched.length / 2));
-    payload = JSON.stringify({ partition, nextOffset, events, positions: touched, truncated: true, applied: applied.length });
+    truncated = true;
   }
-  await client.query('SELECT pg_notify($1, $2)', [APPLIED_CHANNEL, payload]);
+  await announceApplied(client, { partition, nextOffset, events, positions: touched, ...(truncated && { truncated }) }, { prune });
+  return true;
+}
+
+/**
+ * A direct producer's CloudEvents headers must not contradict the body: `ce_id` is the body's
+ * `eventId` (case aside) and `ce_type` its `type`. A missing header contradicts nothing.
+ */
+function headerContradiction(entry: LogEntry, event: { eventId: string; type: string }): { field: string; message: string } | null {
+  const id = entry.headers[CE_HEADERS.id];
+  if (id !== undefined && id.toLowerCase() !== event.eventId.toLowerCase()) {
+    return { field: CE_HEADERS.id, message: `the ${CE_HEADERS.id} header says ${JSON.stringify(id.slice(0, 64))} but the body's eventId is ${event.eventId}` };
+  }
+  const type = entry.headers[CE_HEADERS.type];
+  if (type !== undefined && type !== event.type) {
+    return { field: CE_HEADERS.type, message: `the ${CE_HEADERS.type} header says ${JSON.stringify(type.slice(0, 64))} but the body's type is ${event.type}` };
+  }
+  return null;
 }
 
 function headerEventId(entry: LogEntry): string | null {

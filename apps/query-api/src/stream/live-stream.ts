@@ -1,35 +1,42 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '@ledger/postgres';
-import { APPLIED_CHANNEL } from '@ledger/ledger-store';
+import { TOKEN_CACHE_MS } from '@ledger/http';
+import { Announcement, announcementsAfter, APPLIED_CHANNEL, liveFeedHeads, TokenStore } from '@ledger/ledger-store';
 import { ChannelListener } from './channel-listener';
 import { SseClient, StreamHub } from './stream-hub';
 
-/** The projector's notification: `{ partition, nextOffset, events, positions, truncated }`. */
-interface AppliedNotice {
-  partition: number;
-  nextOffset: string;
-  events: { eventId: string; type: string }[];
-  positions: { party: string; proposalId: string }[];
-  /** The payload was cut to fit PostgreSQL's limit: some events and positions are not listed. */
-  truncated?: boolean;
-}
+/** Announcements read per partition at a time; a listener further behind tells streams to resync. */
+const CATCH_UP_LIMIT = 500;
+/** A notification's partition hint is looked at only when it is a plausible partition number. */
+const MAX_PARTITION = 100_000;
 
 /**
  * GET /v1/stream's engine: one LISTEN connection per process, fanned out to every open stream.
- * Each applied batch becomes an `applied` event and one `position` event per stance it changed.
- * While the connection is down, streams get a comment; once it is back (or when a notice was
- * truncated) they get `resync`: refetch, something was missed.
+ * A notification is only a wake-up (any role may NOTIFY any channel): on each one the engine reads
+ * `ledger.live_feed` past the last announcement it sent, per partition, so only what the projector
+ * committed reaches a stream. Each announcement becomes an `applied` event and one `position` event
+ * per stance it changed. While the connection is down, streams get a comment; once it is back (or
+ * when an announcement was truncated, or the feed ran too far ahead) they get `resync`.
  */
 @Injectable()
 export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('stream');
   private readonly hub = new StreamHub();
   private readonly listener: ChannelListener;
+  /** Per partition, the next offset of the last announcement sent (-1: none yet). */
+  private announced = new Map<number, bigint>();
+  private reading?: Promise<void>;
+  private readAgain = false;
+  private readonly hints = new Set<number>();
+  private readonly byToken = new Map<string, Set<SseClient>>();
+  private readonly tokens: TokenStore;
+  private revocationWatch?: NodeJS.Timeout;
 
-  constructor(@Inject(PG_POOL) pool: Pool) {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {
+    this.tokens = new TokenStore(pool);
     this.listener = new ChannelListener(pool.options, APPLIED_CHANNEL, {
-      notification: (payload) => this.announce(payload as AppliedNotice),
+      notification: (payload) => this.wake(payload),
       down: (error) => {
         this.logger.warn(`listening on ${APPLIED_CHANNEL} stopped (${error.message}); reconnecting`);
         this.hub.comment('the live feed is interrupted; reconnecting');
@@ -37,6 +44,7 @@ export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShut
       resumed: () => {
         this.logger.log(`listening on ${APPLIED_CHANNEL} again`);
         this.hub.send('resync', { reason: 'reconnected' });
+        this.wake(null);
       },
     });
   }
@@ -46,31 +54,120 @@ export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShut
     return this.hub.size;
   }
 
-  /** Registers an open response; answers the function that forgets it. */
-  subscribe(client: SseClient): () => void {
+  /**
+   * Registers an open response, opened with `tokenId` (its streams end when the token is revoked);
+   * answers the function that forgets it.
+   */
+  subscribe(client: SseClient, tokenId?: string): () => void {
     const forget = this.hub.add(client);
     if (!this.listener.connected) client.write(': the live feed is interrupted; reconnecting\n\n');
-    return forget;
+    if (tokenId) {
+      const streams = this.byToken.get(tokenId) ?? new Set();
+      streams.add(client);
+      this.byToken.set(tokenId, streams);
+      // Revocation ends open streams as soon as new requests are refused (the guard's token cache).
+      this.revocationWatch ??= setInterval(() => void this.endRevoked(), TOKEN_CACHE_MS).unref();
+    }
+    return () => {
+      forget();
+      const streams = tokenId ? this.byToken.get(tokenId) : undefined;
+      streams?.delete(client);
+      if (tokenId && !streams?.size) this.byToken.delete(tokenId);
+      this.stopWatchWhenIdle();
+    };
+  }
+
+  /** Ends every open stream opened with this token (it was revoked). */
+  closeToken(tokenId: string, reason: string): number {
+    const streams = [...(this.byToken.get(tokenId) ?? [])];
+    for (const client of streams) {
+      client.write(`event: revoked\ndata: ${JSON.stringify({ reason })}\n\n`);
+      this.hub.drop(client);
+    }
+    this.byToken.delete(tokenId);
+    this.stopWatchWhenIdle();
+    return streams.length;
+  }
+
+  /** Ends the streams of every token revoked since they opened. PostgreSQL out of reach: next time. */
+  private async endRevoked(): Promise<void> {
+    const ids = [...this.byToken.keys()];
+    const live = await this.tokens.liveIds(ids).catch(() => undefined);
+    if (!live) return;
+    for (const id of ids) if (!live.has(id)) this.logger.log(`token ${id} was revoked: ended ${this.closeToken(id, 'token revoked')} open stream(s)`);
+  }
+
+  private stopWatchWhenIdle(): void {
+    if (this.byToken.size || !this.revocationWatch) return;
+    clearInterval(this.revocationWatch);
+    this.revocationWatch = undefined;
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // Listen first, then take the feed's heads: nothing committed in between is missed, nothing
+    // committed before is announced again.
     await this.listener.start();
+    this.announced = await liveFeedHeads(this.pool).catch((e: Error) => {
+      this.logger.warn(`reading the live feed failed (${e.message}); streams start from the next announcement`);
+      return new Map<number, bigint>();
+    });
   }
 
   /** Open streams end before the HTTP server closes: it waits for open responses. */
   beforeApplicationShutdown(): void {
+    clearInterval(this.revocationWatch);
     this.hub.close();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.hub.close();
     await this.listener.stop();
+    await this.reading;
   }
 
-  private announce(notice: AppliedNotice): void {
-    if (!notice || !Array.isArray(notice.events) || !Array.isArray(notice.positions)) return;
-    this.hub.send('applied', { partition: notice.partition, nextOffset: notice.nextOffset, events: notice.events, ...(notice.truncated && { truncated: true }) });
-    for (const { party, proposalId } of notice.positions) this.hub.send('position', { party, proposalId });
-    if (notice.truncated) this.hub.send('resync', { reason: 'truncated' });
+  /** A notification arrived: read the feed (its payload only hints which partition to look at). */
+  private wake(payload: unknown): void {
+    const hint = (payload as { partition?: unknown } | null)?.partition;
+    if (Number.isInteger(hint) && (hint as number) >= 0 && (hint as number) <= MAX_PARTITION) this.hints.add(hint as number);
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    this.reading = this.readLoop().finally(() => (this.reading = undefined));
+  }
+
+  private async readLoop(): Promise<void> {
+    do {
+      this.readAgain = false;
+      try {
+        await this.readFeed();
+      } catch (e) {
+        this.logger.warn(`reading the live feed failed (${(e as Error).message})`);
+        this.hub.send('resync', { reason: 'feed unavailable' });
+      }
+    } while (this.readAgain);
+  }
+
+  private async readFeed(): Promise<void> {
+    const after = new Map(this.announced);
+    for (const partition of this.hints) if (!after.has(partition)) after.set(partition, -1n);
+    this.hints.clear();
+    const found = await announcementsAfter(this.pool, after, CATCH_UP_LIMIT);
+    const perPartition = new Map<number, number>();
+    for (const announcement of found) {
+      this.announce(announcement);
+      this.announced.set(announcement.partition, BigInt(announcement.nextOffset));
+      perPartition.set(announcement.partition, (perPartition.get(announcement.partition) ?? 0) + 1);
+    }
+    if ([...perPartition.values()].some((n) => n >= CATCH_UP_LIMIT)) {
+      this.hub.send('resync', { reason: 'behind' });
+      this.announced = await liveFeedHeads(this.pool);
+    }
+  }
+
+  private announce(a: Announcement): void {
+    this.hub.send('applied', { partition: a.partition, nextOffset: a.nextOffset, events: a.events, ...(a.truncated && { truncated: true }) });
+    for (const { party, proposalId } of a.positions) this.hub.send('position', { party, proposalId });
+    if (a.truncated) this.hub.send('resync', { reason: 'truncated' });
   }
 }

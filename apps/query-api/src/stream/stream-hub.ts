@@ -15,7 +15,8 @@ export interface HubOptions {
 /**
  * Fans server-sent events out to every connected client. One keep-alive timer serves them all and
  * runs only while someone listens; a client is forgotten when it disconnects, when it falls too
- * far behind, and when the hub closes (application shutdown).
+ * far behind, when it is dropped (its token was revoked), and when the hub closes (application
+ * shutdown).
  */
 export class StreamHub {
   private readonly clients = new Set<SseClient>();
@@ -65,7 +66,8 @@ export class StreamHub {
     }
   }
 
-  private drop(client: SseClient): void {
+  /** Ends one open response (and forgets it). */
+  drop(client: SseClient): void {
     this.remove(client);
     client.end();
   }

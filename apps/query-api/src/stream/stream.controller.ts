@@ -2,7 +2,8 @@ import { Controller, Get, Query as QueryParams, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
-import { AllowQueryToken, ApiProblems, parseQuery, RequireScopes } from '@ledger/http';
+import { AllowQueryToken, ApiProblems, CurrentPrincipal, parseQuery, RequireScopes } from '@ledger/http';
+import type { Principal } from '@ledger/ledger-store';
 import { LiveStream } from './live-stream';
 
 /** `token` is read by the auth guard (this route allows it); nothing else may be passed. */
@@ -26,8 +27,8 @@ const EXAMPLE = [
 /**
  * GET /v1/stream — server-sent events for dashboards: `applied` after each applied batch,
  * `position` per changed stance (fetch it for the new value), `resync` when something may have
- * been missed, `: keep-alive` comments every 15 s. The token may come as `?token=` (EventSource
- * cannot send headers).
+ * been missed, `revoked` before the stream ends because its token was revoked, `: keep-alive`
+ * comments every 15 s. The token may come as `?token=` (EventSource cannot send headers).
  */
 @ApiTags('stream')
 @Controller('v1/stream')
@@ -40,18 +41,19 @@ export class StreamController {
   @ApiOperation({ summary: 'Live feed of applied batches and changed stances (text/event-stream)' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
-    description: 'events `applied` { partition, nextOffset, events: [{ eventId, type }] }, `position` { party, proposalId }, `resync` { reason }',
+    description:
+      'events `applied` { partition, nextOffset, events: [{ eventId, type }] }, `position` { party, proposalId }, `resync` { reason }, `revoked` { reason } (the token was revoked; the stream ends)',
     content: { 'text/event-stream': { schema: { type: 'string' }, example: EXAMPLE } },
   })
   @ApiProblems(400)
-  open(@QueryParams() raw: Record<string, unknown>, @Res() reply: FastifyReply): void {
+  open(@QueryParams() raw: Record<string, unknown>, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): void {
     parseQuery(StreamParams, raw);
     // From here on the raw response is ours: neither Fastify nor Nest answers this request.
     reply.hijack();
     const response = reply.raw;
     response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
     response.write(': connected\n\n');
-    const forget = this.live.subscribe(response);
+    const forget = this.live.subscribe(response, principal.tokenId);
     response.once('close', forget);
   }
 }

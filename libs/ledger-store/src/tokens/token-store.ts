@@ -58,6 +58,13 @@ export class TokenStore {
     return rowCount === 1;
   }
 
+  /** Which of these token ids are live (known and not revoked). */
+  async liveIds(ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const { rows } = await this.pool.query(`SELECT id::text AS id FROM ledger.tokens WHERE id::text = ANY($1::text[]) AND revoked_at IS NULL`, [ids]);
+    return new Set(rows.map((r) => r.id as string));
+  }
+
   /** The principal of a live token, or null for an unknown or revoked one. */
   async verify(token: string): Promise<Principal | null> {
     // Through the lookup function: the query API's roles may not read the tokens table (0005_token_lookup.sql).

@@ -9,6 +9,7 @@ import { createLogger, PinoNestLogger } from '../logger';
 import { observeHttp, requestIdFor } from '../http-observability';
 import { drainOnClose } from '../drain';
 import { LedgerMetrics } from '../metrics';
+import { answerClientError } from './client-errors';
 
 /**
  * Creates the Nest application on Fastify with the ledger's HTTP rules: JSON bodies only (415),
@@ -23,6 +24,9 @@ export async function createHttpApp(module: unknown, config: LedgerConfig, optio
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     genReqId: requestIdFor,
+    // What Node's HTTP parser refuses before any route sees it (431, 414, bad chunked encoding,
+    // garbage) is a problem document too, and the connection is closed: it cannot go on.
+    clientErrorHandler: answerClientError,
     // What Fastify's router answers by itself (a URL that is not valid percent-encoded UTF-8, a
     // path parameter over maxParamLength) is a problem document too, like every other error.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
