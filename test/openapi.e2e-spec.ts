@@ -99,7 +99,22 @@ describe('OpenAPI document', () => {
     for (const status of ['400', '401', '403', '429']) {
       expect(parties.responses[status].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
     }
-    expect(parties.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'kind', 'limit']);
+    expect(parties.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'kind', 'knownAt', 'limit']);
+    // "What did the ledger know at R" is answerable on every read route, and documented on each.
+    for (const route of [
+      '/v1/parties',
+      '/v1/parties/{id}',
+      '/v1/proposals',
+      '/v1/proposals/{id}',
+      '/v1/positions',
+      '/v1/positions/history',
+      '/v1/statements',
+      '/v1/threats',
+      '/v1/dyads',
+    ]) {
+      const knownAt = doc.paths[route].get.parameters.find((p: { name: string }) => p.name === 'knownAt');
+      expect([route, knownAt?.in, knownAt?.schema?.description ?? knownAt?.description]).toEqual([route, 'query', expect.stringContaining('Record time')]);
+    }
     expect(doc.paths['/v1/parties/{id}'].get.responses['404']).toBeDefined();
     expect(doc.paths['/v1/stream'].get.security).toEqual(expect.arrayContaining([{ bearer: [] }, { queryToken: [] }]));
     expect(doc.paths['/v1/dyads'].get.parameters.find((p: { name: string }) => p.name === 'interval').schema).toEqual({ type: 'string', enum: ['day', 'week', 'month'] });

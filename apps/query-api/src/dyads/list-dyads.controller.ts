@@ -1,12 +1,14 @@
 import { Controller, Get, Inject, Query as QueryParams } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { ID_PATTERN, LedgerError } from '@ledger/contracts';
 import { Clock, CLOCK } from '@ledger/config';
 import { ApiProblems, ApiQueryParams, parseQuery, RequireScopes } from '@ledger/http';
 import { DYAD_INTERVALS, DyadInterval, DyadView, Page } from '@ledger/read-models';
+import { KNOWN_AT } from '../positions/position.schemas';
+import { parseKnownAt } from '../shared/known-at';
 import { PageParams } from '../shared/params';
 import { DYAD_PAGE } from './dyad.schemas';
 import { ListDyadsQuery } from './list-dyads.query';
@@ -31,9 +33,10 @@ export class ListDyadsParams extends PageParams {
   @IsOptional() @IsIn(DYAD_INTERVALS) @JSONSchema({ description: 'Period length (default day); weeks are ISO weeks, starting Monday.' }) interval?: DyadInterval;
   @IsOptional() @Matches(ID_PATTERN, { message: 'source must be an actor id' }) @JSONSchema({ description: 'Only this acting principal.' }) source?: string;
   @IsOptional() @Matches(ID_PATTERN, { message: 'target must be an actor id' }) @JSONSchema({ description: 'Only this target principal.' }) target?: string;
+  @IsOptional() @IsString() @MaxLength(40) @JSONSchema(KNOWN_AT) knownAt?: string;
 }
 
-/** GET /v1/dyads?from=&to=&interval=day|week|month&source=&target= */
+/** GET /v1/dyads?from=&to=&interval=day|week|month&source=&target=&knownAt= */
 @ApiTags('dyads')
 @Controller('v1/dyads')
 export class ListDyadsController {
@@ -44,7 +47,7 @@ export class ListDyadsController {
 
   @Get()
   @RequireScopes('read')
-  @ApiOperation({ summary: 'Directed dyads (count, Goldstein sum and mean, CAMEO quad classes) per day, ISO week or month' })
+  @ApiOperation({ summary: 'Directed dyads (count, Goldstein sum and mean, CAMEO quad classes) per day, ISO week or month; knownAt: as recorded by then' })
   @ApiQueryParams(ListDyadsParams)
   @ApiOkResponse({ schema: DYAD_PAGE })
   @ApiProblems(400)
@@ -61,9 +64,10 @@ export class ListDyadsController {
         ],
       });
     }
+    const knownAt = parseKnownAt(p.knownAt);
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
     return this.queries.execute(
-      new ListDyadsQuery({ from: day(from), to: day(to), interval: p.interval ?? 'day', source: p.source, target: p.target, limit: p.limit ?? 1000, cursor: p.cursor }),
+      new ListDyadsQuery({ from: day(from), to: day(to), interval: p.interval ?? 'day', source: p.source, target: p.target, limit: p.limit ?? 1000, cursor: p.cursor }, knownAt),
     );
   }
 }

@@ -3,11 +3,15 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { CLOCK, Clock } from '@ledger/config';
 import { PG_POOL } from '@ledger/postgres';
+import { knownAtOrLive } from '../shared/known-at';
 import { getParty, listParties, Page, PartyDetail, PartyFilter, PartyView } from '@ledger/read-models';
 
 /** Registered actors and unregistered position holders, by id. */
 export class ListPartiesQuery extends Query<Page<PartyView>> {
-  constructor(readonly filter: PartyFilter) {
+  constructor(
+    readonly filter: PartyFilter,
+    readonly knownAt: Date | null = null,
+  ) {
     super();
   }
 }
@@ -16,14 +20,17 @@ export class ListPartiesQuery extends Query<Page<PartyView>> {
 export class ListPartiesHandler implements IQueryHandler<ListPartiesQuery> {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  execute({ filter }: ListPartiesQuery): Promise<Page<PartyView>> {
-    return listParties(this.pool, filter);
+  async execute({ filter, knownAt }: ListPartiesQuery): Promise<Page<PartyView>> {
+    return listParties(this.pool, filter, await knownAtOrLive(this.pool, knownAt));
   }
 }
 
-/** One party with its affiliations and its current positions; null when unknown. */
+/** One party with its affiliations and its current positions, as recorded by knownAt (null: everything); null when unknown. */
 export class GetPartyQuery extends Query<PartyDetail | null> {
-  constructor(readonly id: string) {
+  constructor(
+    readonly id: string,
+    readonly knownAt: Date | null = null,
+  ) {
     super();
   }
 }
@@ -35,7 +42,7 @@ export class GetPartyHandler implements IQueryHandler<GetPartyQuery> {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  execute({ id }: GetPartyQuery): Promise<PartyDetail | null> {
-    return getParty(this.pool, id, new Date(this.clock()));
+  async execute({ id, knownAt }: GetPartyQuery): Promise<PartyDetail | null> {
+    return getParty(this.pool, id, new Date(this.clock()), await knownAtOrLive(this.pool, knownAt));
   }
 }

@@ -8,6 +8,7 @@ import { ApiProblems, ApiQueryParams, nullable, parseQuery, RequireScopes } from
 import { PositionView, StepView } from '@ledger/read-models';
 import { GetPositionHistoryQuery, GetPositionQuery } from './get-position.query';
 import { AS_OF, KNOWN_AT, POSITION_VIEW_SCHEMAS } from './position.schemas';
+import { parseKnownAt } from '../shared/known-at';
 import { parseInstant } from './time-params';
 
 export class PositionParams {
@@ -53,7 +54,7 @@ export class GetPositionController {
   get(@QueryParams() raw: Record<string, unknown>): Promise<PositionView> {
     const p = parseQuery(PositionParams, raw);
     const asOf = parseInstant('asOf', p.asOf) ?? new Date();
-    return this.queries.execute(new GetPositionQuery(p.party, p.proposal, asOf, parseInstant('knownAt', p.knownAt)));
+    return this.queries.execute(new GetPositionQuery(p.party, p.proposal, asOf, parseKnownAt(p.knownAt)));
   }
 
   @Get('history')
@@ -64,7 +65,7 @@ export class GetPositionController {
   @ApiProblems(400)
   async history(@QueryParams() raw: Record<string, unknown>): Promise<{ party: string; proposalId: string; knownAt: string | null; steps: StepView[] }> {
     const p = parseQuery(HistoryParams, raw);
-    const knownAt = parseInstant('knownAt', p.knownAt);
+    const knownAt = parseKnownAt(p.knownAt);
     const steps = await this.queries.execute(new GetPositionHistoryQuery(p.party, p.proposal, knownAt));
     return { party: p.party, proposalId: p.proposal, knownAt: knownAt?.toISOString() ?? null, steps };
   }

@@ -6,6 +6,9 @@ import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } 
 import { ID_PATTERN } from '@ledger/contracts';
 import { ApiProblems, ApiQueryParams, parseQuery, RequireScopes } from '@ledger/http';
 import { Page, StatementView } from '@ledger/read-models';
+import { JSONSchema } from 'class-validator-jsonschema';
+import { KNOWN_AT } from '../positions/position.schemas';
+import { parseKnownAt } from '../shared/known-at';
 import { ListStatementsQuery } from './list-statements.query';
 import { STATEMENT_PAGE } from './statement.schemas';
 
@@ -26,9 +29,10 @@ export class ListStatementsParams {
   to?: string;
   @IsOptional() @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value)) @IsInt() @Min(1) @Max(500) limit?: number;
   @IsOptional() @IsString() @MaxLength(512) cursor?: string;
+  @IsOptional() @IsString() @MaxLength(40) @JSONSchema(KNOWN_AT) knownAt?: string;
 }
 
-/** GET /v1/statements?party=&proposal=&q=&from=&to=&limit=&cursor= */
+/** GET /v1/statements?party=&proposal=&q=&from=&to=&knownAt=&limit=&cursor= */
 @ApiTags('statements')
 @Controller('v1/statements')
 export class ListStatementsController {
@@ -36,12 +40,13 @@ export class ListStatementsController {
 
   @Get()
   @RequireScopes('read')
-  @ApiOperation({ summary: 'Statements, newest first by valid time; q is full-text (web search syntax); from inclusive, to exclusive' })
+  @ApiOperation({ summary: 'Statements, newest first by valid time; q is full-text (web search syntax); from inclusive, to exclusive; knownAt: as recorded by then' })
   @ApiQueryParams(ListStatementsParams)
   @ApiOkResponse({ schema: STATEMENT_PAGE })
   @ApiProblems(400)
   list(@QueryParams() raw: Record<string, unknown>): Promise<Page<StatementView>> {
     const p = parseQuery(ListStatementsParams, raw);
-    return this.queries.execute(new ListStatementsQuery({ ...p, limit: p.limit ?? 50 }));
+    const { knownAt, ...filter } = p;
+    return this.queries.execute(new ListStatementsQuery({ ...filter, limit: p.limit ?? 50 }, parseKnownAt(knownAt)));
   }
 }

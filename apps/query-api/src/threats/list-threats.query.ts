@@ -3,11 +3,15 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { CLOCK, Clock } from '@ledger/config';
 import { PG_POOL } from '@ledger/postgres';
+import { knownAtOrLive } from '../shared/known-at';
 import { listThreats, Page, ThreatFilter, ThreatView } from '@ledger/read-models';
 
-/** Sanction threats made by asOf (null: now), newest first, with their status at asOf. */
+/** Sanction threats made by asOf (null: now), newest first, with their status at asOf, as recorded by knownAt (null: everything). */
 export class ListThreatsQuery extends Query<Page<ThreatView>> {
-  constructor(readonly filter: Omit<ThreatFilter, 'asOf'> & { asOf: Date | null }) {
+  constructor(
+    readonly filter: Omit<ThreatFilter, 'asOf'> & { asOf: Date | null },
+    readonly knownAt: Date | null = null,
+  ) {
     super();
   }
 }
@@ -19,7 +23,7 @@ export class ListThreatsHandler implements IQueryHandler<ListThreatsQuery> {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  execute({ filter }: ListThreatsQuery): Promise<Page<ThreatView>> {
-    return listThreats(this.pool, { ...filter, asOf: filter.asOf ?? new Date(this.clock()) });
+  async execute({ filter, knownAt }: ListThreatsQuery): Promise<Page<ThreatView>> {
+    return listThreats(this.pool, { ...filter, asOf: filter.asOf ?? new Date(this.clock()) }, await knownAtOrLive(this.pool, knownAt));
   }
 }

@@ -18,7 +18,7 @@ export class DyadsProjection implements Projection {
     const { rows: old } = await client.query(`DELETE FROM dyad_contributions_v1 WHERE event_id = ANY($1::uuid[]) RETURNING source, target, to_char(day, 'YYYY-MM-DD') AS day`, [
       changes.map((c) => c.eventId),
     ]);
-    const fresh = changes.flatMap((c) => (c.after?.effective ? contributions(c.after) : []));
+    const fresh = changes.flatMap((c) => (c.after?.effective ? dyadContributions(c.after) : []));
     if (fresh.length) {
       await client.query(
         `INSERT INTO dyad_contributions_v1 (event_id, source, target, seq, day, cameo, goldstein, quad)
@@ -47,7 +47,8 @@ export class DyadsProjection implements Projection {
   }
 }
 
-function contributions(fact: ResolvedFact) {
+/** The dyad_contributions_v1 rows of one fact: one per (source, target) pair and coded act. */
+export function dyadContributions(fact: ResolvedFact) {
   const e = fact.effective!;
   if (e.modality?.negated || e.modality?.hypothetical) return [];
   const codes = [effectiveCodes(e), ...impliedCodes(e)].filter((c): c is NonNullable<typeof c> => !!c && cameoQuad(c.cameo) !== null);

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { KnownAt, tableRef } from '../known-at/known-at';
 import { decodeCursor, encodeCursor, Page } from '../cursor';
 
 export const DYAD_INTERVALS = ['day', 'week', 'month'] as const;
@@ -33,21 +34,23 @@ export interface DyadFilter {
 
 /**
  * Sums the daily dyads of [from, to) per period; a period at either edge of the range holds only
- * the days inside it. Ordered by period, then source and target.
+ * the days inside it. Ordered by period, then source and target. As known at `known.at` when given.
  */
-export async function listDyads(pool: Pool, filter: DyadFilter): Promise<Page<DyadView>> {
+export async function listDyads(pool: Pool, filter: DyadFilter, known?: KnownAt | null): Promise<Page<DyadView>> {
   const [period, source, target] = filter.cursor ? decodeCursor(filter.cursor, ['text', 'text', 'text']) : [null, null, null];
+  const params: unknown[] = [filter.interval, filter.from, filter.to, filter.source ?? null, filter.target ?? null, period, source, target, filter.limit + 1];
+  const from = tableRef('dyads_v1', params, known);
   const { rows } = await pool.query(
     `SELECT * FROM (
        SELECT source, target, to_char(date_trunc($1, day::timestamp), 'YYYY-MM-DD') AS period, sum(events)::int AS events,
               round(sum(goldstein_sum), 3)::text AS goldstein_sum, round(sum(goldstein_sum) / sum(events), 3)::text AS goldstein_mean, sum(verbal_coop)::int AS vc, sum(material_coop)::int AS mc,
               sum(verbal_conflict)::int AS vk, sum(material_conflict)::int AS mk
-         FROM read_model.dyads_v1
+         FROM ${from} dy
         WHERE day >= $2::date AND day < $3::date AND ($4::text IS NULL OR source = $4) AND ($5::text IS NULL OR target = $5)
         GROUP BY 1, 2, 3) d
       WHERE $6::text IS NULL OR (period, source COLLATE "C", target COLLATE "C") > ($6::text, $7::text COLLATE "C", $8::text COLLATE "C")
       ORDER BY period, source COLLATE "C", target COLLATE "C" LIMIT $9`,
-    [filter.interval, filter.from, filter.to, filter.source ?? null, filter.target ?? null, period, source, target, filter.limit + 1],
+    params,
   );
   const page = rows.slice(0, filter.limit);
   const last = page[page.length - 1];

@@ -9,7 +9,8 @@ interface Pair {
   from: OrderKey;
 }
 
-interface Input extends OrderKey {
+/** One event of a pair's fold, with its place in the fold order. */
+export interface PairInput extends OrderKey {
   own: boolean;
   speaker: string | null;
   type: string;
@@ -72,20 +73,29 @@ export async function refoldPairs(client: PoolClient, touched: Pair[], inMemory:
   const current: unknown[] = [];
   for (const pair of pairs) {
     const id = `${pair.party}\u0000${pair.proposalId}`;
-    const events = (inputs.get(id) ?? []).sort(compareOrder);
-    let state = snapshots.get(id) ?? INITIAL_STATE;
-    let shown = visible(state);
-    for (const e of events) {
-      const next = foldPosition(state, toInput(e));
-      const nextShown = visible(next);
-      history.push(historyRow(pair, e, next, nextShown !== shown));
-      state = next;
-      shown = nextShown;
-    }
-    current.push(currentRow(pair, state));
+    const folded = foldSteps(pair, snapshots.get(id) ?? INITIAL_STATE, inputs.get(id) ?? []);
+    history.push(...folded.history);
+    current.push(folded.current);
   }
   await insertHistory(client, history);
   await upsertCurrent(client, current);
+}
+
+/**
+ * Folds a pair's events (sorted here, in the total order) from `state`: the position_history_v1
+ * rows it steps through and the party_positions_v1 row it ends on. Pure.
+ */
+export function foldSteps(pair: { party: string; proposalId: string }, state: PositionState, events: PairInput[]) {
+  const history = [];
+  let shown = visible(state);
+  for (const e of [...events].sort(compareOrder)) {
+    const next = foldPosition(state, toInput(e));
+    const nextShown = visible(next);
+    history.push(historyRow(pair, e, next, nextShown !== shown));
+    state = next;
+    shown = nextShown;
+  }
+  return { history, current: currentRow(pair, state) };
 }
 
 async function ownedPairs(client: PoolClient, keys: string): Promise<Set<string>> {
@@ -108,7 +118,7 @@ async function loadSnapshots(client: PoolClient, keys: string): Promise<Map<stri
 }
 
 /** The pair's own events from the insertion point on, and its proposal's ConditionResolved events by others. */
-async function loadInputs(client: PoolClient, keys: string, inMemory: Map<string, EventEnvelope>): Promise<Map<string, Input[]>> {
+async function loadInputs(client: PoolClient, keys: string, inMemory: Map<string, EventEnvelope>): Promise<Map<string, PairInput[]>> {
   // The batch's own events are in memory: their envelopes are not read back.
   const skip = [...inMemory.keys()];
   const { rows } = await client.query(
@@ -127,7 +137,7 @@ async function loadInputs(client: PoolClient, keys: string, inMemory: Map<string
         AND NOT EXISTS (SELECT 1 FROM position_events_v1 m WHERE m.party = k.party AND m.proposal_id = k.proposal_id AND m.event_id = e.event_id)`,
     [keys, skip],
   );
-  const out = new Map<string, Input[]>();
+  const out = new Map<string, PairInput[]>();
   for (const r of rows) {
     const id = `${r.party}\u0000${r.proposal_id}`;
     const list = out.get(id) ?? [];
@@ -144,7 +154,7 @@ async function loadInputs(client: PoolClient, keys: string, inMemory: Map<string
   return out;
 }
 
-function toInput(e: Input): PositionInput {
+function toInput(e: PairInput): PositionInput {
   return {
     eventId: e.eventId,
     type: e.type,
@@ -163,7 +173,7 @@ function visible(s: PositionState): string {
   return JSON.stringify([s.category, scoreOf(s), s.conditions, s.contested, s.version]);
 }
 
-function historyRow(pair: Pair, e: Input, after: PositionState, changed: boolean) {
+function historyRow(pair: { party: string; proposalId: string }, e: PairInput, after: PositionState, changed: boolean) {
   return {
     ...keyColumns(e),
     party: pair.party,
@@ -182,7 +192,7 @@ function historyRow(pair: Pair, e: Input, after: PositionState, changed: boolean
   };
 }
 
-function currentRow(pair: Pair, s: PositionState) {
+function currentRow(pair: { party: string; proposalId: string }, s: PositionState) {
   return {
     party: pair.party,
     proposal_id: pair.proposalId,

@@ -1,6 +1,6 @@
 import { PoolClient } from 'pg';
 import { effectiveCodes } from '@ledger/contracts';
-import { FactChange } from '../facts/fact';
+import { FactChange, ResolvedFact } from '../facts/fact';
 import { Projection } from '../projection';
 import { compareOrder, keyColumns, OrderKey, rowKey } from './fold-order';
 import { memberships, orderKeyOf, partyVoices, TONAL_TYPES } from './position-membership';
@@ -71,24 +71,27 @@ export class PositionsProjection implements Projection {
 /** Tonal events per (party, proposal): the lean is summed from them at query time, anchored to asOf. */
 async function refreshTonal(client: PoolClient, changes: FactChange[]): Promise<void> {
   await client.query(`DELETE FROM tonal_events_v1 WHERE event_id = ANY($1::uuid[])`, [changes.map((c) => c.eventId)]);
-  const rows = changes.flatMap((c) => {
-    const e = c.after?.effective;
-    if (!c.after || !e || !e.proposalId || !TONAL_TYPES.has(e.type) || e.modality?.negated || e.modality?.hypothetical) return [];
-    const goldstein = effectiveCodes(e)?.goldstein;
-    if (goldstein === undefined) return [];
-    const start = orderKeyOf(e, 0, '0', null).occurredStart;
-    return partyVoices(c.after, 'actor').map((v) => ({
-      party: v.principal,
-      proposal_id: e.proposalId,
-      event_id: e.eventId,
-      occurred_start: new Date(start).toISOString(),
-      goldstein,
-    }));
-  });
+  const rows = changes.flatMap((c) => (c.after ? tonalRows(c.after) : []));
   if (!rows.length) return;
   await client.query(
     `INSERT INTO tonal_events_v1 (party, proposal_id, event_id, occurred_start, goldstein)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(party text, proposal_id text, event_id uuid, occurred_start timestamptz, goldstein numeric)`,
     [JSON.stringify(rows)],
   );
+}
+
+/** The tonal_events_v1 rows of one fact: one per party whose voice it carries, when it is tonal and counts. */
+export function tonalRows(fact: ResolvedFact) {
+  const e = fact.effective;
+  if (!e || !e.proposalId || !TONAL_TYPES.has(e.type) || e.modality?.negated || e.modality?.hypothetical) return [];
+  const goldstein = effectiveCodes(e)?.goldstein;
+  if (goldstein === undefined) return [];
+  const start = orderKeyOf(e, 0, '0', null).occurredStart;
+  return partyVoices(fact, 'actor').map((v) => ({
+    party: v.principal,
+    proposal_id: e.proposalId,
+    event_id: e.eventId,
+    occurred_start: new Date(start).toISOString(),
+    goldstein,
+  }));
 }

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { Citation, OccurredAt } from '@ledger/contracts';
+import { KnownAt, tableRef } from '../known-at/known-at';
 import { foldAsKnownAt, KnownTone } from './as-known-at';
 import { Category, ConditionState, openConditions, POLICY_VERSION, PositionState, scoreOf } from './position-fold';
 
@@ -85,18 +86,21 @@ export async function positionAt(pool: Pool, party: string, proposalId: string, 
   return view(party, proposalId, asOf, knownAt, state, leanAt(tones, asOf.getTime()), basis);
 }
 
-/** Every party's stance on a proposal (or one party's on every proposal) at valid time asOf, as known now. */
-export async function stances(pool: Pool, filter: { proposalId?: string; party?: string }, asOf: Date): Promise<PositionView[]> {
+/** Every party's stance on a proposal (or one party's on every proposal) at valid time asOf, as known now or at `known.at`. */
+export async function stances(pool: Pool, filter: { proposalId?: string; party?: string }, asOf: Date, known?: KnownAt | null): Promise<PositionView[]> {
+  const params: unknown[] = [filter.proposalId ?? null, filter.party ?? null, asOf];
+  const history = tableRef('position_history_v1', params, known);
   const { rows } = await pool.query(
-    `SELECT DISTINCT ON (party, proposal_id) party, proposal_id, state FROM read_model.position_history_v1
+    `SELECT DISTINCT ON (party, proposal_id) party, proposal_id, state FROM ${history} h
       WHERE ($1::text IS NULL OR proposal_id = $1) AND ($2::text IS NULL OR party = $2) AND occurred_start <= $3
       ORDER BY party, proposal_id, occurred_start DESC, precision_rank DESC, authority DESC, reported_at DESC, partition DESC, "offset" DESC, event_id DESC`,
-    [filter.proposalId ?? null, filter.party ?? null, asOf],
+    params,
   );
+  const tonalParams: unknown[] = [filter.proposalId ?? null, filter.party ?? null, asOf];
   const { rows: tonal } = await pool.query(
-    `SELECT party, proposal_id, occurred_start, goldstein FROM read_model.tonal_events_v1
+    `SELECT party, proposal_id, occurred_start, goldstein FROM ${tableRef('tonal_events_v1', tonalParams, known)} t
       WHERE ($1::text IS NULL OR proposal_id = $1) AND ($2::text IS NULL OR party = $2) AND occurred_start <= $3 AND occurred_start > $3::timestamptz - interval '${LEAN_WINDOW_DAYS} days'`,
-    [filter.proposalId ?? null, filter.party ?? null, asOf],
+    tonalParams,
   );
   const tones = new Map<string, KnownTone[]>();
   for (const t of tonal) {
@@ -106,6 +110,7 @@ export async function stances(pool: Pool, filter: { proposalId?: string; party?:
   const bases = await basisEvents(
     pool,
     rows.map((r) => (r.state as PositionState).basisEventId).filter((x): x is string => !!x),
+    known,
   );
   return rows.map((r) => {
     const state = r.state as PositionState;
@@ -113,7 +118,7 @@ export async function stances(pool: Pool, filter: { proposalId?: string; party?:
       r.party,
       r.proposal_id,
       asOf,
-      null,
+      known?.at ?? null,
       state,
       leanAt(tones.get(`${r.party}\u0000${r.proposal_id}`) ?? [], asOf.getTime()),
       state.basisEventId ? (bases.get(state.basisEventId) ?? null) : null,
@@ -160,11 +165,12 @@ export async function positionHistory(pool: Pool, party: string, proposalId: str
   }));
 }
 
-export async function basisEvents(pool: Pool, ids: string[]): Promise<Map<string, BasisEvent>> {
+/** The basis events, in their effective form now or, given `known`, as known at `known.at`. */
+export async function basisEvents(pool: Pool, ids: string[], known?: KnownAt | null): Promise<Map<string, BasisEvent>> {
   if (!ids.length) return new Map();
-  const { rows } = await pool.query(`SELECT event_id, type, recorded_at, coalesce(effective, envelope) AS e FROM read_model.events_v1 WHERE event_id = ANY($1::uuid[])`, [
-    [...new Set(ids)],
-  ]);
+  const params: unknown[] = [[...new Set(ids)]];
+  const events = tableRef('events_v1', params, known);
+  const { rows } = await pool.query(`SELECT event_id, type, recorded_at, coalesce(effective, envelope) AS e FROM ${events} ev WHERE event_id = ANY($1::uuid[])`, params);
   return new Map(
     rows.map((r) => [
       r.event_id,

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { OccurredAt } from '@ledger/contracts';
+import { KnownAt, tableRef } from '../known-at/known-at';
 import { decodeCursor, encodeCursor, Page } from '../cursor';
 import { Category } from '../positions/position-fold';
 import { PositionView, stances } from '../positions/positions.queries';
@@ -44,25 +45,32 @@ export interface ProposalFilter {
   cursor?: string;
 }
 
-/** proposals_v1, plus proposal ids that only appear in positions. */
-const PROPOSALS = `
-  SELECT id, title, kind, terms, duration_days, version, proposer, made_event_id, versions FROM read_model.proposals_v1
+/** proposals_v1, plus proposal ids that only appear in positions (live, or as known at `known.at`). */
+function proposalsSql(params: unknown[], known: KnownAt | null | undefined): string {
+  const proposals = tableRef('proposals_v1', params, known);
+  const positions = tableRef('party_positions_v1', params, known);
+  return `
+  SELECT id, title, kind, terms, duration_days, version, proposer, made_event_id, versions FROM ${proposals} pr
   UNION ALL
   SELECT DISTINCT p.proposal_id, NULL, NULL, '[]'::jsonb, NULL::int, NULL::int, NULL, NULL::uuid, '[]'::jsonb
-    FROM read_model.party_positions_v1 p
-   WHERE NOT EXISTS (SELECT 1 FROM read_model.proposals_v1 x WHERE x.id = p.proposal_id)`;
+    FROM ${positions} p
+   WHERE NOT EXISTS (SELECT 1 FROM ${proposals} x WHERE x.id = p.proposal_id)`;
+}
 
-/** Every proposal by id, with each party's current category and score. */
-export async function listProposals(pool: Pool, filter: ProposalFilter): Promise<Page<ProposalSummary>> {
+/** Every proposal by id, with each party's latest category and score (now, or as known at `known.at`). */
+export async function listProposals(pool: Pool, filter: ProposalFilter, known?: KnownAt | null): Promise<Page<ProposalSummary>> {
   const after = filter.cursor ? String(decodeCursor(filter.cursor, ['text'])[0]) : null;
-  const { rows } = await pool.query(`SELECT * FROM (${PROPOSALS}) proposals WHERE ($1::text IS NULL OR id COLLATE "C" > $1::text COLLATE "C") ORDER BY id COLLATE "C" LIMIT $2`, [
-    after,
-    filter.limit + 1,
-  ]);
+  const params: unknown[] = [after, filter.limit + 1];
+  const proposals = proposalsSql(params, known);
+  const { rows } = await pool.query(
+    `SELECT * FROM (${proposals}) proposals WHERE ($1::text IS NULL OR id COLLATE "C" > $1::text COLLATE "C") ORDER BY id COLLATE "C" LIMIT $2`,
+    params,
+  );
   const page = rows.slice(0, filter.limit);
+  const heldParams: unknown[] = [page.map((r) => r.id)];
   const { rows: held } = await pool.query(
-    `SELECT proposal_id, party, category, score FROM read_model.party_positions_v1 WHERE proposal_id = ANY($1::text[]) ORDER BY party COLLATE "C"`,
-    [page.map((r) => r.id)],
+    `SELECT proposal_id, party, category, score FROM ${tableRef('party_positions_v1', heldParams, known)} pp WHERE proposal_id = ANY($1::text[]) ORDER BY party COLLATE "C"`,
+    heldParams,
   );
   const items = page.map((r) => {
     const mine = held.filter((h) => h.proposal_id === r.id);
@@ -72,12 +80,13 @@ export async function listProposals(pool: Pool, filter: ProposalFilter): Promise
   return { items, nextCursor: rows.length > filter.limit && last ? encodeCursor([last.id]) : undefined };
 }
 
-/** One proposal with every party's stance at valid time `asOf`; null when neither made nor held. */
-export async function getProposal(pool: Pool, id: string, asOf: Date): Promise<ProposalDetail | null> {
-  const { rows } = await pool.query(`SELECT * FROM (${PROPOSALS}) proposals WHERE id = $1`, [id]);
+/** One proposal with every party's stance at valid time `asOf` (as known now, or at `known.at`); null when neither made nor held. */
+export async function getProposal(pool: Pool, id: string, asOf: Date, known?: KnownAt | null): Promise<ProposalDetail | null> {
+  const params: unknown[] = [id];
+  const { rows } = await pool.query(`SELECT * FROM (${proposalsSql(params, known)}) proposals WHERE id = $1`, params);
   if (!rows.length) return null;
   const r = rows[0];
-  return { ...toSummary(r), terms: r.terms, versions: r.versions, stances: await stances(pool, { proposalId: id }, asOf) };
+  return { ...toSummary(r), terms: r.terms, versions: r.versions, stances: await stances(pool, { proposalId: id }, asOf, known) };
 }
 
 function toSummary(r: Record<string, any>): Omit<ProposalSummary, 'stances'> {

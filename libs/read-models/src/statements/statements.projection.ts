@@ -11,7 +11,7 @@ export class StatementsProjection implements Projection {
     const relevant = changes.filter((c) => c.type === 'StatementMade');
     if (!relevant.length) return;
     await client.query(`DELETE FROM statements_v1 WHERE event_id = ANY($1::uuid[])`, [relevant.map((c) => c.eventId)]);
-    const rows = relevant.flatMap((c) => (c.after?.effective ? [toRow(c.after)] : []));
+    const rows = relevant.flatMap((c) => (c.after?.effective ? [statementRow(c.after)] : []));
     if (!rows.length) return;
     await client.query(
       `INSERT INTO statements_v1
@@ -28,7 +28,8 @@ export class StatementsProjection implements Projection {
   }
 }
 
-function toRow(f: ResolvedFact) {
+/** The statements_v1 row of a StatementMade fact (also what a knownAt query folds in memory). */
+export function statementRow(f: ResolvedFact) {
   const e = f.effective!;
   const data = e.data as { text: string; tone: string; topics: string[] };
   const codes = effectiveCodes(e);

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { KnownAt, tableRef } from '../known-at/known-at';
 import { decodeCursor, encodeCursor, Page } from '../cursor';
 
 export interface StatementFilter {
@@ -30,8 +31,8 @@ export interface StatementView {
   citations: unknown[];
 }
 
-/** Newest first by valid time, with a keyset cursor. */
-export async function listStatements(pool: Pool, filter: StatementFilter): Promise<Page<StatementView>> {
+/** Newest first by valid time, with a keyset cursor; over the statements known at `known.at` when given. */
+export async function listStatements(pool: Pool, filter: StatementFilter, known?: KnownAt | null): Promise<Page<StatementView>> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
@@ -48,11 +49,12 @@ export async function listStatements(pool: Pool, filter: StatementFilter): Promi
     params.push(start, id);
     where.push(`(occurred_start, event_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   }
+  const from = tableRef('statements_v1', params, known);
   params.push(filter.limit + 1);
   const { rows } = await pool.query(
     `SELECT event_id, occurred_value, occurred_precision, occurred_start, recorded_at, actors, parties, proposal_id, text, tone,
             topics, cameo, goldstein, quote, citations
-       FROM read_model.statements_v1
+       FROM ${from} s
       ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
       ORDER BY occurred_start DESC, event_id DESC
       LIMIT $${params.length}`,

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { KnownAt, tableRef } from '../known-at/known-at';
 import { decodeCursor, encodeCursor, Page } from '../cursor';
 
 /** Where a threat stands at valid time asOf (DOMAIN.md §4, threat tracker). */
@@ -43,17 +44,19 @@ const STATUS = `CASE WHEN executed_start <= $1 THEN 'executed'
                      WHEN deadline < ($1::timestamptz AT TIME ZONE 'UTC')::date THEN 'lapsed'
                      ELSE 'armed' END`;
 
-/** Threats made by asOf, newest first, with their status at asOf. */
-export async function listThreats(pool: Pool, filter: ThreatFilter): Promise<Page<ThreatView>> {
+/** Threats made by asOf, newest first, with their status at asOf; as known at `known.at` when given. */
+export async function listThreats(pool: Pool, filter: ThreatFilter, known?: KnownAt | null): Promise<Page<ThreatView>> {
   const [start, id] = filter.cursor ? decodeCursor(filter.cursor, ['timestamp', 'uuid']) : [null, null];
+  const params: unknown[] = [filter.asOf, filter.party ?? null, filter.status ?? null, start, id, filter.limit + 1];
+  const from = tableRef('threats_v1', params, known);
   const { rows } = await pool.query(
     `SELECT * FROM (
-       SELECT t.*, to_char(t.deadline, 'YYYY-MM-DD') AS deadline_day, ${STATUS} AS status FROM read_model.threats_v1 t
+       SELECT t.*, to_char(t.deadline, 'YYYY-MM-DD') AS deadline_day, ${STATUS} AS status FROM ${from} t
         WHERE occurred_start <= $1 AND ($2::text IS NULL OR by_party = $2 OR $2 = ANY(against))) s
       WHERE ($3::text IS NULL OR status = $3)
         AND ($4::timestamptz IS NULL OR (occurred_start, threat_id) < ($4::timestamptz, $5::uuid))
       ORDER BY occurred_start DESC, threat_id DESC LIMIT $6`,
-    [filter.asOf, filter.party ?? null, filter.status ?? null, start, id, filter.limit + 1],
+    params,
   );
   const page = rows.slice(0, filter.limit);
   const last = page[page.length - 1];

@@ -1,0 +1,258 @@
+import { Pool } from 'pg';
+import { EventEnvelope, occurredStart, PRECISION_RANK } from '@ledger/contracts';
+import { dyadContributions } from '../dyads/dyads.projection';
+import { effectiveEnvelope, Modifier } from '../facts/effective';
+import { isModifier, ResolvedFact } from '../facts/fact';
+import { compareOrder } from '../positions/fold-order';
+import { INITIAL_STATE } from '../positions/position-fold';
+import { memberships, orderKeyOf } from '../positions/position-membership';
+import { foldSteps, PairInput } from '../positions/position-refold';
+import { tonalRows } from '../positions/positions.projection';
+import { proposalRows } from '../proposals/proposals.projection';
+import { ActorInfo, AffiliationInfo, RollupContext } from '../rollup/rollup';
+import { statementRow } from '../statements/statements.projection';
+import { threatRows } from './known-threats';
+import { resolveVoices } from '../voices/event-voices';
+
+interface EventRow {
+  event_id: string;
+  type: string;
+  partition: number;
+  offset: string;
+  recorded_at: Date;
+  envelope: EventEnvelope;
+  target_event_id: string | null;
+}
+
+/** The read-model tables a knownAt query can stand in for, by their live names. */
+export type KnownTable =
+  | 'events_v1'
+  | 'statements_v1'
+  | 'dyad_contributions_v1'
+  | 'threats_v1'
+  | 'proposals_v1'
+  | 'party_positions_v1'
+  | 'position_history_v1'
+  | 'tonal_events_v1'
+  | 'actors_v1'
+  | 'affiliations_v1';
+
+/** Modifiers of modifiers settle by this depth, as in the live fold. */
+const MAX_DEPTH = 4;
+
+/**
+ * The read models as they stood when the ledger had recorded only what it had by `at`: the events
+ * recorded by then, their corrections, retractions and citations recorded by then, the registry as
+ * recorded by then, and every table derived from them with the projections' own row functions. A
+ * knownAt query runs the live query's SQL over these rows instead of the live tables, so its answer
+ * is the live answer of a ledger that stopped at `at`. Built per request, in memory, read-only.
+ */
+export class KnownAt {
+  private readonly facts: ResolvedFact[];
+  private readonly effective = new Map<string, EventEnvelope | null>();
+  private readonly registry: { actors: Record<string, unknown>[]; affiliations: Record<string, unknown>[]; ctx: RollupContext };
+  private readonly cache = new Map<KnownTable, unknown[]>();
+
+  constructor(
+    readonly at: Date,
+    private readonly rows: EventRow[],
+  ) {
+    const targeting = new Map<string, EventRow[]>();
+    for (const r of rows) if (r.target_event_id) targeting.set(r.target_event_id, [...(targeting.get(r.target_event_id) ?? []), r]);
+    const counts = (m: EventRow, depth: number): boolean =>
+      depth >= MAX_DEPTH || !(targeting.get(m.event_id) ?? []).some((r) => r.type === 'EventRetracted' && counts(r, depth + 1));
+    for (const r of rows) {
+      if (isModifier(r.type)) this.effective.set(r.event_id, counts(r, 0) ? r.envelope : null);
+      else this.effective.set(r.event_id, effectiveEnvelope(r.envelope, (targeting.get(r.event_id) ?? []).filter((m) => counts(m, 0)).map(modifier)));
+    }
+    this.registry = registryOf(rows.flatMap((r) => (isModifier(r.type) ? [] : [{ r, e: this.effective.get(r.event_id)! }])).filter((x) => x.e !== null));
+    this.facts = rows.flatMap((r) => {
+      const e = this.effective.get(r.event_id);
+      if (isModifier(r.type) || !e) return [];
+      const fact: ResolvedFact = {
+        eventId: r.event_id,
+        type: r.type,
+        partition: r.partition,
+        offset: r.offset,
+        recordedAt: r.recorded_at.toISOString(),
+        envelope: r.envelope,
+        effective: e,
+        previous: null,
+        voices: resolveVoices(e, this.registry.ctx),
+      };
+      return [fact];
+    });
+  }
+
+  /** The rows `table` would hold had the ledger stopped at `at` (jsonb_populate_recordset input). */
+  table(table: KnownTable): unknown[] {
+    if (!this.cache.has(table)) this.cache.set(table, this.derive(table));
+    return this.cache.get(table)!;
+  }
+
+  private derive(table: KnownTable): unknown[] {
+    switch (table) {
+      case 'events_v1':
+        return this.rows.map((r) => eventRow(r, this.effective.get(r.event_id) ?? null));
+      case 'statements_v1':
+        return this.facts.filter((f) => f.type === 'StatementMade').map(statementRow);
+      case 'dyad_contributions_v1':
+        return this.facts.flatMap(dyadContributions);
+      case 'threats_v1':
+        return threatRows(this.facts);
+      case 'proposals_v1':
+        return proposalRows(this.facts.filter((f) => f.type === 'ProposalMade' || f.type === 'ProposalAmended').map(proposalEvent));
+      case 'tonal_events_v1':
+        return this.facts.flatMap(tonalRows);
+      case 'actors_v1':
+        return this.registry.actors;
+      case 'affiliations_v1':
+        return this.registry.affiliations;
+      case 'party_positions_v1':
+      case 'position_history_v1':
+        this.foldPositions();
+        return this.cache.get(table)!;
+    }
+  }
+
+  /** Every (party, proposal) with events of the party's own, folded from scratch with the projection's fold. */
+  private foldPositions(): void {
+    const own = new Map<string, { pair: { party: string; proposalId: string }; inputs: PairInput[] }>();
+    const resolutions = new Map<string, ResolvedFact[]>();
+    for (const fact of this.facts) {
+      for (const m of memberships(fact)) {
+        const id = `${m.party}\u0000${m.proposalId}`;
+        const entry = own.get(id) ?? { pair: { party: m.party, proposalId: m.proposalId }, inputs: [] };
+        entry.inputs.push({ ...m, own: true, speaker: m.speaker, type: fact.type, effective: fact.effective, recordedAt: fact.recordedAt });
+        own.set(id, entry);
+      }
+      if (fact.type === 'ConditionResolved' && fact.effective!.proposalId) {
+        resolutions.set(fact.effective!.proposalId, [...(resolutions.get(fact.effective!.proposalId) ?? []), fact]);
+      }
+    }
+    const history: unknown[] = [];
+    const current: unknown[] = [];
+    for (const { pair, inputs } of own.values()) {
+      const mine = new Set(inputs.map((i) => i.eventId));
+      for (const f of resolutions.get(pair.proposalId) ?? []) {
+        const key = orderKeyOf(f.effective!, f.partition, f.offset, null);
+        if (!mine.has(key.eventId)) inputs.push({ ...key, own: false, speaker: null, type: f.type, effective: f.effective, recordedAt: f.recordedAt });
+      }
+      const folded = foldSteps(pair, INITIAL_STATE, inputs);
+      history.push(...folded.history);
+      current.push(folded.current);
+    }
+    this.cache.set('position_history_v1', history);
+    this.cache.set('party_positions_v1', current);
+  }
+}
+
+/** Reads the events the ledger had recorded by `at` (events_v1 keeps every applied record with its record time). */
+export async function loadKnownAt(pool: Pool, at: Date): Promise<KnownAt> {
+  const { rows } = await pool.query<EventRow>(
+    `SELECT event_id, type, partition, "offset"::text AS "offset", recorded_at, envelope, target_event_id FROM read_model.events_v1 WHERE recorded_at <= $1`,
+    [at],
+  );
+  return new KnownAt(at, rows);
+}
+
+/**
+ * A read-model table in a query's FROM: the live table, or — for a knownAt query — the same rows
+ * derived as of then, handed over as one JSON parameter appended to `params`. Give it an alias.
+ */
+export function tableRef(table: KnownTable | 'dyads_v1', params: unknown[], known: KnownAt | null | undefined): string {
+  if (!known) return `read_model.${table}`;
+  if (table === 'dyads_v1') {
+    // Summed from the contributions in SQL, as the projection sums them (numeric, not float).
+    return `(SELECT c.source, c.target, c.day, count(*)::int AS events, sum(c.goldstein) AS goldstein_sum, count(*) FILTER (WHERE c.quad = 1)::int AS verbal_coop,
+                    count(*) FILTER (WHERE c.quad = 2)::int AS material_coop, count(*) FILTER (WHERE c.quad = 3)::int AS verbal_conflict,
+                    count(*) FILTER (WHERE c.quad = 4)::int AS material_conflict
+               FROM ${tableRef('dyad_contributions_v1', params, known)} c GROUP BY c.source, c.target, c.day)`;
+  }
+  params.push(JSON.stringify(known.table(table)));
+  const rows = `jsonb_populate_recordset(NULL::read_model.${table}, $${params.length}::jsonb)`;
+  if (table !== 'statements_v1') return `(SELECT * FROM ${rows})`;
+  // The generated search column is not populated from JSON: derive it as the table does.
+  return `(SELECT s.event_id, s.occurred_value, s.occurred_precision, s.occurred_start, s.recorded_at, s.partition, s."offset", s.actors, s.parties,
+                  s.proposal_id, s.text, s.tone, s.topics, s.cameo, s.goldstein, s.quote, s.citations,
+                  to_tsvector('english', s.text || ' ' || coalesce(s.quote, '')) AS search
+             FROM ${rows} s)`;
+}
+
+function modifier(m: EventRow): Modifier {
+  return { eventId: m.event_id, type: m.type as Modifier['type'], recordedAt: m.recorded_at.getTime(), partition: m.partition, offset: m.offset, data: m.envelope.data as any };
+}
+
+function eventRow(r: EventRow, effective: EventEnvelope | null) {
+  const e = effective ?? r.envelope;
+  return {
+    event_id: r.event_id,
+    type: r.type,
+    partition: r.partition,
+    offset: r.offset,
+    recorded_at: r.recorded_at.toISOString(),
+    envelope: r.envelope,
+    effective,
+    target_event_id: r.target_event_id,
+    occurred_start: new Date(occurredStart(e.occurredAt) ?? 0).toISOString(),
+    precision_rank: PRECISION_RANK[e.occurredAt.precision],
+    reported_at: e.reportedAt ?? null,
+    proposal_id: e.proposalId ?? null,
+  };
+}
+
+/** The projection's proposer: the first actor voice, counted ones first, as its principal (else the actor). */
+function proposalEvent(f: ResolvedFact) {
+  const first = f.voices.filter((v) => v.role === 'actor').sort((a, b) => Number(b.counted) - Number(a.counted) || a.idx - b.idx)[0];
+  return { event_id: f.eventId, type: f.type, partition: f.partition, offset: f.offset, effective: f.effective, proposer: first ? (first.principal ?? first.actorId) : null };
+}
+
+/**
+ * The registry as recorded: actors_v1 (the latest registration of each id in fold order wins) and
+ * affiliations_v1 (each assertion closed by the earliest matching end), and the roll-up context
+ * resolved from them, as the registry writer and loadRollupContext build them.
+ */
+function registryOf(live: { r: EventRow; e: EventEnvelope }[]) {
+  const latest = new Map<string, { r: EventRow; e: EventEnvelope }>();
+  for (const x of live) {
+    if (x.r.type !== 'ActorRegistered') continue;
+    const id = (x.e.data as any).id as string;
+    const known = latest.get(id);
+    if (!known || compareOrder(orderKeyOf(known.e, known.r.partition, known.r.offset, null), orderKeyOf(x.e, x.r.partition, x.r.offset, null)) < 0) latest.set(id, x);
+  }
+  const actors = [...latest.values()].map(({ r, e }) => {
+    const d = e.data as Record<string, any>;
+    return {
+      id: d.id,
+      kind: d.kind,
+      name: d.name,
+      aliases: d.aliases ?? [],
+      iso3: d.iso3 ?? null,
+      principal: d.principal ?? null,
+      members: d.members ?? null,
+      basis_event_id: r.event_id,
+    };
+  });
+  const day = (v: unknown) => (typeof v === 'string' ? v.slice(0, 10) : null);
+  const ends = live.filter((x) => x.r.type === 'AffiliationEnded').map((x) => ({ id: x.r.event_id, d: x.e.data as Record<string, any> }));
+  const affiliations = live
+    .filter((x) => x.r.type === 'AffiliationAsserted')
+    .map(({ r, e }) => {
+      const d = e.data as Record<string, any>;
+      const end = ends
+        .filter((x) => x.d.person === d.person && x.d.of === d.of && x.d.role === d.role && day(x.d.validTo) !== null && day(x.d.validTo)! >= day(d.validFrom)!)
+        .sort((a, b) => (day(a.d.validTo)! < day(b.d.validTo)! ? -1 : day(a.d.validTo)! > day(b.d.validTo)! ? 1 : a.id < b.id ? -1 : 1))[0];
+      const asserted = day(d.validTo);
+      const validTo = end ? (asserted && asserted < day(end.d.validTo)! ? asserted : day(end.d.validTo)) : asserted;
+      return { event_id: r.event_id, person: d.person, of: d.of, role: d.role, valid_from: day(d.validFrom), asserted_to: asserted, valid_to: validTo, ended_by: end?.id ?? null };
+    });
+  const info = new Map<string, ActorInfo>(actors.map((a) => [a.id, { id: a.id, kind: a.kind, principal: a.principal ?? undefined, members: a.members ?? undefined }]));
+  const roles = new Map<string, AffiliationInfo[]>();
+  for (const a of affiliations) {
+    roles.set(a.person, [
+      ...(roles.get(a.person) ?? []),
+      { eventId: a.event_id, person: a.person, of: a.of, role: a.role, validFrom: a.valid_from!, validTo: a.valid_to ?? undefined },
+    ]);
+  }
+  return { actors, affiliations, ctx: { actor: (id: string) => info.get(id), affiliations: (person: string) => roles.get(person) ?? [] } };
+}

@@ -1,0 +1,64 @@
+import { occurredStart } from '@ledger/contracts';
+import { ResolvedFact } from '../facts/fact';
+import { compareOrder } from '../positions/fold-order';
+import { orderKeyOf } from '../positions/position-membership';
+
+/**
+ * threats_v1 from resolved facts, by the threats projection's rules: by the first counted actor
+ * (most authoritative), against the counted recipients; triggered by the first event in fold order,
+ * at or after the threat, in which the trigger party does the trigger act (on the trigger proposal
+ * when one is named, never negated); executed by the first SanctionImposed that fulfils it. Pure.
+ */
+export function threatRows(facts: ResolvedFact[]) {
+  const first = (candidates: ResolvedFact[]) => candidates.sort((a, b) => compareOrder(keyOf(a), keyOf(b)))[0];
+  return facts
+    .filter((t) => t.type === 'SanctionThreatened')
+    .map((t) => {
+      const e = t.effective!;
+      const d = e.data as Record<string, any>;
+      const counted = (role: string) => t.voices.filter((v) => v.role === role && v.counted);
+      const by = counted('actor').sort((a, b) => (a.authority ?? Infinity) - (b.authority ?? Infinity) || a.idx - b.idx)[0];
+      const against = [...new Set(counted('recipient').flatMap((v) => (v.principal ? [v.principal] : [])))].sort();
+      const triggerParty = t.voices.find((v) => v.role === 'trigger')?.principal ?? null;
+      const start = startOf(t);
+      const triggered = triggerParty
+        ? first(
+            facts.filter(
+              (f) =>
+                f.type === d.trigger?.eventType &&
+                startOf(f) >= start &&
+                !f.effective!.modality?.negated &&
+                (d.trigger?.proposalId == null || f.effective!.proposalId === d.trigger.proposalId) &&
+                f.voices.some((v) => v.role === 'actor' && v.counted && v.principal === triggerParty),
+            ),
+          )
+        : undefined;
+      const executed = first(facts.filter((f) => f.type === 'SanctionImposed' && (f.effective!.data as Record<string, any>).fulfilsThreat === t.eventId));
+      return {
+        threat_id: t.eventId,
+        by_party: by?.principal ?? null,
+        against,
+        sanction: d.sanction,
+        trigger_party: triggerParty,
+        trigger_type: d.trigger?.eventType ?? null,
+        trigger_proposal: d.trigger?.proposalId ?? null,
+        deadline: d.deadline ?? null,
+        ultimatum: d.ultimatum ?? false,
+        proposal_id: e.proposalId ?? null,
+        occurred_value: e.occurredAt.value,
+        occurred_start: new Date(start).toISOString(),
+        triggered_by: triggered?.eventId ?? null,
+        triggered_start: triggered ? new Date(startOf(triggered)).toISOString() : null,
+        executed_by: executed?.eventId ?? null,
+        executed_start: executed ? new Date(startOf(executed)).toISOString() : null,
+      };
+    });
+}
+
+function startOf(f: ResolvedFact): number {
+  return occurredStart(f.effective!.occurredAt) ?? 0;
+}
+
+function keyOf(f: ResolvedFact) {
+  return orderKeyOf(f.effective!, f.partition, f.offset, null);
+}
