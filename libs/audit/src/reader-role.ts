@@ -23,14 +23,15 @@ export const REPLAY_MARKER = 'statement-ledger: read models built by ledger repl
  * ledger.token_principal(), which both roles may call); `rejections` without `raw` for nobody but
  * the auditor, who needs the raw bytes to recompute the hash chain.
  */
-const AUDITOR_TABLES = ['journal', 'rejections', 'checkpoints', 'verifications', 'consumer_offsets', 'ingest_receipts'];
+// live_feed: what the query API's stream announces (it runs as the auditor); meta: the public key.
+const AUDITOR_TABLES = ['journal', 'rejections', 'checkpoints', 'verifications', 'consumer_offsets', 'ingest_receipts', 'live_feed', 'meta'];
 
 /**
  * Creates (or updates) a login role without write rights anywhere:
  * - reader: USAGE and SELECT on the live read models and on every frozen copy a replay made
  *   (and on tables created there later); EXECUTE on the token lookup; nothing in the ledger's tables.
  * - auditor: the same, plus SELECT on the journal, rejections (raw bytes included), checkpoints,
- *   offsets and receipts, and on the embedded log when there is one; INSERT on `verifications`
+ *   offsets, receipts, the live feed and meta (the public key), and on the embedded log when there is one; INSERT on `verifications`
  *   (where `ledger verify` records its result); TEMP, for verify's throwaway fold.
  * Neither reads `ledger.tokens`. TEMP is revoked from PUBLIC on this database, so other roles that
  * relied on the default lose it: grant it to them by name.
