@@ -10,7 +10,7 @@ import { TokenStore } from '@ledger/ledger-store';
 import { TOKEN_CACHE_MS } from '@ledger/http';
 import { createPool, quoteIdent } from '@ledger/postgres';
 import { AUDITOR_ROLE, grantLedgerRole, grantReaderRole, READER_ROLE, readModelDigest } from '@ledger/audit';
-import { seedEnvelopes, createTestContext, startTestApp, TestContext } from '@ledger/testing';
+import { seedEnvelopes, createTestContext, runCommand, startTestApp, TestContext } from '@ledger/testing';
 import { IngestApiModule } from '../../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';
 import { QueryApiModule } from '../../apps/query-api/src/query-api.module';
@@ -360,6 +360,20 @@ describe('fault scenario 7: security', () => {
     const after = await ledgerState();
     expect({ ...after, tokens: undefined }).toEqual({ ...before, tokens: undefined });
   }, 120_000);
+
+  it('a CLI flag cannot drop the ledger: replay refuses every schema it did not create', async () => {
+    const before = await ledgerState();
+    const cli = (...args: string[]) => runCommand('apps/ledger-cli/src/main.js', args, { DATABASE_URL: ctx.databaseUrl, KAFKA_BROKERS: ctx.brokers.join(',') });
+    const schemas = ['ledger', 'log', 'public', 'read_model'];
+    const refused: string[] = [];
+    for (const schema of schemas) {
+      const res = await cli('replay', '--known-at', '2025-03-14', '--schema', schema);
+      if (res.code !== 0 && res.output.includes('nothing dropped')) refused.push(schema);
+    }
+    expect(refused).toEqual(schemas);
+    expect(await ledgerState()).toEqual(before);
+    Object.assign(figures, { replaySchemasTried: schemas.length, replaySchemasRefused: refused.length });
+  });
 
   it(`answers ${FUZZ_REQUESTS.toLocaleString('en')} generated hostile requests without a 5xx, always with a problem document, and changes nothing`, async () => {
     const seed = scenarioSeed();
