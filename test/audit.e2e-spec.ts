@@ -220,7 +220,7 @@ describe('ledger verify (the command)', () => {
     const frozen = await runCommand('apps/ledger-cli/src/main.js', ['replay', '--known-at', '2000-01-01T00:00:00Z', '--json'], env());
     expect(frozen.output).not.toContain('error');
     expect(frozen.code).toBe(0);
-    expect(JSON.parse(frozen.output)).toMatchObject({ schema: 'read_model_at_20000101_000000', events: 0, switched: false });
+    expect(JSON.parse(frozen.output)).toMatchObject({ schema: 'read_model_at_20000101_000000_000', events: 0, switched: false });
     const live = await runCommand('apps/ledger-cli/src/main.js', ['replay', '--json'], env());
     expect(live.code).toBe(0);
     expect(JSON.parse(live.output)).toMatchObject({ schema: 'read_model', events: 29, switched: true });
