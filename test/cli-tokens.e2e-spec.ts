@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import { Pool } from 'pg';
 import { TokenStore } from '@ledger/ledger-store';
 import { createPool } from '@ledger/postgres';
-import { createTestDatabase, runCommand } from '@ledger/testing';
+import { createTestDatabase, REPO_ROOT, runCommand } from '@ledger/testing';
 
-// `ledger tokens create|list|revoke` as a real process on a fresh database.
+// `ledger tokens create|list|revoke`, the help and the import's token as real processes on a fresh database.
 describe('ledger tokens', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let pool: Pool;
@@ -29,12 +30,32 @@ describe('ledger tokens', () => {
     const listed = await cli('tokens', 'list');
     expect(listed.output).toContain('news-desk');
     expect(listed.output).not.toContain(token);
+    // One JSON shape per kind of object: list answers the token objects create does, minus the secret.
+    const listedJson = JSON.parse((await cli('tokens', 'list', '--json')).output) as Record<string, unknown>[];
+    const { token: _secret, ...info } = JSON.parse(created.output);
+    expect(listedJson.find((t) => t.id === id)).toEqual(info);
 
     expect((await cli('tokens', 'revoke', id)).code).toBe(0);
     expect(await new TokenStore(pool).verify(token)).toBeNull();
     const again = await cli('tokens', 'revoke', id);
     expect(again.code).toBe(1);
     expect(again.output).toContain(`no live token with id ${id}`);
+  });
+
+  it('answers --help with real usage and exit 0 for every command, and lists --json', async () => {
+    for (const args of [['--help'], ['tokens', '--help'], ['tokens', 'create', '--help'], ['export', '--help'], ['replay', '--help'], ['verify', '--help'], ['import', '--help']]) {
+      const help = await cli(...args);
+      expect([args.join(' '), help.code]).toEqual([args.join(' '), 0]);
+      expect(help.output).toMatch(/^Usage: ledger\b/m);
+      expect(help.output).toContain('--json');
+      expect(help.output).not.toContain('(outputHelp)');
+    }
+  });
+
+  it('never publishes with a token it picked itself: import without --token or LEDGER_TOKEN is refused', async () => {
+    const res = await cli('import', join(REPO_ROOT, 'data', 'samples', 'ceasefire-talks-2025-03.ndjson'), '--url', 'http://127.0.0.1:9');
+    expect(res.code).toBe(1);
+    expect(res.output).toContain('no token: pass --token or set LEDGER_TOKEN');
   });
 
   it('refuses unknown scopes with a clear message', async () => {

@@ -22,7 +22,9 @@ export class Progress {
     this.bar?.update(done);
   }
 
-  done(): void {
+  /** Stops the bar; `finished`: the work is whole, so the bar ends at 100 % whatever the estimate of the total was. */
+  done(finished = false): void {
+    if (finished && this.bar) this.bar.update(this.bar.getTotal());
     this.bar?.stop();
   }
 }

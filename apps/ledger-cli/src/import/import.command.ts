@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { LedgerConfig } from '@ledger/config';
 import { readRuntime } from '@ledger/ops';
@@ -51,22 +49,24 @@ export class ImportCommand extends CommandRunner {
         for (const r of body.results ?? []) counts[r.status as keyof typeof counts]++;
         progress.advance(slice.length);
       }
+      progress.done(true);
     } finally {
       progress.done();
     }
     this.out.result({ file, ...counts }, `${file}: ${counts.accepted} accepted, ${counts.duplicate} already there`);
   }
 
-  /** The ingest API and token: flags, else LEDGER_URL / LEDGER_TOKEN, else the running `ledger start` and its local admin token. */
+  /**
+   * The ingest API and token: flags, else LEDGER_URL / LEDGER_TOKEN (the URL also from the running
+   * `ledger start`). The token is never picked for you: publishing is done under a name you chose.
+   */
   private async target(options: ImportOptions): Promise<{ url: string; token: string }> {
     const running = await readRuntime(this.config.LEDGER_DATA_DIR);
     const url = options.url ?? process.env.LEDGER_URL ?? running?.httpUrl ?? 'http://127.0.0.1:3001';
-    let token = options.token ?? process.env.LEDGER_TOKEN ?? this.config.LEDGER_BOOTSTRAP_TOKEN;
+    const token = options.token ?? process.env.LEDGER_TOKEN;
     if (!token) {
-      const local = await readFile(join(this.config.LEDGER_DATA_DIR, 'local-tokens.json'), 'utf8').catch(() => '{}');
-      token = (JSON.parse(local) as { admin?: string }).admin;
+      throw new Error('no token: pass --token or set LEDGER_TOKEN to a token with the publish scope (npm start prints an admin token; `ledger tokens create` makes one)');
     }
-    if (!token) throw new Error('no token: pass --token, or set LEDGER_TOKEN (a token with the publish scope)');
     return { url: url.replace(/\/$/, ''), token };
   }
 

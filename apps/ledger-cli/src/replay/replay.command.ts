@@ -31,6 +31,7 @@ export class ReplayCommand extends CommandRunner {
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM ledger.journal WHERE disposition = 'applied'`);
     const progress = new Progress('replay', rows[0].n);
     let result: ReplayResult;
+    let finished = false;
     try {
       if (options.toOffset === undefined && !options.knownAt) {
         result = await replayAndSwitch(pool, (n) => progress.advance(n));
@@ -39,8 +40,9 @@ export class ReplayCommand extends CommandRunner {
         const schema = options.schema ?? frozenSchemaName(options);
         result = await replayFrozen(pool, schema, scope, { replace: options.replace, onProgress: (n) => progress.advance(n) });
       }
+      finished = true;
     } finally {
-      progress.done();
+      progress.done(finished);
     }
     const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
     this.out.result(

@@ -66,6 +66,8 @@ export class ListTokensCommand extends CommandRunner {
 
   async run(): Promise<void> {
     const tokens = await new TokenStore(await this.db.pool()).list();
+    // --json: the same token objects `tokens create --json` answers (without the secret).
+    if (this.out.json) return this.out.result(tokens, '');
     this.out.table(
       tokens.map((t) => ({ id: t.id, name: t.name, publisher: t.publisher, scopes: t.scopes.join(','), rate: t.ratePerSec, created: t.createdAt, revoked: t.revokedAt ?? '' })),
     );

@@ -47,7 +47,7 @@ export class VerifyCommand extends CommandRunner {
         bars.get(phase)!.set(done);
       },
     });
-    for (const bar of bars.values()) bar.done();
+    for (const bar of bars.values()) bar.done(true);
     await recordVerification(pool, report);
     this.out.result(report, summary(report, !!options.allowUnsigned));
     process.exitCode = exitCode({ ok: report.ok, signed: !report.checkpoints.unsigned }, !!options.allowUnsigned);
