@@ -124,7 +124,7 @@ function applyConditions(s: PositionState, e: PositionInput): Category | null {
     case 'CeasefireDeclared':
     case 'AgreementSigned':
       if (!e.own) return null;
-      for (const c of s.conditions) if (c.status === 'open') Object.assign(c, { status: 'superseded', resolvedBy: e.eventId, resolvedAt: e.occurredValue });
+      supersedeOpen(s, e);
       return 'ACCEPTED';
     case 'ProposalAcceptedConditionally':
       if (!e.own) return null;
@@ -140,16 +140,25 @@ function applyConditions(s: PositionState, e: PositionInput): Category | null {
       return null;
     }
     case 'ProposalRejected':
-      return e.own ? 'REJECTED' : null;
+      if (!e.own) return null;
+      supersedeOpen(s, e);
+      return 'REJECTED';
     case 'ProposalConsidered':
       return e.own && s.category === 'UNKNOWN' ? 'NONCOMMITTAL' : null;
     case 'StatementMade':
       return e.own && d.tone === 'neutral' && s.category === 'UNKNOWN' ? 'NONCOMMITTAL' : null;
     case 'PositionWithdrawn':
-      return e.own ? (d.newCategory as Category) : null;
+      if (!e.own) return null;
+      if (d.newCategory === 'ACCEPTED' || d.newCategory === 'REJECTED') supersedeOpen(s, e);
+      return d.newCategory as Category;
     default:
       return null;
   }
+}
+
+/** A plain acceptance or a rejection answers the party's own open conditions: superseded, by that event. */
+function supersedeOpen(s: PositionState, e: PositionInput): void {
+  for (const c of s.conditions) if (c.status === 'open') Object.assign(c, { status: 'superseded', resolvedBy: e.eventId, resolvedAt: e.occurredValue });
 }
 
 function addCondition(s: PositionState, c: ConditionDto, e: PositionInput): void {
