@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { EventStatusModule } from '@ledger/http';
 import { AuditController } from './audit/audit.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
-import { GetEventStatusController } from './events/get-event-status.controller';
 import { GetPositionController } from './positions/get-position.controller';
 import { GetPositionHandler, GetPositionHistoryHandler } from './positions/get-position.query';
 import { ListStatementsController } from './statements/list-statements.controller';
@@ -20,10 +20,9 @@ import { LiveStream } from './stream/live-stream';
 
 /** HTTP/SSE → SQL on the read models. */
 @Module({
-  imports: [CqrsModule],
+  imports: [CqrsModule, EventStatusModule],
   controllers: [
     ListStatementsController,
-    GetEventStatusController,
     GetPositionController,
     DashboardController,
     PartiesController,

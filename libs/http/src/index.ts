@@ -7,3 +7,4 @@ export * from './auth/scopes';
 export * from './auth/auth.guard';
 export * from './auth/auth.module';
 export * from './auth/principal.decorator';
+export * from './events/event-status.controller';

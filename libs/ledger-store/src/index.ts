@@ -7,3 +7,4 @@ export * from './tokens/scopes';
 export * from './tokens/token-store';
 export * from './receipts/receipts';
 export * from './checkpoints/checkpoints';
+export * from './cursor';

@@ -1,6 +1,5 @@
 export * from './schemas';
 export * from './projection';
-export * from './cursor';
 export * from './read-models';
 export * from './digest';
 export * from './facts/fact';

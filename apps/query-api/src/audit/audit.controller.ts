@@ -9,9 +9,8 @@ import { LedgerError } from '@ledger/contracts';
 import { LedgerConfig } from '@ledger/config';
 import { ApiProblems, ApiQueryParams, parseQuery, RequireScopes } from '@ledger/http';
 import { PG_POOL } from '@ledger/postgres';
-import { Checkpoint, listCheckpoints, publishedSigningKey } from '@ledger/ledger-store';
+import { Checkpoint, listCheckpoints, publishedSigningKey, Page } from '@ledger/ledger-store';
 import { loadSigningKey, signingKeyFile } from '@ledger/audit';
-import { Page } from '@ledger/read-models';
 import { PageParams, refuseQueryParams, toInt } from '../shared/params';
 import { JournalEntry, journalPage, latestVerification } from './audit.queries';
 

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { decodeCursor, encodeCursor, Page } from '@ledger/read-models';
+import { decodeCursor, encodeCursor, Page } from '@ledger/ledger-store';
 
 /** One journal row as auditors read it. */
 export interface JournalEntry {

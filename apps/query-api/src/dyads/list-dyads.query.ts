@@ -3,7 +3,8 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { PG_POOL } from '@ledger/postgres';
 import { knownAtOrLive } from '../shared/known-at';
-import { DyadFilter, DyadView, listDyads, Page } from '@ledger/read-models';
+import { Page } from '@ledger/ledger-store';
+import { DyadFilter, DyadView, listDyads } from '@ledger/read-models';
 
 /** Directed dyads summed per day, ISO week or month over a range of days, as recorded by knownAt (null: everything). */
 export class ListDyadsQuery extends Query<Page<DyadView>> {

@@ -4,7 +4,8 @@ import { Pool } from 'pg';
 import { CLOCK, Clock } from '@ledger/config';
 import { PG_POOL } from '@ledger/postgres';
 import { knownAtOrLive } from '../shared/known-at';
-import { getParty, listParties, Page, PartyDetail, PartyFilter, PartyView } from '@ledger/read-models';
+import { Page } from '@ledger/ledger-store';
+import { getParty, listParties, PartyDetail, PartyFilter, PartyView } from '@ledger/read-models';
 
 /** Registered actors and unregistered position holders, by id. */
 export class ListPartiesQuery extends Query<Page<PartyView>> {

@@ -4,7 +4,8 @@ import { Pool } from 'pg';
 import { CLOCK, Clock } from '@ledger/config';
 import { PG_POOL } from '@ledger/postgres';
 import { knownAtOrLive } from '../shared/known-at';
-import { getProposal, listProposals, Page, ProposalDetail, ProposalFilter, ProposalSummary } from '@ledger/read-models';
+import { Page } from '@ledger/ledger-store';
+import { getProposal, listProposals, ProposalDetail, ProposalFilter, ProposalSummary } from '@ledger/read-models';
 
 /** Every proposal, with each party's latest category and score, as recorded by knownAt (null: everything). */
 export class ListProposalsQuery extends Query<Page<ProposalSummary>> {

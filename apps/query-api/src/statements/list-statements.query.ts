@@ -3,7 +3,8 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { PG_POOL } from '@ledger/postgres';
 import { knownAtOrLive } from '../shared/known-at';
-import { listStatements, Page, StatementFilter, StatementView } from '@ledger/read-models';
+import { Page } from '@ledger/ledger-store';
+import { listStatements, StatementFilter, StatementView } from '@ledger/read-models';
 
 /** Who said what, filtered, newest first; as recorded by knownAt (null: everything recorded). */
 export class ListStatementsQuery extends Query<Page<StatementView>> {

@@ -5,7 +5,8 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator'
 import { JSONSchema } from 'class-validator-jsonschema';
 import { ID_PATTERN } from '@ledger/contracts';
 import { ApiProblems, ApiQueryParams, parseQuery, RequireScopes } from '@ledger/http';
-import { Page, THREAT_STATUSES, ThreatStatus, ThreatView } from '@ledger/read-models';
+import { Page } from '@ledger/ledger-store';
+import { THREAT_STATUSES, ThreatStatus, ThreatView } from '@ledger/read-models';
 import { AS_OF, KNOWN_AT } from '../positions/position.schemas';
 import { parseInstant } from '../positions/time-params';
 import { parseKnownAt } from '../shared/known-at';

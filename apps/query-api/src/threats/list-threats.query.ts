@@ -4,7 +4,8 @@ import { Pool } from 'pg';
 import { CLOCK, Clock } from '@ledger/config';
 import { PG_POOL } from '@ledger/postgres';
 import { knownAtOrLive } from '../shared/known-at';
-import { listThreats, Page, ThreatFilter, ThreatView } from '@ledger/read-models';
+import { Page } from '@ledger/ledger-store';
+import { listThreats, ThreatFilter, ThreatView } from '@ledger/read-models';
 
 /** Sanction threats made by asOf (null: now), newest first, with their status at asOf, as recorded by knownAt (null: everything). */
 export class ListThreatsQuery extends Query<Page<ThreatView>> {

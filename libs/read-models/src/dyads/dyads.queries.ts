@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { KnownAt, tableRef } from '../known-at/known-at';
-import { decodeCursor, encodeCursor, Page } from '../cursor';
+import { decodeCursor, encodeCursor, Page } from '@ledger/ledger-store';
 
 export const DYAD_INTERVALS = ['day', 'week', 'month'] as const;
 /** Period length; weeks are ISO weeks (starting Monday). */

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { OccurredAt } from '@ledger/contracts';
 import { KnownAt, tableRef } from '../known-at/known-at';
-import { decodeCursor, encodeCursor, Page } from '../cursor';
+import { decodeCursor, encodeCursor, Page } from '@ledger/ledger-store';
 import { Category } from '../positions/position-fold';
 import { PositionView, stances } from '../positions/positions.queries';
 

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { KnownAt, tableRef } from '../known-at/known-at';
-import { decodeCursor, encodeCursor, Page } from '../cursor';
+import { decodeCursor, encodeCursor, Page } from '@ledger/ledger-store';
 import { PositionView, stances } from '../positions/positions.queries';
 
 /** A party as the API lists it: a registered actor, or a principal only known from the positions it holds. */

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { KnownAt, tableRef } from '../known-at/known-at';
-import { decodeCursor, encodeCursor, Page } from '../cursor';
+import { decodeCursor, encodeCursor, Page } from '@ledger/ledger-store';
 
 export interface StatementFilter {
   /** An actor id or the principal it spoke for (`USA`, `trump`). */

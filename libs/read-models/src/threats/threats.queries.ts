@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { KnownAt, tableRef } from '../known-at/known-at';
-import { decodeCursor, encodeCursor, Page } from '../cursor';
+import { decodeCursor, encodeCursor, Page } from '@ledger/ledger-store';
 
 /** Where a threat stands at valid time asOf (DOMAIN.md §4, threat tracker). */
 export const THREAT_STATUSES = ['armed', 'triggered', 'executed', 'lapsed'] as const;
