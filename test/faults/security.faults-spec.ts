@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Pool } from 'pg';
@@ -10,7 +11,8 @@ import { TokenStore } from '@ledger/ledger-store';
 import { TOKEN_CACHE_MS } from '@ledger/http';
 import { createPool, quoteIdent } from '@ledger/postgres';
 import { AUDITOR_ROLE, grantLedgerRole, grantReaderRole, READER_ROLE, readModelDigest } from '@ledger/audit';
-import { seedEnvelopes, createTestContext, runCommand, startTestApp, TestContext } from '@ledger/testing';
+import { createTestDatabase, seedEnvelopes, createTestContext, runCommand, startTestApp, TestContext } from '@ledger/testing';
+import { EmbeddedEventLog } from '@ledger/log';
 import { IngestApiModule } from '../../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';
 import { QueryApiModule } from '../../apps/query-api/src/query-api.module';
@@ -374,6 +376,24 @@ describe('fault scenario 7: security', () => {
     expect(refused).toEqual(schemas);
     expect(await ledgerState()).toEqual(before);
     Object.assign(figures, { replaySchemasTried: schemas.length, replaySchemasRefused: refused.length });
+  });
+
+  it('verify never calls a ledger OK whose signatures it could not check', async () => {
+    // A ledger of its own (embedded log, no signing key anywhere): nothing signed, so nothing proven.
+    const db = await createTestDatabase();
+    const pool = createPool(db.url, { max: 2 });
+    const dataDir = mkdtempSync(join(tmpdir(), 'ledger-unsigned-'));
+    try {
+      await new EmbeddedEventLog(pool).init();
+      const env = { DATABASE_URL: db.url, KAFKA_BROKERS: '', LEDGER_DATA_DIR: dataDir };
+      expect((await runCommand('apps/ledger-cli/src/main.js', ['tokens', 'list'], env)).code).toBe(0); // migrates
+      const unsigned = await runCommand('apps/ledger-cli/src/main.js', ['verify'], env);
+      expect([unsigned.code, unsigned.output]).toEqual([2, expect.stringContaining('NOT PROVEN')]);
+      Object.assign(figures, { unsignedVerifyExit: unsigned.code });
+    } finally {
+      await pool.end();
+      await db.drop();
+    }
   });
 
   it(`answers ${FUZZ_REQUESTS.toLocaleString('en')} generated hostile requests without a 5xx, always with a problem document, and changes nothing`, async () => {
