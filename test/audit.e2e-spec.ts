@@ -6,7 +6,19 @@ import { encodeEvent, EventEnvelope } from '@ledger/contracts';
 import { createPool } from '@ledger/postgres';
 import { TokenStore, Checkpoint } from '@ledger/ledger-store';
 import { checkpointValid, loadSigningKey, signingKeyFile, recordVerification, verifyLedger, VerifyReport } from '@ledger/audit';
-import { asLogEnvelope, createTestDatabase, eventually, http, runCommand, seedEnvelopes, startProcess, statementMade, createTestContext, startTestApp, TestContext } from '@ledger/testing';
+import {
+  asLogEnvelope,
+  createTestDatabase,
+  eventually,
+  http,
+  runCommand,
+  seedEnvelopes,
+  startProcess,
+  statementMade,
+  createTestContext,
+  startTestApp,
+  TestContext,
+} from '@ledger/testing';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 
