@@ -25,7 +25,7 @@ async function served(ctx: TestContext, features: (Type | DynamicModule)[]) {
     .getInstance()
     .addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) {
-        if (METHODS.includes(method.toLowerCase()) && !/^\/docs(\/|$)/.test(route.url)) routes.add(`${method.toLowerCase()} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+        if (METHODS.includes(method.toLowerCase()) && !/^\/docs(\/|-json$|$)/.test(route.url)) routes.add(`${method.toLowerCase()} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
       }
     });
   await app.listen(0, '127.0.0.1');
@@ -82,6 +82,8 @@ describe('OpenAPI document', () => {
     expect(document.status).toBe(200);
     expectValidOpenApi(document.body);
     expect([...operations(document.body)].sort()).toEqual([...routes].sort());
+    const moved = await fetch(`${url}/docs-json`, { redirect: 'manual' });
+    expect([moved.status, moved.headers.get('location')]).toEqual([301, '/docs/json']);
     const ui = await http('GET', `${url}/docs`);
     expect([ui.status, ui.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
     const assets = await Promise.all(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui-init.js'].map((path) => fetch(url + path)));
@@ -93,6 +95,7 @@ describe('OpenAPI document', () => {
     apps.push(app);
     const doc = document.body;
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.components.securitySchemes.bearer.bearerFormat).not.toMatch(/JWT/); // our tokens are opaque
     const parties = doc.paths['/v1/parties'].get;
     expect(parties.security).toEqual([{ bearer: [] }]);
     expect(parties['x-required-scopes']).toEqual(['read']);

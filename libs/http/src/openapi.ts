@@ -44,7 +44,10 @@ export function setupOpenApi(app: INestApplication): void {
         'Errors are `application/problem+json`.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A token with the scope the route names (admin implies every scope).' }, 'bearer')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'opaque (sl_…)', description: 'A token with the scope the route names (admin implies every scope); opaque, not a JWT.' },
+      'bearer',
+    )
     .addApiKey({ type: 'apiKey', in: 'query', name: 'token', description: 'The same token in the URL, for GET /v1/stream only (EventSource cannot send headers).' }, 'queryToken')
     .build();
   SwaggerModule.setup(OPENAPI_PATH, app, () => buildDocument(app, config), {
@@ -52,6 +55,9 @@ export function setupOpenApi(app: INestApplication): void {
     raw: ['json'],
     customSiteTitle: 'Statement Ledger API',
   });
+  // Nest's default path for the raw document, which tools and people try first: point it at ours.
+  const fastify = app.getHttpAdapter().getInstance() as { get(path: string, handler: (req: unknown, reply: { redirect(url: string, code: number): unknown }) => unknown): void };
+  fastify.get(`/${OPENAPI_PATH}-json`, (_req, reply) => reply.redirect(`/${OPENAPI_JSON_PATH}`, 301));
 }
 
 function buildDocument(app: INestApplication, config: Omit<OpenAPIObject, 'paths'>): OpenAPIObject {

@@ -30,7 +30,9 @@ export const ConditionResolvedEvent = defineEvent<ConditionResolvedData>({
     eventId: 'c2a75a15-3273-452c-abf0-6881737224cd',
     type: 'ConditionResolved',
     schemaVersion: 1,
-    occurredAt: { value: '2025-03', precision: 'month' },
+    // Day precision after the conditional acceptance it resolves (13 March): a month-precise date would
+    // sort before it (fold order: the start of March) and resolve nothing.
+    occurredAt: { value: '2025-03-20', precision: 'day' },
     actors: [{ actorId: 'putin', capacity: 'head_of_state', onBehalfOf: 'RUS' }],
     proposalId: 'us-30-day-ceasefire-2025',
     data: { conditionId: 'rus-kursk-withdrawal', resolution: 'dropped' },
