@@ -93,6 +93,15 @@ describe('HTTP conventions', () => {
     expect((await raw(query.url, '/docs/json', { 'accept-encoding': 'br;q=0, gzip;q=0' })).headers['content-encoding']).toBeUndefined();
   });
 
+  it("keeps the dashboard's own ETag and encoding instead of tagging its gzip bytes a second time", async () => {
+    const plain = await raw(query.url, '/');
+    const gz = await raw(query.url, '/', { 'accept-encoding': 'gzip' });
+    expect([plain.status, gz.status, gz.headers['content-encoding']]).toEqual([200, 200, 'gzip']);
+    expect(gz.headers.etag).toBe(plain.headers.etag);
+    expect(gz.headers.vary).toBe('Accept-Encoding, Origin');
+    expect((await raw(query.url, '/', { 'if-none-match': plain.headers.etag as string })).status).toBe(304);
+  });
+
   it('leaves a small body uncompressed (no gain for the CPU spent)', async () => {
     const res = await raw(query.url, '/v1/parties', { ...auth(), 'accept-encoding': 'gzip, br' });
     expect([res.status, res.headers['content-encoding']]).toEqual([200, undefined]);

@@ -53,10 +53,18 @@ export function applyHttpConventions(fastify: FastifyInstance, corsOrigins: stri
     const type = String(reply.getHeader('content-type') ?? '');
     if (/text\/event-stream/i.test(type)) return payload;
     const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
-    const vary = new Set<string>();
+    // A route that tags or encodes its own answers (the dashboard's files) keeps its choices.
+    const vary = new Set<string>(
+      String(reply.getHeader('vary') ?? '')
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+        .map((v) => (v.toLowerCase() === 'accept-encoding' ? 'Accept-Encoding' : v)),
+    );
     if (corsOn && !anyOrigin) vary.add('Origin');
 
-    if ((request.method === 'GET' || request.method === 'HEAD') && reply.statusCode === 200 && !/problem\+json/i.test(type)) {
+    const tagged = reply.getHeader('etag') !== undefined;
+    if (!tagged && (request.method === 'GET' || request.method === 'HEAD') && reply.statusCode === 200 && !/problem\+json/i.test(type)) {
       const etag = `W/"${createHash('sha1').update(body).digest('base64url')}"`;
       void reply.header('etag', etag);
       if (matches(request.headers['if-none-match'], etag)) {
