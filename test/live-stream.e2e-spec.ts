@@ -202,15 +202,19 @@ describe('GET /v1/stream', () => {
     await bystander.next((m) => m.event === 'applied' && m.data.events.some((e: { eventId: string }) => e.eventId === after.eventId), 10_000);
   });
 
-  it('forgets a stream whose client went away, and ends open streams when the app shuts down', async () => {
+  it('forgets a stream whose client went away (the open-streams gauge too), and ends open streams when the app shuts down', async () => {
     streams.splice(0).forEach((s) => s.close());
     const live = query.app.get(LiveStream);
     await eventually(async () => (live.openStreams === 0 ? true : undefined), 5_000);
     const stream = await open(`/v1/stream?token=${readToken}`);
     await open(`/v1/stream?token=${readToken}`);
     expect(live.openStreams).toBe(2);
+    // The open-streams gauge an operator watches follows them, down as well as up.
+    const gauge = async () => Number(/^ledger_stream_open (\d+)$/m.exec(String((await http('GET', `${query.url}/metrics`)).body))?.[1]);
+    expect(await gauge()).toBe(2);
     streams[streams.length - 1].close();
     await eventually(async () => (live.openStreams === 1 ? true : undefined), 5_000);
+    expect(await gauge()).toBe(1);
     const started = Date.now();
     await query.close();
     expect(Date.now() - started).toBeLessThan(5_000);

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '@ledger/postgres';
+import { LedgerMetrics } from '@ledger/ops';
 import { TOKEN_CACHE_MS } from '@ledger/http';
 import { Announcement, announcementsAfter, APPLIED_CHANNEL, liveFeedHeads, TokenStore } from '@ledger/ledger-store';
 import { ChannelListener } from './channel-listener';
@@ -67,6 +68,9 @@ export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShut
       client = held;
     }
     const forget = this.hub.add(client);
+    const gauge = LedgerMetrics.shared().openStreams;
+    gauge.inc();
+    let forgotten = false;
     if (!this.listener.connected) client.write(': the live feed is interrupted; reconnecting\n\n');
     if (tokenId) {
       const streams = this.byToken.get(tokenId) ?? new Set();
@@ -76,6 +80,8 @@ export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShut
       this.revocationWatch ??= setInterval(() => void this.endRevoked(), TOKEN_CACHE_MS).unref();
     }
     return () => {
+      if (!forgotten) gauge.dec();
+      forgotten = true;
       forget();
       const streams = tokenId ? this.byToken.get(tokenId) : undefined;
       streams?.delete(client);
