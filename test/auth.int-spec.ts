@@ -56,6 +56,23 @@ describe('tokens', () => {
     expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   });
 
+  it('tells a client its rate and what is left (RateLimit headers), so it can pace itself instead of hitting 429', async () => {
+    const paced = (await new TokenStore(ctx.pool).create({ name: 'paced', scopes: ['read'], ratePerSec: 5 })).token;
+    const answers = [];
+    for (let i = 0; i < 8; i++) answers.push(await http('GET', `${app.url}/probe`, { token: paced }));
+    const left = answers.map((a) => Number(/^"default";r=(\d+);t=(\d+)$/.exec(a.headers.get('ratelimit') ?? '')?.[1]));
+    for (const a of answers) expect(a.headers.get('ratelimit-policy')).toBe('"default";q=5;w=1');
+    expect(left[0]).toBe(4); // a full bucket of five, one taken
+    const firstRefused = answers.findIndex((a) => a.status === 429);
+    expect(firstRefused).toBeGreaterThan(0);
+    // Honest: every promise of r more requests was kept before the first refusal, and a refusal says 0.
+    answers.slice(0, firstRefused).forEach((_answer, i) => expect(firstRefused - i - 1).toBeGreaterThanOrEqual(left[i]));
+    expect(left[firstRefused]).toBe(0);
+    expect(answers[firstRefused].headers.get('ratelimit')).toMatch(/;t=1$/);
+    // Routes without a token are not rate limited and say nothing about it.
+    expect((await http('GET', `${app.url}/health/live`)).headers.get('ratelimit')).toBeNull();
+  });
+
   it('stops a revoked token within two seconds', async () => {
     const store = new TokenStore(ctx.pool);
     const { token, info } = await store.create({ name: 'leaving', scopes: ['read'] });

@@ -97,6 +97,39 @@ describe('GET /v1/stream', () => {
     expect(Math.max(applied.at, position.at) - sent).toBeLessThan(1_000);
   });
 
+  it('gives a reconnecting dashboard (Last-Event-ID) what it missed while away, once, in order, then the live feed', async () => {
+    const has = (eventId: string) => (m: { event: string; data: any }) => m.event === 'applied' && m.data.events.some((e: { eventId: string }) => e.eventId === eventId);
+    const watcher = await open(`/v1/stream?token=${readToken}`);
+    const seen = statementMade();
+    await publish(seen);
+    await watcher.next(has(seen.eventId), 30_000);
+    const last = [...watcher.messages].reverse().find((m) => m.id !== undefined)!;
+    expect(last.id).toMatch(/^\d+:\d+(,\d+:\d+)*$/);
+    // The dashboard is away while two more are applied (the watcher sees them arrive).
+    const missed = [statementMade(), statementMade()];
+    for (const e of missed) await publish(e);
+    for (const e of missed) await watcher.next(has(e.eventId), 10_000);
+
+    const back = await open(`/v1/stream?token=${readToken}`, { 'last-event-id': last.id! });
+    for (const e of missed) await back.next(has(e.eventId), 5_000);
+    const later = statementMade();
+    await publish(later);
+    await back.next(has(later.eventId), 10_000);
+    const applied = back.messages.filter((m) => m.event === 'applied').flatMap((m) => m.data.events.map((e: { eventId: string }) => e.eventId));
+    // Nothing twice, nothing from before the id; the missed ones (per partition in order) before the live one.
+    expect(applied.slice(0, 2).sort()).toEqual(missed.map((e) => e.eventId).sort());
+    expect(applied.slice(2)).toEqual([later.eventId]);
+    expect(back.messages.some((m) => m.event === 'resync')).toBe(false);
+  });
+
+  it('tells a stream resuming from a Last-Event-ID it never issued to resync instead of guessing', async () => {
+    for (const id of ['garbage', '0:999999999999', `0:1${','.repeat(3)}`]) {
+      const stream = await open(`/v1/stream?token=${readToken}`, { 'last-event-id': id });
+      const resync = await stream.next((m) => m.event === 'resync', 5_000);
+      expect(resync.data.reason).toMatch(/Last-Event-ID/);
+    }
+  });
+
   it('tells open streams to resync after the listening connection drops, and keeps delivering', async () => {
     const stream = await open(`/v1/stream?token=${readToken}`);
     const killed = await ctx.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ledger-stream' AND datname = current_database()`);
@@ -169,15 +202,19 @@ describe('GET /v1/stream', () => {
     await bystander.next((m) => m.event === 'applied' && m.data.events.some((e: { eventId: string }) => e.eventId === after.eventId), 10_000);
   });
 
-  it('forgets a stream whose client went away, and ends open streams when the app shuts down', async () => {
+  it('forgets a stream whose client went away (the open-streams gauge too), and ends open streams when the app shuts down', async () => {
     streams.splice(0).forEach((s) => s.close());
     const live = query.app.get(LiveStream);
     await eventually(async () => (live.openStreams === 0 ? true : undefined), 5_000);
     const stream = await open(`/v1/stream?token=${readToken}`);
     await open(`/v1/stream?token=${readToken}`);
     expect(live.openStreams).toBe(2);
+    // The open-streams gauge an operator watches follows them, down as well as up.
+    const gauge = async () => Number(/^ledger_stream_open (\d+)$/m.exec(String((await http('GET', `${query.url}/metrics`)).body))?.[1]);
+    expect(await gauge()).toBe(2);
     streams[streams.length - 1].close();
     await eventually(async () => (live.openStreams === 1 ? true : undefined), 5_000);
+    expect(await gauge()).toBe(1);
     const started = Date.now();
     await query.close();
     expect(Date.now() - started).toBeLessThan(5_000);

@@ -5,6 +5,8 @@ export interface SseMessage {
   event: string;
   data: any;
   at: number;
+  /** The event's `id:`, when it has one. */
+  id?: string;
 }
 
 /** Reads a text/event-stream response as it arrives (a streaming fetch reader, as a dashboard would). */
@@ -52,6 +54,7 @@ export class SseReader {
     if (comment) this.comments.push(comment.slice(1).trim());
     const event = fields.find((f) => f.startsWith('event: '))?.slice(7);
     const data = fields.find((f) => f.startsWith('data: '))?.slice(6);
-    if (event) this.messages.push({ event, data: data ? JSON.parse(data) : undefined, at: Date.now() });
+    const id = fields.find((f) => f.startsWith('id: '))?.slice(4);
+    if (event) this.messages.push({ event, data: data ? JSON.parse(data) : undefined, at: Date.now(), ...(id !== undefined && { id }) });
   }
 }

@@ -48,6 +48,10 @@ export class LedgerConfig {
   @IsOptional() @IsString() LEDGER_SIGNING_KEY_FILE?: string;
   /** Run migrations and create topics at boot; false for apps on a read-only database role (the query API). */
   @Transform(toBool) @IsBoolean() LEDGER_MIGRATE = true;
+  /** Origins (comma-separated, `*` for any) whose browser pages may call the HTTP API (CORS); unset: none. */
+  @IsOptional()
+  @Matches(/^(\*|https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*)$/, { message: 'LEDGER_CORS_ORIGINS must be * or origins like https://host[:port][,https://…], without a path' })
+  LEDGER_CORS_ORIGINS?: string;
   /** Sign the chain heads after this many applied events (and on shutdown). */
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000_000) LEDGER_CHECKPOINT_EVERY = 1_000;
   /** Also sign the chain heads this often when anything was journaled since the last checkpoint, so a fresh ledger has one soon. */
@@ -71,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Parti
     'KAFKA_SASL_PASSWORD',
     'LEDGER_BOOTSTRAP_TOKEN',
     'LEDGER_SIGNING_KEY_FILE',
+    'LEDGER_CORS_ORIGINS',
   );
   const given: Record<string, unknown> = { ...defaults };
   for (const key of known) if (env[key] !== undefined && env[key] !== '') given[key] = env[key];

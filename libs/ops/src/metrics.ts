@@ -67,6 +67,12 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
+  readonly openStreams = new Gauge({
+    name: 'ledger_stream_open',
+    help: 'Open GET /v1/stream responses (server-sent events) in this process',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -1,10 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '@ledger/postgres';
+import { LedgerMetrics } from '@ledger/ops';
 import { TOKEN_CACHE_MS } from '@ledger/http';
 import { Announcement, announcementsAfter, APPLIED_CHANNEL, liveFeedHeads, TokenStore } from '@ledger/ledger-store';
 import { ChannelListener } from './channel-listener';
-import { SseClient, StreamHub } from './stream-hub';
+import { HeldClient, SseClient, sseEvent, StreamHub } from './stream-hub';
 
 /** Announcements read per partition at a time; a listener further behind tells streams to resync. */
 const CATCH_UP_LIMIT = 500;
@@ -58,8 +59,18 @@ export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShut
    * Registers an open response, opened with `tokenId` (its streams end when the token is revoked);
    * answers the function that forgets it.
    */
-  subscribe(client: SseClient, tokenId?: string): () => void {
+  subscribe(client: SseClient, tokenId?: string, lastEventId?: string): () => void {
+    if (lastEventId !== undefined) {
+      // Live announcements past the snapshot are held back until the missed ones are written.
+      const held = new HeldClient(client);
+      const upTo = new Map(this.announced);
+      void this.resume(held, lastEventId, upTo);
+      client = held;
+    }
     const forget = this.hub.add(client);
+    const gauge = LedgerMetrics.shared().openStreams;
+    gauge.inc();
+    let forgotten = false;
     if (!this.listener.connected) client.write(': the live feed is interrupted; reconnecting\n\n');
     if (tokenId) {
       const streams = this.byToken.get(tokenId) ?? new Set();
@@ -69,12 +80,44 @@ export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShut
       this.revocationWatch ??= setInterval(() => void this.endRevoked(), TOKEN_CACHE_MS).unref();
     }
     return () => {
+      if (!forgotten) gauge.dec();
+      forgotten = true;
       forget();
       const streams = tokenId ? this.byToken.get(tokenId) : undefined;
       streams?.delete(client);
       if (tokenId && !streams?.size) this.byToken.delete(tokenId);
       this.stopWatchWhenIdle();
     };
+  }
+
+  /**
+   * Writes to a reconnecting stream what it missed: the announcements after its Last-Event-ID (a
+   * `partition:nextOffset,…` vector) up to `upTo` (what this process had announced when it
+   * reconnected; everything later reaches it live). `resync` when that cannot be told exactly: an
+   * id that is not ours, an announcement of the id's no longer kept, too many missed.
+   */
+  private async resume(client: HeldClient, lastEventId: string, upTo: Map<number, bigint>): Promise<void> {
+    try {
+      const from = parseStreamId(lastEventId);
+      if (!from) return client.writeFirst(sseEvent('resync', { reason: 'unknown Last-Event-ID' }));
+      const after = new Map(from);
+      for (const partition of upTo.keys()) if (!after.has(partition)) after.set(partition, -1n);
+      const kept = await keptOffsets(this.pool, from);
+      if (kept < from.size) return client.writeFirst(sseEvent('resync', { reason: 'Last-Event-ID no longer kept' }));
+      const found = await announcementsAfter(this.pool, after, CATCH_UP_LIMIT);
+      const missed = found.filter((a) => BigInt(a.nextOffset) <= (upTo.get(a.partition) ?? -1n));
+      const position = new Map(after);
+      for (const a of missed) {
+        position.set(a.partition, BigInt(a.nextOffset));
+        for (const [event, data, id] of announcementEvents(a, streamId(position))) client.writeFirst(sseEvent(event, data, id));
+      }
+      if (found.length >= CATCH_UP_LIMIT) client.writeFirst(sseEvent('resync', { reason: 'behind' }));
+    } catch (e) {
+      this.logger.warn(`resuming a stream failed (${(e as Error).message})`);
+      client.writeFirst(sseEvent('resync', { reason: 'feed unavailable' }));
+    } finally {
+      client.release();
+    }
   }
 
   /** Ends every open stream opened with this token (it was revoked). */
@@ -155,8 +198,8 @@ export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShut
     const found = await announcementsAfter(this.pool, after, CATCH_UP_LIMIT);
     const perPartition = new Map<number, number>();
     for (const announcement of found) {
-      this.announce(announcement);
       this.announced.set(announcement.partition, BigInt(announcement.nextOffset));
+      this.announce(announcement);
       perPartition.set(announcement.partition, (perPartition.get(announcement.partition) ?? 0) + 1);
     }
     if ([...perPartition.values()].some((n) => n >= CATCH_UP_LIMIT)) {
@@ -166,8 +209,51 @@ export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private announce(a: Announcement): void {
-    this.hub.send('applied', { partition: a.partition, nextOffset: a.nextOffset, events: a.events, ...(a.truncated && { truncated: true }) });
-    for (const { party, proposalId } of a.positions) this.hub.send('position', { party, proposalId });
-    if (a.truncated) this.hub.send('resync', { reason: 'truncated' });
+    for (const [event, data, id] of announcementEvents(a, streamId(this.announced))) this.hub.send(event, data, id);
   }
+}
+
+/**
+ * The events of one announcement; the last carries `id` (the position after it), so a stream cut
+ * in the middle of an announcement gets all of it again on resuming.
+ */
+function announcementEvents(a: Announcement, id: string): [string, unknown, string | undefined][] {
+  const events: [string, unknown, string | undefined][] = [
+    ['applied', { partition: a.partition, nextOffset: a.nextOffset, events: a.events, ...(a.truncated && { truncated: true }) }, undefined],
+  ];
+  for (const { party, proposalId } of a.positions) events.push(['position', { party, proposalId }, undefined]);
+  if (a.truncated) events.push(['resync', { reason: 'truncated' }, undefined]);
+  events[events.length - 1][2] = id;
+  return events;
+}
+
+/** `partition:nextOffset` per partition announced, ascending: the stream's position as an SSE id. */
+export function streamId(position: Map<number, bigint>): string {
+  return [...position.entries()]
+    .filter(([, offset]) => offset >= 0n)
+    .sort(([a], [b]) => a - b)
+    .map(([p, o]) => `${p}:${o}`)
+    .join(',');
+}
+
+/** The position a Last-Event-ID names; undefined when it is not one of ours. */
+export function parseStreamId(id: string): Map<number, bigint> | undefined {
+  if (id.length > 4096 || !/^\d{1,6}:\d{1,19}(,\d{1,6}:\d{1,19})*$/.test(id)) return undefined;
+  const position = new Map<number, bigint>();
+  for (const part of id.split(',')) {
+    const [p, o] = part.split(':');
+    if (Number(p) > MAX_PARTITION || position.has(Number(p))) return undefined;
+    position.set(Number(p), BigInt(o));
+  }
+  return position;
+}
+
+/** How many of the position's announcements the feed still keeps (each id names one it wrote). */
+async function keptOffsets(pool: Pool, position: Map<number, bigint>): Promise<number> {
+  const { rows } = await pool.query(
+    `SELECT count(*)::int AS n FROM unnest($1::int[], $2::bigint[]) AS a(partition, next_offset)
+      WHERE EXISTS (SELECT 1 FROM ledger.live_feed f WHERE f.partition = a.partition AND f.next_offset = a.next_offset)`,
+    [[...position.keys()], [...position.values()].map(String)],
+  );
+  return rows[0].n as number;
 }

@@ -43,9 +43,9 @@ export class StreamHub {
     return () => this.remove(client);
   }
 
-  /** `event: <name>` with `data` as one line of JSON. */
-  send(event: string, data: unknown): void {
-    this.broadcast(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  /** `event: <name>` with `data` as one line of JSON (and `id: <id>` when given). */
+  send(event: string, data: unknown, id?: string): void {
+    this.broadcast(sseEvent(event, data, id));
   }
 
   /** A comment line: ignored by EventSource, it keeps the connection busy and says what is going on. */
@@ -78,5 +78,44 @@ export class StreamHub {
       clearInterval(this.keepAlive);
       this.keepAlive = undefined;
     }
+  }
+}
+
+/** One server-sent event; `id` (what EventSource sends back as Last-Event-ID) when given. */
+export function sseEvent(event: string, data: unknown, id?: string): string {
+  return `${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** A client whose writes are held back (while its missed announcements are sent) until released. */
+export class HeldClient implements SseClient {
+  private held: string[] | null = [];
+  constructor(private readonly inner: SseClient) {}
+
+  write(chunk: string): boolean {
+    if (this.held) {
+      this.held.push(chunk);
+      return true;
+    }
+    return this.inner.write(chunk);
+  }
+
+  /** Writes straight through, ahead of what is held. */
+  writeFirst(chunk: string): void {
+    this.inner.write(chunk);
+  }
+
+  release(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const chunk of held) this.inner.write(chunk);
+  }
+
+  end(): void {
+    this.release();
+    this.inner.end();
+  }
+
+  get writableLength(): number {
+    return this.inner.writableLength + (this.held ?? []).reduce((n, c) => n + c.length, 0);
   }
 }

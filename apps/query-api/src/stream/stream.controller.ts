@@ -1,4 +1,4 @@
-import { Controller, Get, Query as QueryParams, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query as QueryParams, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
@@ -42,18 +42,18 @@ export class StreamController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description:
-      'events `applied` { partition, nextOffset, events: [{ eventId, type }] }, `position` { party, proposalId }, `resync` { reason }, `revoked` { reason } (the token was revoked; the stream ends)',
+      'events `applied` { partition, nextOffset, events: [{ eventId, type }] }, `position` { party, proposalId }, `resync` { reason }, `revoked` { reason } (the token was revoked; the stream ends). The last event of each announcement has an `id:`; send it back as `Last-Event-ID` to get what was missed (or `resync`).',
     content: { 'text/event-stream': { schema: { type: 'string' }, example: EXAMPLE } },
   })
   @ApiProblems(400)
-  open(@QueryParams() raw: Record<string, unknown>, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): void {
+  open(@QueryParams() raw: Record<string, unknown>, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply, @Headers('last-event-id') lastEventId?: string): void {
     parseQuery(StreamParams, raw);
     // From here on the raw response is ours: neither Fastify nor Nest answers this request.
     reply.hijack();
     const response = reply.raw;
     response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
     response.write(': connected\n\n');
-    const forget = this.live.subscribe(response, principal.tokenId);
+    const forget = this.live.subscribe(response, principal.tokenId, typeof lastEventId === 'string' ? lastEventId.trim() : undefined);
     response.once('close', forget);
   }
 }

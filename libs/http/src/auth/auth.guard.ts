@@ -52,7 +52,8 @@ export class AuthGuard implements CanActivate {
     if (!hasScope(principal, wanted)) {
       throw new LedgerError(403, 'auth.forbidden', 'Missing scope', `This needs a token with scope ${wanted.join(' or ')}; yours has ${principal.scopes.join(', ')}.`);
     }
-    this.throttle(principal);
+    const reply = context.switchToHttp().getResponse<{ header?: (name: string, value: string) => unknown } | undefined>();
+    this.throttle(principal, reply);
     request.principal = principal;
     return true;
   }
@@ -82,18 +83,30 @@ export class AuthGuard implements CanActivate {
     return cached.principal;
   }
 
-  private throttle(principal: Principal): void {
+  /**
+   * Takes one token from the caller's bucket (capacity: one second's worth, refilled continuously)
+   * and says so in the IETF draft's headers: the policy (`q` requests per `w`=1 second), the whole
+   * requests left now (`r`) and the seconds until the bucket is full again (`t`).
+   */
+  private throttle(principal: Principal, reply?: { header?: (name: string, value: string) => unknown }): void {
     const now = this.clock();
     const rate = principal.ratePerSec;
     const bucket = this.buckets.get(principal.tokenId) ?? { tokens: rate, at: now };
     bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.at) / 1000) * rate);
     bucket.at = now;
+    const tell = () => {
+      if (typeof reply?.header !== 'function') return;
+      reply.header('RateLimit-Policy', `"default";q=${rate};w=1`);
+      reply.header('RateLimit', `"default";r=${Math.max(0, Math.floor(bucket.tokens))};t=${Math.ceil(Math.max(0, rate - bucket.tokens) / rate)}`);
+    };
     if (bucket.tokens < 1) {
       this.buckets.set(principal.tokenId, bucket);
+      tell();
       const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / rate));
       throw new LedgerError(429, 'rate.limited', 'Too many requests', `This token may make ${rate} requests per second.`, { retryAfter });
     }
     bucket.tokens -= 1;
     this.buckets.set(principal.tokenId, bucket);
+    tell();
   }
 }

@@ -10,6 +10,7 @@ import { observeHttp, requestIdFor } from '../http-observability';
 import { drainOnClose } from '../drain';
 import { LedgerMetrics } from '../metrics';
 import { answerClientError } from './client-errors';
+import { applyHttpConventions } from './http-conventions';
 
 /**
  * Creates the Nest application on Fastify with the ledger's HTTP rules: JSON bodies only (415),
@@ -55,6 +56,7 @@ export async function createHttpApp(module: unknown, config: LedgerConfig, optio
   });
   observeHttp(fastify, logger, LedgerMetrics.shared());
   drainOnClose(fastify);
+  applyHttpConventions(fastify, config.LEDGER_CORS_ORIGINS); // ETag/304, compression, CORS
   app.useGlobalFilters(new ProblemFilter());
   // No enableShutdownHooks(): Nest re-raises the signal after closing, so the process would not
   // exit 0. runApp and `ledger start` close on signals themselves (ops/shutdown.ts).
