@@ -31,9 +31,10 @@ export async function insertCheckpoint(pool: Pool, c: Omit<Checkpoint, 'id' | 's
   return inserted.rows[0].id;
 }
 
-export async function listCheckpoints(pool: Pool, limit = 100): Promise<Checkpoint[]> {
-  const { rows } = await pool.query(`SELECT id, topic, signed_at, heads, payload, signature, key_id FROM ledger.checkpoints ORDER BY id DESC LIMIT $1`, [limit]);
-  return rows.map((r) => ({
+const COLUMNS = 'id, topic, signed_at, heads, payload, signature, key_id';
+
+function toCheckpoint(r: Record<string, any>): Checkpoint {
+  return {
     id: r.id,
     topic: r.topic,
     signedAt: (r.signed_at as Date).toISOString(),
@@ -41,21 +42,18 @@ export async function listCheckpoints(pool: Pool, limit = 100): Promise<Checkpoi
     payload: r.payload,
     signature: (r.signature as Buffer).toString('base64'),
     keyId: r.key_id,
-  }));
+  };
+}
+
+export async function listCheckpoints(pool: Pool, limit = 100): Promise<Checkpoint[]> {
+  const { rows } = await pool.query(`SELECT ${COLUMNS} FROM ledger.checkpoints ORDER BY id DESC LIMIT $1`, [limit]);
+  return rows.map(toCheckpoint);
 }
 
 /** The checkpoints with these ids (those an export cites), in id order. */
 export async function checkpointsById(pool: Pool, ids: string[]): Promise<Checkpoint[]> {
-  const { rows } = await pool.query(`SELECT id, topic, signed_at, heads, payload, signature, key_id FROM ledger.checkpoints WHERE id = ANY($1::bigint[]) ORDER BY id`, [ids]);
-  return rows.map((r) => ({
-    id: r.id,
-    topic: r.topic,
-    signedAt: (r.signed_at as Date).toISOString(),
-    heads: r.heads,
-    payload: r.payload,
-    signature: (r.signature as Buffer).toString('base64'),
-    keyId: r.key_id,
-  }));
+  const { rows } = await pool.query(`SELECT ${COLUMNS} FROM ledger.checkpoints WHERE id = ANY($1::bigint[]) ORDER BY id`, [ids]);
+  return rows.map(toCheckpoint);
 }
 
 /** One partition's signed heads, earliest first: which checkpoint first covers a record of it. */
