@@ -72,6 +72,19 @@ describe('fault scenario 7: security', () => {
     }
     return { status: res.statusCode, contentType, body, text };
   };
+  /** A pool on the read-only role, granted on first use (each test may run alone). */
+  const ensureReaderPool = async (): Promise<Pool> => {
+    if (readerPool) return readerPool;
+    const password = `reader-${randomBytes(12).toString('base64url')}`;
+    await grantReaderRole(ctx.pool, READER_ROLE, password);
+    return (readerPool = createPool(roleUrl(READER_ROLE, password), { max: 4 }));
+  };
+  const roleUrl = (role: string, password: string): string => {
+    const url = new URL(ctx.databaseUrl);
+    url.username = role;
+    url.password = password;
+    return url.toString();
+  };
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const isProblem = (a: Answer, status: number, code: string) => a.status === status && a.contentType.startsWith('application/problem+json') && a.body?.code === code;
 
@@ -211,13 +224,7 @@ describe('fault scenario 7: security', () => {
   });
 
   it('gives dashboards a PostgreSQL role that reads and cannot write, and a query API that runs on it', async () => {
-    const password = `reader-${randomBytes(12).toString('base64url')}`;
-    await grantReaderRole(ctx.pool, READER_ROLE, password);
-    const url = new URL(ctx.databaseUrl);
-    url.username = READER_ROLE;
-    url.password = password;
-    readerPool = createPool(url.toString(), { max: 4 });
-    const reader = readerPool;
+    const reader = await ensureReaderPool();
     expect((await reader.query('SELECT count(*)::int AS n FROM read_model.statements_v1')).rows[0].n).toBeGreaterThan(0);
     for (const secret of ['SELECT * FROM ledger.tokens', 'SELECT raw FROM ledger.rejections', 'SELECT count(*) FROM ledger.journal']) {
       await expect(reader.query(secret)).rejects.toThrow(/permission denied/);
@@ -245,11 +252,12 @@ describe('fault scenario 7: security', () => {
     expect(refused.filter((r) => !r.endsWith('permission denied'))).toEqual([]);
 
     // The query API serves the journal (event status, audit API): it runs on the auditor role, which reads no tokens either.
-    await grantLedgerRole(ctx.pool, AUDITOR_ROLE, 'auditor', password);
-    url.username = AUDITOR_ROLE;
-    auditorPool = createPool(url.toString(), { max: 4 });
+    const auditorPassword = `auditor-${randomBytes(12).toString('base64url')}`;
+    await grantLedgerRole(ctx.pool, AUDITOR_ROLE, 'auditor', auditorPassword);
+    const auditorUrl = roleUrl(AUDITOR_ROLE, auditorPassword);
+    auditorPool = createPool(auditorUrl, { max: 4 });
     await expect(auditorPool.query('SELECT * FROM ledger.tokens')).rejects.toThrow(/permission denied/);
-    const config = loadConfig({}, { ...ctx.config, DATABASE_URL: url.toString(), LEDGER_MIGRATE: false });
+    const config = loadConfig({}, { ...ctx.config, DATABASE_URL: auditorUrl, LEDGER_MIGRATE: false });
     readerApp = await startTestApp({ ...ctx, config, pool: auditorPool }, [QueryApiModule]);
     readerClient = new HttpPool(readerApp.url, { connections: 2 });
     const on = readerClient;
@@ -271,14 +279,7 @@ describe('fault scenario 7: security', () => {
       return { reader, close: () => void agent.destroy() };
     };
     // 1. Forged notifications, as the read-only role (granted by the test above; granted here when run alone).
-    if (!readerPool) {
-      const password = `reader-${randomBytes(12).toString('base64url')}`;
-      await grantReaderRole(ctx.pool, READER_ROLE, password);
-      const url = new URL(ctx.databaseUrl);
-      url.username = READER_ROLE;
-      url.password = password;
-      readerPool = createPool(url.toString(), { max: 4 });
-    }
+    const forger = await ensureReaderPool();
     const watcher = await stream(tokens.read);
     const before = await ledgerState();
     const fakeIds = Array.from({ length: 200 }, () => randomUUID());
@@ -289,7 +290,7 @@ describe('fault scenario 7: security', () => {
         events: [{ eventId, type: 'ProposalAccepted' }],
         positions: [{ party: 'RUS', proposalId: 'forged-truce' }],
       };
-      await readerPool.query('SELECT pg_notify($1, $2)', ['ledger_applied', JSON.stringify(fake)]);
+      await forger.query('SELECT pg_notify($1, $2)', ['ledger_applied', JSON.stringify(fake)]);
     }
     await sleep(1_500);
     const delivered = watcher.reader.messages.filter(
