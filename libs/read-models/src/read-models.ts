@@ -5,16 +5,14 @@ import { FactChange } from './facts/fact';
 import { writeFacts } from './facts/facts.writer';
 import { DyadsProjection } from './dyads/dyads.projection';
 import { PositionsProjection } from './positions/positions.projection';
-import { Projection } from './projection';
+import { KeyLocker, Projection } from './projection';
+import { lockKeys, lockModeOf, lockReadModels } from './read-model-locks';
 import { ProposalsProjection } from './proposals/proposals.projection';
 import { refreshRegistry } from './registry/registry.writer';
 import { READ_SCHEMA } from './schemas';
 import { StatementsProjection } from './statements/statements.projection';
 import { ThreatsProjection } from './threats/threats.projection';
 import { refreshVoices } from './voices/voices.writer';
-
-/** Serialises read-model writes: context (a late affiliation) in one partition never races events in another. */
-export const READ_MODEL_LOCK = 0x5e_1ed9e5;
 
 /** What one batch changed in the read models. */
 export interface ReadModelChanges {
@@ -37,14 +35,22 @@ export class ReadModels {
   /** Folds newly applied events (never duplicates) into the read models; answers what changed. */
   async apply(client: PoolClient, events: RecordedEvent[]): Promise<ReadModelChanges> {
     if (!events.length) return { changes: [], positions: [] };
-    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [READ_MODEL_LOCK, this.schema]);
+    // Shared for ordinary batches (partitions in parallel), exclusive for registry facts and
+    // modifiers; then the proposals the batch is about, in a fixed order (read-model-locks).
+    const mode = lockModeOf(events);
+    await lockReadModels(client, this.schema, mode);
+    const lock: KeyLocker = (cls, keys) => lockKeys(client, this.schema, mode, cls, keys);
+    await lock(
+      'proposal',
+      events.flatMap((e) => (e.proposalId ? [e.proposalId] : [])),
+    );
     // Transaction-scoped: the caller's later statements qualify their schemas (ledger.*).
     await client.query(`SET LOCAL search_path TO ${quoteIdent(this.schema)}, public`);
     const facts = await writeFacts(client, events);
     const rolledUp = await refreshRegistry(client, facts);
     const changes = await refreshVoices(client, facts, rolledUp);
     const positions = await this.positions.refreshPairs(client, changes);
-    for (const projection of this.others) await projection.refresh(client, changes);
+    for (const projection of this.others) await projection.refresh(client, changes, lock);
     return { changes, positions };
   }
 }

@@ -51,7 +51,7 @@ export class BatchApplier {
 
   async handle(batch: LogBatch): Promise<BatchResult> {
     const decoded = batch.messages.map((m) => ({ entry: m, decoded: decodeEvent(m.value) }));
-    const outcome = await inTransaction(this.pool, (client) => this.applyInTransaction(client, batch, decoded));
+    const outcome = await contended(() => inTransaction(this.pool, (client) => this.applyInTransaction(client, batch, decoded)));
     if (outcome.applied) for (const listener of this.listeners) listener(outcome.applied);
     return { nextOffset: outcome.nextOffset };
   }
@@ -142,6 +142,27 @@ export class BatchApplier {
       }
     }
     return { journal, rejected, applied, duplicates, chain };
+  }
+}
+
+/**
+ * Batches of different partitions run at the same time. Where they meet on the same rows — the
+ * same event id published to two partitions, one proposal spread over partitions by a publisher's
+ * own partitioner — PostgreSQL makes one wait, and in the rare cycle (two duplicated ids met in
+ * opposite orders) aborts one: the batch's transaction rolled back whole, so it is simply run
+ * again, at once, a few times, before the consumer's own retry with backoff takes over.
+ */
+const CONTENTION_CODES = new Set(['40P01', '40001', '23505']);
+const CONTENTION_ATTEMPTS = 5;
+
+async function contended<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (attempt >= CONTENTION_ATTEMPTS || !CONTENTION_CODES.has((e as { code?: string }).code ?? '')) throw e;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+    }
   }
 }
 

@@ -15,9 +15,15 @@ export class DyadsProjection implements Projection {
   readonly name = 'dyads_v1';
 
   async refresh(client: PoolClient, changes: FactChange[]): Promise<void> {
-    const { rows: old } = await client.query(`DELETE FROM dyad_contributions_v1 WHERE event_id = ANY($1::uuid[]) RETURNING source, target, to_char(day, 'YYYY-MM-DD') AS day`, [
-      changes.map((c) => c.eventId),
-    ]);
+    // Only events the read models derived from before (corrected, retracted, re-resolved) can have contributions to take back.
+    const known = changes.filter((c) => c.previous !== null).map((c) => c.eventId);
+    const old = known.length
+      ? (
+          await client.query(`DELETE FROM dyad_contributions_v1 WHERE event_id = ANY($1::uuid[]) RETURNING source, target, to_char(day, 'YYYY-MM-DD') AS day, goldstein, quad`, [
+            known,
+          ])
+        ).rows
+      : [];
     const fresh = changes.flatMap((c) => (c.after?.effective ? dyadContributions(c.after) : []));
     if (fresh.length) {
       await client.query(
@@ -26,24 +32,35 @@ export class DyadsProjection implements Projection {
         [JSON.stringify(fresh)],
       );
     }
-    const cells = new Map<string, { source: string; target: string; day: string }>();
-    for (const c of [...old, ...fresh]) cells.set(`${c.source}\u0000${c.target}\u0000${c.day}`, { source: c.source, target: c.target, day: c.day });
-    if (!cells.size) return;
-    const keys = JSON.stringify([...cells.values()]);
+    if (!old.length && !fresh.length) return;
+    // Cells are additive: what was taken back counts -1, what is new +1, summed in SQL (numeric,
+    // exact; trim_scale so that 3.4 + 10 - 3.4 reads 10, as a fresh fold has it). Another partition's batch may add to the same cells at
+    // the same time: the upsert locks them in key order, so the two wait for each other, never
+    // deadlock, and neither overwrites the other's counts.
+    const signed = [
+      ...old.map((c) => ({ ...c, sign: -1 })),
+      ...fresh.map((c) => ({ source: c.source, target: c.target, day: c.day, goldstein: c.goldstein, quad: c.quad, sign: 1 })),
+    ];
     await client.query(
-      `DELETE FROM dyads_v1 d USING jsonb_to_recordset($1::jsonb) AS k(source text, target text, day date)
-        WHERE d.source = k.source AND d.target = k.target AND d.day = k.day`,
-      [keys],
+      `INSERT INTO dyads_v1 AS d (source, target, day, events, goldstein_sum, verbal_coop, material_coop, verbal_conflict, material_conflict)
+       SELECT source, target, day, sum(sign), trim_scale(sum(sign * goldstein)), coalesce(sum(sign) FILTER (WHERE quad = 1), 0), coalesce(sum(sign) FILTER (WHERE quad = 2), 0),
+              coalesce(sum(sign) FILTER (WHERE quad = 3), 0), coalesce(sum(sign) FILTER (WHERE quad = 4), 0)
+         FROM jsonb_to_recordset($1::jsonb) AS r(source text, target text, day date, goldstein numeric, quad smallint, sign int)
+        GROUP BY source, target, day
+        ORDER BY source, target, day
+       ON CONFLICT (source, target, day) DO UPDATE SET events = d.events + excluded.events, goldstein_sum = trim_scale(d.goldstein_sum + excluded.goldstein_sum),
+              verbal_coop = d.verbal_coop + excluded.verbal_coop, material_coop = d.material_coop + excluded.material_coop,
+              verbal_conflict = d.verbal_conflict + excluded.verbal_conflict, material_conflict = d.material_conflict + excluded.material_conflict`,
+      [JSON.stringify(signed)],
     );
-    await client.query(
-      `INSERT INTO dyads_v1 (source, target, day, events, goldstein_sum, verbal_coop, material_coop, verbal_conflict, material_conflict)
-       SELECT c.source, c.target, c.day, count(*), sum(c.goldstein), count(*) FILTER (WHERE quad = 1), count(*) FILTER (WHERE quad = 2),
-              count(*) FILTER (WHERE quad = 3), count(*) FILTER (WHERE quad = 4)
-         FROM dyad_contributions_v1 c JOIN jsonb_to_recordset($1::jsonb) AS k(source text, target text, day date)
-           ON c.source = k.source AND c.target = k.target AND c.day = k.day
-        GROUP BY c.source, c.target, c.day`,
-      [keys],
-    );
+    if (old.length) {
+      // A cell nothing counts in any more is gone, as a fresh fold would have it.
+      await client.query(
+        `DELETE FROM dyads_v1 d USING jsonb_to_recordset($1::jsonb) AS k(source text, target text, day date)
+          WHERE d.source = k.source AND d.target = k.target AND d.day = k.day AND d.events = 0`,
+        [JSON.stringify(old.map(({ source, target, day }) => ({ source, target, day })))],
+      );
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { PoolClient } from 'pg';
 import { occurredStart } from '@ledger/contracts';
 import { FactChange } from '../facts/fact';
-import { Projection } from '../projection';
+import { KeyLocker, Projection } from '../projection';
 
 const ORDER = `e.occurred_start, e.precision_rank, e.reported_at NULLS LAST, e.partition, e."offset", e.event_id`;
 
@@ -14,7 +14,7 @@ const ORDER = `e.occurred_start, e.precision_rank, e.reported_at NULLS LAST, e.p
 export class ThreatsProjection implements Projection {
   readonly name = 'threats_v1';
 
-  async refresh(client: PoolClient, changes: FactChange[]): Promise<void> {
+  async refresh(client: PoolClient, changes: FactChange[], lock: KeyLocker): Promise<void> {
     const ids = changes.map((c) => c.eventId);
     const threats = new Set(changes.filter((c) => c.type === 'SanctionThreatened').map((c) => c.eventId));
     for (const c of changes) {
@@ -34,9 +34,24 @@ export class ThreatsProjection implements Projection {
       const at = new Date(occurredStart(e.occurredAt) ?? 0).toISOString();
       for (const v of c.after.voices) {
         if (v.role !== 'actor' || !v.counted || !v.principal) continue;
-        acts.set(`${v.principal}\u0000${e.type}\u0000${e.proposalId ?? ''}\u0000${at}`, { party: v.principal, type: e.type, proposal: e.proposalId ?? null, at });
+        acts.set(`${v.principal}\u001f${e.type}\u001f${e.proposalId ?? ''}\u001f${at}`, { party: v.principal, type: e.type, proposal: e.proposalId ?? null, at });
       }
     }
+    // A threat and an act that triggers it (or a sanction that fulfils it) may arrive in two
+    // partitions at once: each batch locks the (party, act) pairs and threat ids it brings, so
+    // the later of the two links them once it sees the other's rows.
+    const keys = [...acts.values()].map((a) => `act\u001f${a.party}\u001f${a.type}`);
+    for (const c of changes) {
+      const e = c.after?.effective;
+      if (!e) continue;
+      const data = e.data as { trigger?: { eventType?: string }; fulfilsThreat?: string };
+      if (c.type === 'SanctionThreatened') {
+        keys.push(`threat\u001f${c.eventId.toLowerCase()}`);
+        for (const v of c.after!.voices) if (v.role === 'trigger' && v.principal) keys.push(`act\u001f${v.principal}\u001f${data.trigger?.eventType}`);
+      }
+      if (c.type === 'SanctionImposed' && data.fulfilsThreat) keys.push(`threat\u001f${data.fulfilsThreat.toLowerCase()}`);
+    }
+    await lock('threat', keys);
     const { rows: linked } = await client.query(
       `SELECT threat_id FROM threats_v1 WHERE triggered_by = ANY($1::uuid[]) OR executed_by = ANY($1::uuid[])
        UNION

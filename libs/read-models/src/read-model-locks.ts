@@ -1,0 +1,50 @@
+import { PoolClient } from 'pg';
+import { RecordedEvent } from '@ledger/contracts';
+import { isModifier } from './facts/fact';
+
+/**
+ * The read models' lock, one per schema. Ordinary batches hold it shared, so batches of different
+ * partitions (and different projector processes) write at the same time; a batch that can change
+ * what other partitions derived — a registry fact (it re-resolves voices anywhere) or a correction,
+ * retraction or citation (its target may sit in any partition) — holds it exclusively, and so does a
+ * replay's switch.
+ */
+export const READ_MODEL_LOCK = 0x5e_1ed9e5;
+
+/** Event types whose batch takes the read models' lock exclusively. */
+export const REGISTRY_TYPES: ReadonlySet<string> = new Set(['ActorRegistered', 'AffiliationAsserted', 'AffiliationEnded']);
+
+export type LockMode = 'shared' | 'exclusive';
+
+/** How a batch of new events must lock the read models: exclusively when anything in it reaches beyond its own keys. */
+export function lockModeOf(events: readonly Pick<RecordedEvent, 'type'>[]): LockMode {
+  return events.some((e) => REGISTRY_TYPES.has(e.type) || isModifier(e.type)) ? 'exclusive' : 'shared';
+}
+
+/**
+ * Key classes of the finer locks a shared batch takes, always in this order and each class in one
+ * statement, sorted: proposals first (positions, history, proposals, lean), then the keys threats
+ * are linked by. Dyad cells are rows, upserted in key order last. A fixed order means two batches
+ * can wait for each other but never deadlock.
+ */
+export type KeyClass = 'proposal' | 'threat';
+
+export async function lockReadModels(client: PoolClient, schema: string, mode: LockMode): Promise<void> {
+  await client.query(mode === 'exclusive' ? 'SELECT pg_advisory_xact_lock($1, hashtext($2))' : 'SELECT pg_advisory_xact_lock_shared($1, hashtext($2))', [READ_MODEL_LOCK, schema]);
+}
+
+/**
+ * Takes the transaction-scoped locks of `keys` in one class, in the order of their hashes (the
+ * order every batch uses). Under the exclusive read-model lock nothing else runs: no key locks.
+ */
+export async function lockKeys(client: PoolClient, schema: string, mode: LockMode, cls: KeyClass, keys: Iterable<string>): Promise<void> {
+  if (mode === 'exclusive') return;
+  const list = [...new Set(keys)];
+  if (!list.length) return;
+  await client.query(
+    `SELECT pg_advisory_xact_lock(s.space, s.key) FROM (
+       SELECT DISTINCT hashtext($1) AS space, hashtext(k) AS key FROM unnest($2::text[]) AS k ORDER BY 2
+     ) s`,
+    [`${cls}:${schema}`, list],
+  );
+}
