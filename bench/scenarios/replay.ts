@@ -172,8 +172,8 @@ async function replayRung(ctx: BenchContext, world: WorldOptions, records: numbe
       SCHEMA,
       {},
       {
-        onProgress: (n) => {
-          folded += n;
+        onProgress: (p) => {
+          folded = p.events;
           if (elapsed() > BUDGET_SECONDS) throw new OverBudget();
         },
       },

@@ -7,10 +7,19 @@ import { SingleBar } from 'cli-progress';
 export class Progress {
   private readonly bar?: SingleBar;
 
-  constructor(label: string, total: number, enabled = process.stderr.isTTY && process.env.LEDGER_CLI_JSON !== '1') {
+  constructor(label: string, total: number, enabled = process.stderr.isTTY && process.env.LEDGER_CLI_JSON !== '1', unit = '') {
     if (!enabled) return;
-    this.bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`, stream: process.stderr, hideCursor: true });
-    this.bar.start(total, 0);
+    this.bar = new SingleBar({
+      format: `${label} [{bar}] {percentage}% | {value}/{total}${unit} | {detail}{eta_formatted} left`,
+      stream: process.stderr,
+      hideCursor: true,
+    });
+    this.bar.start(total, 0, { detail: '' });
+  }
+
+  /** Sets the running total and a note beside it (what is being written now). */
+  report(done: number, detail: string): void {
+    this.bar?.update(done, { detail: detail ? `${detail} | ` : '' });
   }
 
   advance(by = 1): void {

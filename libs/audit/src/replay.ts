@@ -6,6 +6,7 @@ import { journaledPartitions } from '@ledger/ledger-store';
 import { readModelDigest } from '../../read-models/src/digest';
 import { READ_MODEL_LOCK, ReadModels, READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
 import { grantReadModels, REPLAY_MARKER } from './reader-role';
+import { bulkBuild, BuildProgress, BuildResult } from './bulk-build';
 
 /** Which journal records a replay folds. */
 export interface ReplayScope {
@@ -21,7 +22,12 @@ export interface ReplayResult {
   seconds: number;
   switched: boolean;
   digest: Record<string, string>;
+  /** The bulk build: rows written per table and seconds per phase (read, fold, write, index). */
+  build: Pick<BuildResult, 'rows' | 'seconds'>;
 }
+
+/** What a replay reports while it runs: events read and folded (`events`, a running total), then rows written and indexes built. */
+export type ReplayProgress = (p: BuildProgress & { events: number }) => void;
 
 /** How far a replay has folded each partition of the journal (the last offset folded). */
 type Positions = Map<number, string>;
@@ -147,22 +153,24 @@ function literal(value: string): string {
  * pauses between two batches — folds the last records and renames the schemas in one transaction.
  * Queries see either the old schema or the new one, never a half-built one.
  */
-export async function replayAndSwitch(pool: Pool, onProgress?: (n: number) => void): Promise<ReplayResult> {
+export async function replayAndSwitch(pool: Pool, onProgress?: ReplayProgress): Promise<ReplayResult> {
   const started = Date.now();
   const next = `${READ_SCHEMA}_next`;
   // A stale read_model_next is a replay that did not finish; the live schema carries the marker after a switch.
   await freshSchema(pool, next, true);
-  const positions: Positions = new Map();
-  let events = await foldRange(pool, next, positions, {}, onProgress);
+  const built = await build(pool, next, {}, onProgress);
+  const positions: Positions = built.positions;
+  let events = built.events;
+  // What the live projector journaled meanwhile is folded the incremental way, onto the built tables.
+  const caughtUp = (n: number) => onProgress?.({ phase: 'read', done: (events += n), events });
   for (let round = 0; round < 5; round++) {
-    const more = await foldRange(pool, next, positions, {}, onProgress);
-    events += more;
+    const more = await foldRange(pool, next, positions, {}, caughtUp);
     if (more < CHUNK) break;
   }
   const old = `${READ_SCHEMA}_old_${Date.now()}`;
   const digest = await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [READ_MODEL_LOCK, READ_SCHEMA]);
-    events += await foldRange(pool, next, positions, {}, onProgress, client);
+    await foldRange(pool, next, positions, {}, caughtUp, client);
     await client.query(`ALTER SCHEMA ${quoteIdent(READ_SCHEMA)} RENAME TO ${quoteIdent(old)}`);
     await client.query(`ALTER SCHEMA ${quoteIdent(next)} RENAME TO ${quoteIdent(READ_SCHEMA)}`);
     await client.query(`SET LOCAL search_path TO DEFAULT`);
@@ -170,13 +178,13 @@ export async function replayAndSwitch(pool: Pool, onProgress?: (n: number) => vo
   });
   // Queries that began on the old schema finish first; dropping it waits for them.
   await pool.query(`DROP SCHEMA ${quoteIdent(old)} CASCADE`);
-  return { schema: READ_SCHEMA, events, seconds: (Date.now() - started) / 1000, switched: true, digest };
+  return { schema: READ_SCHEMA, events, seconds: (Date.now() - started) / 1000, switched: true, digest, build: { rows: built.rows, seconds: built.seconds } };
 }
 
 export interface FrozenOptions {
   /** Rebuild the schema when an earlier replay made it; without it an existing copy is refused. */
   replace?: boolean;
-  onProgress?: (n: number) => void;
+  onProgress?: ReplayProgress;
 }
 
 /**
@@ -188,8 +196,26 @@ export async function replayFrozen(pool: Pool, schema: string, scope: ReplayScop
   if (schema === READ_SCHEMA || schema === `${READ_SCHEMA}_next`) throw new ReplaySchemaError(`${schema} is reserved for the live read models`);
   const started = Date.now();
   await freshSchema(pool, schema, options.replace ?? false);
-  const events = await foldRange(pool, schema, new Map(), scope, options.onProgress);
-  return { schema, events, seconds: (Date.now() - started) / 1000, switched: false, digest: await readModelDigest(pool, schema) };
+  const built = await build(pool, schema, scope, options.onProgress);
+  return {
+    schema,
+    events: built.events,
+    seconds: (Date.now() - started) / 1000,
+    switched: false,
+    digest: await readModelDigest(pool, schema),
+    build: { rows: built.rows, seconds: built.seconds },
+  };
+}
+
+/** The bulk build of a fresh replay schema, in one transaction (a crash leaves the schema empty; the next replay makes it afresh). */
+async function build(pool: Pool, schema: string, scope: ReplayScope, onProgress?: ReplayProgress): Promise<BuildResult> {
+  let events = 0;
+  return inTransaction(pool, (client) =>
+    bulkBuild(client, schema, scope, (p) => {
+      if (p.phase === 'read' || p.phase === 'fold') events = p.done;
+      onProgress?.({ ...p, events });
+    }),
+  );
 }
 
 /**

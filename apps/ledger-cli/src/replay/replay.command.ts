@@ -1,6 +1,6 @@
 import { INSTANT_FORMS, parseInstant } from '@ledger/contracts';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { frozenSchemaName, ReplayResult, replayAndSwitch, replayFrozen, ReplayScope } from '@ledger/audit';
+import { frozenSchemaName, ReplayProgress, ReplayResult, replayAndSwitch, replayFrozen, ReplayScope } from '@ledger/audit';
 import { CliDatabase } from '../cli-database';
 import { CliOutput } from '../cli-output';
 import { Progress } from '../progress';
@@ -29,16 +29,18 @@ export class ReplayCommand extends CommandRunner {
   async run(_args: string[], options: ReplayOptions): Promise<void> {
     const pool = await this.db.pool();
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM ledger.journal WHERE disposition = 'applied'`);
-    const progress = new Progress('replay', rows[0].n);
+    const progress = new Progress('replay', rows[0].n, undefined, ' events folded');
+    const report: ReplayProgress = (p) =>
+      progress.report(p.events, p.phase === 'write' ? `${p.done} rows written (${p.item})` : p.phase === 'index' ? `building indexes (${p.done}: ${p.item})` : p.phase);
     let result: ReplayResult;
     let finished = false;
     try {
       if (options.toOffset === undefined && !options.knownAt) {
-        result = await replayAndSwitch(pool, (n) => progress.advance(n));
+        result = await replayAndSwitch(pool, report);
       } else {
         const scope: ReplayScope = { knownAt: options.knownAt, toOffsets: await offsets(pool, options.toOffset) };
         const schema = options.schema ?? frozenSchemaName(options);
-        result = await replayFrozen(pool, schema, scope, { replace: options.replace, onProgress: (n) => progress.advance(n) });
+        result = await replayFrozen(pool, schema, scope, { replace: options.replace, onProgress: report });
       }
       finished = true;
     } finally {

@@ -12,7 +12,8 @@ import { proposalRows } from '../proposals/proposals.projection';
 import { ActorInfo, AffiliationInfo, RollupContext } from '../rollup/rollup';
 import { statementRow } from '../statements/statements.projection';
 import { threatRows } from './known-threats';
-import { resolveVoices } from '../voices/event-voices';
+import { namedActors, resolveVoices } from '../voices/event-voices';
+import { keyColumns } from '../positions/fold-order';
 
 interface EventRow {
   event_id: string;
@@ -35,7 +36,11 @@ export type KnownTable =
   | 'position_history_v1'
   | 'tonal_events_v1'
   | 'actors_v1'
-  | 'affiliations_v1';
+  | 'affiliations_v1'
+  | 'event_voices_v1'
+  | 'event_actors_v1'
+  | 'position_events_v1'
+  | 'dyads_v1';
 
 /** Modifiers of modifiers settle by this depth, as in the live fold. */
 const MAX_DEPTH = 4;
@@ -52,6 +57,7 @@ export class KnownAt {
   private readonly effective = new Map<string, EventEnvelope | null>();
   private readonly registry: { actors: Record<string, unknown>[]; affiliations: Record<string, unknown>[]; ctx: RollupContext };
   private readonly cache = new Map<KnownTable, unknown[]>();
+  private positions?: { current: unknown[]; history: unknown[] };
 
   constructor(
     readonly at: Date,
@@ -90,8 +96,34 @@ export class KnownAt {
     return this.cache.get(table)!;
   }
 
-  private derive(table: KnownTable): unknown[] {
+  /**
+   * The rows of `table`, derived now and not kept (a replay writes each table once and lets it go;
+   * positions and their history are folded together and kept until both were asked for).
+   */
+  derive(table: KnownTable): unknown[] {
     switch (table) {
+      case 'event_voices_v1':
+        return this.facts.flatMap((f) => {
+          const occurred_start = new Date(occurredStart(f.effective!.occurredAt) ?? 0).toISOString();
+          return f.voices.map((v) => ({
+            event_id: f.eventId,
+            role: v.role,
+            idx: v.idx,
+            actor_id: v.actorId,
+            person: v.person,
+            principal: v.principal,
+            authority: v.authority,
+            counted: v.counted,
+            type: f.type,
+            occurred_start,
+          }));
+        });
+      case 'event_actors_v1':
+        return this.facts.flatMap((f) => namedActors(f.effective!).map((actor_id) => ({ actor_id, event_id: f.eventId })));
+      case 'position_events_v1':
+        return this.facts.flatMap((f) => memberships(f).map((m) => ({ ...keyColumns(m), party: m.party, proposal_id: m.proposalId, event_type: m.eventType, speaker: m.speaker })));
+      case 'dyads_v1':
+        return dyadCells(this.facts.flatMap(dyadContributions));
       case 'events_v1':
         return this.rows.map((r) => eventRow(r, this.effective.get(r.event_id) ?? null));
       case 'statements_v1':
@@ -109,14 +141,18 @@ export class KnownAt {
       case 'affiliations_v1':
         return this.registry.affiliations;
       case 'party_positions_v1':
-      case 'position_history_v1':
-        this.foldPositions();
-        return this.cache.get(table)!;
+      case 'position_history_v1': {
+        if (!this.positions) this.positions = this.foldPositions();
+        const rows = table === 'party_positions_v1' ? this.positions.current : this.positions.history;
+        if (table === 'party_positions_v1') this.positions.current = [];
+        else this.positions.history = [];
+        return rows;
+      }
     }
   }
 
   /** Every (party, proposal) with events of the party's own, folded from scratch with the projection's fold. */
-  private foldPositions(): void {
+  private foldPositions(): { current: unknown[]; history: unknown[] } {
     const own = new Map<string, { pair: { party: string; proposalId: string }; inputs: PairInput[] }>();
     const resolutions = new Map<string, ResolvedFact[]>();
     for (const fact of this.facts) {
@@ -142,8 +178,12 @@ export class KnownAt {
       history.push(...folded.history);
       current.push(folded.current);
     }
-    this.cache.set('position_history_v1', history);
-    this.cache.set('party_positions_v1', current);
+    return { history, current };
+  }
+
+  /** How many events (modifiers included) this fold holds. */
+  get size(): number {
+    return this.rows.length;
   }
 }
 
@@ -177,6 +217,53 @@ export function tableRef(table: KnownTable | 'dyads_v1', params: unknown[], know
                   s.proposal_id, s.text, s.tone, s.topics, s.cameo, s.goldstein, s.quote, s.citations,
                   to_tsvector('english', s.text || ' ' || coalesce(s.quote, '')) AS search
              FROM ${rows} s)`;
+}
+
+/**
+ * dyads_v1 from contributions: one cell per (source, target, day), its Goldstein sum added
+ * exactly in decimal (as PostgreSQL adds numeric) and trimmed of trailing zeros, as the
+ * projection's additive upserts leave it.
+ */
+export function dyadCells(contributions: { source: string; target: string; day: string; goldstein: number; quad: number | null }[]) {
+  const cells = new Map<string, { source: string; target: string; day: string; events: number; sum: bigint; quads: number[] }>();
+  for (const c of contributions) {
+    const key = `${c.source}\u001f${c.target}\u001f${c.day}`;
+    let cell = cells.get(key);
+    if (!cell) cells.set(key, (cell = { source: c.source, target: c.target, day: c.day, events: 0, sum: 0n, quads: [0, 0, 0, 0, 0] }));
+    cell.events++;
+    cell.sum += scaled(c.goldstein);
+    if (c.quad !== null) cell.quads[c.quad]++;
+  }
+  return [...cells.values()].map((c) => ({
+    source: c.source,
+    target: c.target,
+    day: c.day,
+    events: c.events,
+    goldstein_sum: unscaled(c.sum),
+    verbal_coop: c.quads[1],
+    material_coop: c.quads[2],
+    verbal_conflict: c.quads[3],
+    material_conflict: c.quads[4],
+  }));
+}
+
+/** Decimal places kept exactly when summing Goldstein values (the scale runs -10..10 with one decimal; publishers may give more). */
+const SCALE = 12;
+
+function scaled(n: number): bigint {
+  const [int, frac = ''] = String(n).split('.');
+  if (/e/i.test(String(n)) || frac.length > SCALE) throw new Error(`Goldstein value ${n} has more than ${SCALE} decimals`);
+  const negative = int.startsWith('-');
+  const digits = BigInt(int.replace('-', '') + frac.padEnd(SCALE, '0'));
+  return negative ? -digits : digits;
+}
+
+function unscaled(v: bigint): string {
+  const negative = v < 0n;
+  const digits = (negative ? -v : v).toString().padStart(SCALE + 1, '0');
+  const frac = digits.slice(-SCALE).replace(/0+$/, '');
+  const int = digits.slice(0, -SCALE);
+  return `${negative ? '-' : ''}${int}${frac ? '.' + frac : ''}`;
 }
 
 function modifier(m: EventRow): Modifier {

@@ -10,7 +10,19 @@ import { orderKeyOf } from '../positions/position-membership';
  * when one is named, never negated); executed by the first SanctionImposed that fulfils it. Pure.
  */
 export function threatRows(facts: ResolvedFact[]) {
-  const first = (candidates: ResolvedFact[]) => candidates.sort((a, b) => compareOrder(keyOf(a), keyOf(b)))[0];
+  // The trigger party's acts by (type, principal) and the sanctions by the threat they fulfil,
+  // each in fold order: a threat looks only at its own candidates (a replay folds millions).
+  const acts = new Map<string, ResolvedFact[]>();
+  const fulfilling = new Map<string, ResolvedFact[]>();
+  for (const f of facts) {
+    const e = f.effective!;
+    if (!e.modality?.negated) {
+      for (const p of new Set(f.voices.filter((v) => v.role === 'actor' && v.counted && v.principal).map((v) => v.principal!))) push(acts, `${f.type}\u001f${p}`, f);
+    }
+    const fulfils = f.type === 'SanctionImposed' ? (e.data as Record<string, any>).fulfilsThreat : undefined;
+    if (typeof fulfils === 'string') push(fulfilling, fulfils, f);
+  }
+  for (const list of [...acts.values(), ...fulfilling.values()]) list.sort((a, b) => compareOrder(keyOf(a), keyOf(b)));
   return facts
     .filter((t) => t.type === 'SanctionThreatened')
     .map((t) => {
@@ -22,18 +34,11 @@ export function threatRows(facts: ResolvedFact[]) {
       const triggerParty = t.voices.find((v) => v.role === 'trigger')?.principal ?? null;
       const start = startOf(t);
       const triggered = triggerParty
-        ? first(
-            facts.filter(
-              (f) =>
-                f.type === d.trigger?.eventType &&
-                startOf(f) >= start &&
-                !f.effective!.modality?.negated &&
-                (d.trigger?.proposalId == null || f.effective!.proposalId === d.trigger.proposalId) &&
-                f.voices.some((v) => v.role === 'actor' && v.counted && v.principal === triggerParty),
-            ),
+        ? (acts.get(`${d.trigger?.eventType}\u001f${triggerParty}`) ?? []).find(
+            (f) => startOf(f) >= start && (d.trigger?.proposalId == null || f.effective!.proposalId === d.trigger.proposalId),
           )
         : undefined;
-      const executed = first(facts.filter((f) => f.type === 'SanctionImposed' && (f.effective!.data as Record<string, any>).fulfilsThreat === t.eventId));
+      const executed = (fulfilling.get(t.eventId) ?? [])[0];
       return {
         threat_id: t.eventId,
         by_party: by?.principal ?? null,
@@ -53,6 +58,12 @@ export function threatRows(facts: ResolvedFact[]) {
         executed_start: executed ? new Date(startOf(executed)).toISOString() : null,
       };
     });
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function startOf(f: ResolvedFact): number {
