@@ -54,8 +54,9 @@ describe('read models of the seed case', () => {
   });
 
   it('resolves Peskov through Putin to RUS', async () => {
-    const voices = await rows(`SELECT v.person, v.principal, v.authority FROM read_model.event_voices_v1 v JOIN read_model.events_v1 e USING (event_id)
-                               WHERE v.actor_id = 'peskov' AND e.type = 'StatementMade'`);
+    const voices = await rows(`SELECT v->>'person' AS person, v->>'principal' AS principal, (v->>'authority')::int AS authority
+                                 FROM read_model.events_v1 e, jsonb_array_elements(e.voices) v
+                                WHERE v->>'actorId' = 'peskov' AND e.type = 'StatementMade'`);
     expect(voices).toEqual([{ person: 'peskov', principal: 'RUS', authority: 2 }]);
   });
 

@@ -1,7 +1,7 @@
 import { PoolClient } from 'pg';
 import { RecordedEvent } from '@ledger/contracts';
 import { quoteIdent } from '@ledger/postgres';
-import { FactChange } from './facts/fact';
+import { FactChange, isModifier } from './facts/fact';
 import { writeFacts } from './facts/facts.writer';
 import { DyadsProjection } from './dyads/dyads.projection';
 import { PositionsProjection } from './positions/positions.projection';
@@ -12,7 +12,10 @@ import { refreshRegistry } from './registry/registry.writer';
 import { READ_SCHEMA } from './schemas';
 import { StatementsProjection } from './statements/statements.projection';
 import { ThreatsProjection } from './threats/threats.projection';
-import { refreshVoices } from './voices/voices.writer';
+import { refreshVoices, Stored } from './voices/voices.writer';
+import { namedActors, resolveVoices } from './voices/event-voices';
+import { loadRollupContext } from './registry/rollup-context';
+import { actorsColumn } from './facts/facts.writer';
 
 /** What one batch changed in the read models. */
 export interface ReadModelChanges {
@@ -46,9 +49,18 @@ export class ReadModels {
     );
     // Transaction-scoped: the caller's later statements qualify their schemas (ledger.*).
     await client.query(`SET LOCAL search_path TO ${quoteIdent(this.schema)}, public`);
-    const facts = await writeFacts(client, events);
-    const rolledUp = await refreshRegistry(client, facts);
-    const changes = await refreshVoices(client, facts, rolledUp);
+    // New facts are written with their voices resolved against the registry as it stands: one row
+    // per event, updated only when the batch's own registry facts or corrections resolve it anew.
+    const ids = new Set(events.flatMap((e) => (isModifier(e.type) ? [] : namedActors(e))));
+    const ctx = await loadRollupContext(client, ids);
+    const inserted = new Map<string, Stored>();
+    const written = await writeFacts(client, events, (e) => {
+      const voices = resolveVoices(e, ctx);
+      inserted.set(e.eventId, { voices, actors: actorsColumn(e.type, e) });
+      return voices;
+    });
+    const rolledUp = await refreshRegistry(client, written.changes);
+    const changes = await refreshVoices(client, written.changes, written.fresh, inserted, rolledUp, { ctx, ids });
     const positions = await this.positions.refreshPairs(client, changes);
     for (const projection of this.others) await projection.refresh(client, changes, lock);
     return { changes, positions };

@@ -15,23 +15,12 @@ export class DyadsProjection implements Projection {
   readonly name = 'dyads_v1';
 
   async refresh(client: PoolClient, changes: FactChange[]): Promise<void> {
-    // Only events the read models derived from before (corrected, retracted, re-resolved) can have contributions to take back.
-    const known = changes.filter((c) => c.previous !== null).map((c) => c.eventId);
-    const old = known.length
-      ? (
-          await client.query(`DELETE FROM dyad_contributions_v1 WHERE event_id = ANY($1::uuid[]) RETURNING source, target, to_char(day, 'YYYY-MM-DD') AS day, goldstein, quad`, [
-            known,
-          ])
-        ).rows
-      : [];
+    // What a changed event contributed before is derived again from what the read models had
+    // derived it from (its previous effective form and voices), and taken back.
+    const old = changes.flatMap((c) =>
+      c.previous && c.previousVoices ? dyadContributions({ ...(c.after ?? placeholder(c)), effective: c.previous, voices: c.previousVoices } as ResolvedFact) : [],
+    );
     const fresh = changes.flatMap((c) => (c.after?.effective ? dyadContributions(c.after) : []));
-    if (fresh.length) {
-      await client.query(
-        `INSERT INTO dyad_contributions_v1 (event_id, source, target, seq, day, cameo, goldstein, quad)
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, source text, target text, seq int, day date, cameo text, goldstein numeric, quad smallint)`,
-        [JSON.stringify(fresh)],
-      );
-    }
     if (!old.length && !fresh.length) return;
     // Cells are additive: what was taken back counts -1, what is new +1, summed in SQL (numeric,
     // exact; trim_scale so that 3.4 + 10 - 3.4 reads 10, as a fresh fold has it). Another partition's batch may add to the same cells at
@@ -64,7 +53,12 @@ export class DyadsProjection implements Projection {
   }
 }
 
-/** The dyad_contributions_v1 rows of one fact: one per (source, target) pair and coded act. */
+/** A change's fact when it no longer counts (retracted): only its identity is needed to take back what it contributed. */
+function placeholder(c: FactChange) {
+  return { eventId: c.eventId, type: c.type, partition: 0, offset: '0', recordedAt: '', envelope: c.previous, previous: null };
+}
+
+/** The dyad contributions of one fact: one per (source, target) pair and coded act. */
 export function dyadContributions(fact: ResolvedFact) {
   const e = fact.effective!;
   if (e.modality?.negated || e.modality?.hypothetical) return [];

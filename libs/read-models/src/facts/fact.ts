@@ -39,6 +39,8 @@ export interface FactChange {
   type: string;
   /** What the read models had derived from (the effective form before this batch). */
   previous: EventEnvelope | null;
+  /** The voices `previous` was resolved to (events_v1.voices before this batch); null with it. */
+  previousVoices: RoleVoice[] | null;
   after: ResolvedFact | null;
 }
 

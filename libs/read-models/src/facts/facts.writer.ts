@@ -1,7 +1,17 @@
 import { PoolClient } from 'pg';
 import { EventEnvelope, occurredStart, PRECISION_RANK, RecordedEvent } from '@ledger/contracts';
 import { effectiveEnvelope, Modifier } from './effective';
-import { Fact, isModifier } from './fact';
+import { Fact, isModifier, RoleVoice } from './fact';
+import { namedActors } from '../voices/event-voices';
+
+/** What a batch's new facts are written with: their voices, resolved against the registry as it stood before the batch. */
+export type VoicesOf = (e: RecordedEvent) => RoleVoice[];
+
+/** The facts a batch changed, and which of its events were new (inserted now, with the voices VoicesOf gave). */
+export interface WrittenFacts {
+  changes: Map<string, Fact>;
+  fresh: Set<string>;
+}
 
 /**
  * Stores the batch's new facts in events_v1 and recomputes the effective form of every event the
@@ -9,16 +19,18 @@ import { Fact, isModifier } from './fact';
  * events that earlier modifiers were waiting for. Answers each event whose effective form is new or
  * changed (a fact, or null when it no longer counts).
  */
-export async function writeFacts(client: PoolClient, events: RecordedEvent[]): Promise<Map<string, Fact>> {
-  if (!events.length) return new Map();
+export async function writeFacts(client: PoolClient, events: RecordedEvent[], voicesOf: VoicesOf): Promise<WrittenFacts> {
+  if (!events.length) return { changes: new Map(), fresh: new Set() };
   const inserted = await client.query(
-    `INSERT INTO events_v1 (event_id, type, partition, "offset", recorded_at, envelope, effective, target_event_id, occurred_start, precision_rank, reported_at, proposal_id)
-     SELECT event_id, type, partition, "offset", recorded_at, envelope, envelope, target_event_id, occurred_start, precision_rank, reported_at, proposal_id
+    `INSERT INTO events_v1 (event_id, type, partition, "offset", recorded_at, envelope, effective, target_event_id, occurred_start, precision_rank, reported_at, proposal_id,
+                            actors, voices)
+     SELECT event_id, type, partition, "offset", recorded_at, envelope, envelope, target_event_id, occurred_start, precision_rank, reported_at, proposal_id,
+            actors, voices
        FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, type text, partition int, "offset" bigint, recorded_at timestamptz, envelope jsonb,
-            target_event_id uuid, occurred_start timestamptz, precision_rank smallint, reported_at timestamptz, proposal_id text)
+            target_event_id uuid, occurred_start timestamptz, precision_rank smallint, reported_at timestamptz, proposal_id text, actors text[], voices jsonb)
      ON CONFLICT (event_id) DO NOTHING
      RETURNING event_id`,
-    [JSON.stringify(events.map(toRow))],
+    [JSON.stringify(events.map((e) => toRow(e, voicesOf)))],
   );
   const changes = new Map<string, Fact>();
   // Only what this batch really added is new: a redelivered event is not, and changes nothing.
@@ -43,7 +55,7 @@ export async function writeFacts(client: PoolClient, events: RecordedEvent[]): P
     }
     pending = next;
   }
-  return changes;
+  return { changes, fresh };
 }
 
 function plainFact(e: RecordedEvent): Fact {
@@ -103,10 +115,18 @@ async function recompute(client: PoolClient, ids: string[], fresh: Set<string>):
   return changed;
 }
 
-function toRow(e: RecordedEvent) {
+/** The actor ids an effective form names, sorted (events_v1.actors); none for a modifier or an event that does not count. */
+export function actorsColumn(type: string, effective: EventEnvelope | null): string[] {
+  return effective && !isModifier(type) ? namedActors(effective).sort() : [];
+}
+
+function toRow(e: RecordedEvent, voicesOf: VoicesOf) {
   const { recordedAt: _r, partition: _p, offset: _o, ...envelope } = e;
+  const modifier = isModifier(e.type);
   return {
     ...orderColumns(e),
+    actors: actorsColumn(e.type, envelope),
+    voices: modifier ? null : voicesOf(e),
     event_id: e.eventId,
     type: e.type,
     partition: e.partition,

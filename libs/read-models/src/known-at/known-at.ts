@@ -12,7 +12,8 @@ import { proposalRows } from '../proposals/proposals.projection';
 import { ActorInfo, AffiliationInfo, RollupContext } from '../rollup/rollup';
 import { statementRow } from '../statements/statements.projection';
 import { threatRows } from './known-threats';
-import { namedActors, resolveVoices } from '../voices/event-voices';
+import { resolveVoices } from '../voices/event-voices';
+import { actorsColumn } from '../facts/facts.writer';
 import { keyColumns } from '../positions/fold-order';
 
 interface EventRow {
@@ -29,7 +30,6 @@ interface EventRow {
 export type KnownTable =
   | 'events_v1'
   | 'statements_v1'
-  | 'dyad_contributions_v1'
   | 'threats_v1'
   | 'proposals_v1'
   | 'party_positions_v1'
@@ -37,8 +37,6 @@ export type KnownTable =
   | 'tonal_events_v1'
   | 'actors_v1'
   | 'affiliations_v1'
-  | 'event_voices_v1'
-  | 'event_actors_v1'
   | 'position_events_v1'
   | 'dyads_v1';
 
@@ -102,34 +100,19 @@ export class KnownAt {
    */
   derive(table: KnownTable): unknown[] {
     switch (table) {
-      case 'event_voices_v1':
-        return this.facts.flatMap((f) => {
-          const occurred_start = new Date(occurredStart(f.effective!.occurredAt) ?? 0).toISOString();
-          return f.voices.map((v) => ({
-            event_id: f.eventId,
-            role: v.role,
-            idx: v.idx,
-            actor_id: v.actorId,
-            person: v.person,
-            principal: v.principal,
-            authority: v.authority,
-            counted: v.counted,
-            type: f.type,
-            occurred_start,
-          }));
-        });
-      case 'event_actors_v1':
-        return this.facts.flatMap((f) => namedActors(f.effective!).map((actor_id) => ({ actor_id, event_id: f.eventId })));
       case 'position_events_v1':
         return this.facts.flatMap((f) => memberships(f).map((m) => ({ ...keyColumns(m), party: m.party, proposal_id: m.proposalId, event_type: m.eventType, speaker: m.speaker })));
       case 'dyads_v1':
         return dyadCells(this.facts.flatMap(dyadContributions));
-      case 'events_v1':
-        return this.rows.map((r) => eventRow(r, this.effective.get(r.event_id) ?? null));
+      case 'events_v1': {
+        const voices = new Map(this.facts.map((f) => [f.eventId, f.voices]));
+        return this.rows.map((r) => {
+          const effective = this.effective.get(r.event_id) ?? null;
+          return { ...eventRow(r, effective), actors: actorsColumn(r.type, effective), voices: voices.get(r.event_id) ?? null };
+        });
+      }
       case 'statements_v1':
         return this.facts.filter((f) => f.type === 'StatementMade').map(statementRow);
-      case 'dyad_contributions_v1':
-        return this.facts.flatMap(dyadContributions);
       case 'threats_v1':
         return threatRows(this.facts);
       case 'proposals_v1':
@@ -200,15 +183,8 @@ export async function loadKnownAt(pool: Pool, at: Date): Promise<KnownAt> {
  * A read-model table in a query's FROM: the live table, or — for a knownAt query — the same rows
  * derived as of then, handed over as one JSON parameter appended to `params`. Give it an alias.
  */
-export function tableRef(table: KnownTable | 'dyads_v1', params: unknown[], known: KnownAt | null | undefined): string {
+export function tableRef(table: KnownTable, params: unknown[], known: KnownAt | null | undefined): string {
   if (!known) return `read_model.${table}`;
-  if (table === 'dyads_v1') {
-    // Summed from the contributions in SQL, as the projection sums them (numeric, not float).
-    return `(SELECT c.source, c.target, c.day, count(*)::int AS events, sum(c.goldstein) AS goldstein_sum, count(*) FILTER (WHERE c.quad = 1)::int AS verbal_coop,
-                    count(*) FILTER (WHERE c.quad = 2)::int AS material_coop, count(*) FILTER (WHERE c.quad = 3)::int AS verbal_conflict,
-                    count(*) FILTER (WHERE c.quad = 4)::int AS material_conflict
-               FROM ${tableRef('dyad_contributions_v1', params, known)} c GROUP BY c.source, c.target, c.day)`;
-  }
   params.push(JSON.stringify(known.table(table)));
   const rows = `jsonb_populate_recordset(NULL::read_model.${table}, $${params.length}::jsonb)`;
   if (table !== 'statements_v1') return `(SELECT * FROM ${rows})`;

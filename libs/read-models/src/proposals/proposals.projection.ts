@@ -20,8 +20,8 @@ export class ProposalsProjection implements Projection {
     await client.query(`DELETE FROM proposals_v1 WHERE id = ANY($1::text[])`, [[...ids]]);
     const { rows } = await client.query(
       `SELECT e.event_id, e.type, e.partition, e."offset", e.effective,
-              (SELECT coalesce(v.principal, v.actor_id) FROM event_voices_v1 v WHERE v.event_id = e.event_id AND v.role = 'actor'
-                ORDER BY v.counted DESC, v.idx LIMIT 1) AS proposer
+              (SELECT coalesce(v->>'principal', v->>'actorId') FROM jsonb_array_elements(e.voices) v WHERE v->>'role' = 'actor'
+                ORDER BY (v->>'counted')::boolean DESC, (v->>'idx')::int LIMIT 1) AS proposer
          FROM events_v1 e
         WHERE e.proposal_id = ANY($1::text[]) AND e.type IN ('ProposalMade', 'ProposalAmended') AND e.effective IS NOT NULL`,
       [[...ids]],

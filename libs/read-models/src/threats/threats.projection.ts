@@ -71,9 +71,11 @@ async function rebuild(client: PoolClient, ids: string[]): Promise<void> {
   await client.query(
     `WITH t AS (
        SELECT e.event_id, e.effective AS env, e.occurred_start, e.proposal_id,
-              (SELECT v.principal FROM event_voices_v1 v WHERE v.event_id = e.event_id AND v.role = 'actor' AND v.counted ORDER BY v.authority NULLS LAST, v.idx LIMIT 1) AS by_party,
-              ARRAY(SELECT DISTINCT v.principal FROM event_voices_v1 v WHERE v.event_id = e.event_id AND v.role = 'recipient' AND v.counted ORDER BY 1) AS against,
-              (SELECT v.principal FROM event_voices_v1 v WHERE v.event_id = e.event_id AND v.role = 'trigger' LIMIT 1) AS trigger_party
+              (SELECT v->>'principal' FROM jsonb_array_elements(e.voices) WITH ORDINALITY AS x(v, n)
+                WHERE v->>'role' = 'actor' AND (v->>'counted')::boolean ORDER BY (v->>'authority')::int NULLS LAST, (v->>'idx')::int LIMIT 1) AS by_party,
+              ARRAY(SELECT DISTINCT v->>'principal' FROM jsonb_array_elements(e.voices) v
+                     WHERE v->>'role' = 'recipient' AND (v->>'counted')::boolean AND v->>'principal' IS NOT NULL ORDER BY 1) AS against,
+              (SELECT v->>'principal' FROM jsonb_array_elements(e.voices) WITH ORDINALITY AS x(v, n) WHERE v->>'role' = 'trigger' ORDER BY n LIMIT 1) AS trigger_party
          FROM events_v1 e
         WHERE e.event_id = ANY($1::uuid[]) AND e.type = 'SanctionThreatened' AND e.effective IS NOT NULL)
      INSERT INTO threats_v1 (threat_id, by_party, against, sanction, trigger_party, trigger_type, trigger_proposal, deadline, ultimatum, proposal_id,
@@ -83,14 +85,14 @@ async function rebuild(client: PoolClient, ids: string[]): Promise<void> {
             t.proposal_id, t.env->'occurredAt'->>'value', t.occurred_start, trig.event_id, trig.occurred_start, ex.event_id, ex.occurred_start
        FROM t
        LEFT JOIN LATERAL (
-         -- From the trigger party's acts of the trigger type (event_voices_v1_acts), in time order.
-         SELECT e.event_id, e.occurred_start FROM event_voices_v1 v JOIN events_v1 e ON e.event_id = v.event_id
-          WHERE t.trigger_party IS NOT NULL AND v.principal = t.trigger_party AND v.role = 'actor' AND v.counted
-            AND v.type = t.env->'data'->'trigger'->>'eventType' AND v.occurred_start >= t.occurred_start
+         -- The trigger type's events from the threat on (events_v1_type_time), in fold order, the first in which the trigger party acts.
+         SELECT e.event_id, e.occurred_start FROM events_v1 e
+          WHERE t.trigger_party IS NOT NULL AND e.type = t.env->'data'->'trigger'->>'eventType' AND e.occurred_start >= t.occurred_start
             AND e.effective IS NOT NULL
             AND (t.env->'data'->'trigger'->>'proposalId' IS NULL OR e.proposal_id = t.env->'data'->'trigger'->>'proposalId')
             AND NOT coalesce((e.effective->'modality'->>'negated')::boolean, false)
-          ORDER BY v.occurred_start, e.precision_rank, e.reported_at NULLS LAST, e.partition, e."offset", e.event_id LIMIT 1) trig ON true
+            AND EXISTS (SELECT 1 FROM jsonb_array_elements(e.voices) v WHERE v->>'role' = 'actor' AND (v->>'counted')::boolean AND v->>'principal' = t.trigger_party)
+          ORDER BY e.occurred_start, e.precision_rank, e.reported_at NULLS LAST, e.partition, e."offset", e.event_id LIMIT 1) trig ON true
        LEFT JOIN LATERAL (
          SELECT e.event_id, e.occurred_start FROM events_v1 e
           WHERE e.type = 'SanctionImposed' AND e.effective IS NOT NULL AND e.effective->'data'->>'fulfilsThreat' = t.event_id::text
