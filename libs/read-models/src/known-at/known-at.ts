@@ -3,13 +3,13 @@ import { EventEnvelope, occurredStart, PRECISION_RANK } from '@ledger/contracts'
 import { dyadContributions } from '../dyads/dyads.projection';
 import { effectiveEnvelope, Modifier } from '../facts/effective';
 import { isModifier, ResolvedFact } from '../facts/fact';
-import { compareOrder } from '../positions/fold-order';
 import { INITIAL_STATE } from '../positions/position-fold';
 import { memberships, orderKeyOf } from '../positions/position-membership';
 import { foldSteps, PairInput } from '../positions/position-refold';
 import { tonalRows } from '../positions/positions.projection';
 import { proposalRows } from '../proposals/proposals.projection';
-import { ActorInfo, AffiliationInfo, RollupContext } from '../rollup/rollup';
+import { RollupContext } from '../rollup/rollup';
+import { ActorRow, AffiliationRow, registryRows, rollupContextOf } from '../registry/registry.fold';
 import { statementRow } from '../statements/statements.projection';
 import { threatRows } from './known-threats';
 import { resolveVoices } from '../voices/event-voices';
@@ -53,7 +53,7 @@ const MAX_DEPTH = 4;
 export class KnownAt {
   private readonly facts: ResolvedFact[];
   private readonly effective = new Map<string, EventEnvelope | null>();
-  private readonly registry: { actors: Record<string, unknown>[]; affiliations: Record<string, unknown>[]; ctx: RollupContext };
+  private readonly registry: { actors: ActorRow[]; affiliations: AffiliationRow[]; ctx: RollupContext };
   private readonly cache = new Map<KnownTable, unknown[]>();
   private positions?: { current: unknown[]; history: unknown[] };
 
@@ -69,7 +69,13 @@ export class KnownAt {
       if (isModifier(r.type)) this.effective.set(r.event_id, counts(r, 0) ? r.envelope : null);
       else this.effective.set(r.event_id, effectiveEnvelope(r.envelope, (targeting.get(r.event_id) ?? []).filter((m) => counts(m, 0)).map(modifier)));
     }
-    this.registry = registryOf(rows.flatMap((r) => (isModifier(r.type) ? [] : [{ r, e: this.effective.get(r.event_id)! }])).filter((x) => x.e !== null));
+    const registry = registryRows(
+      rows.flatMap((r) => {
+        const effective = this.effective.get(r.event_id);
+        return isModifier(r.type) || !effective ? [] : [{ eventId: r.event_id, type: r.type, partition: r.partition, offset: r.offset, effective }];
+      }),
+    );
+    this.registry = { ...registry, ctx: rollupContextOf(registry.actors, registry.affiliations) };
     this.facts = rows.flatMap((r) => {
       const e = this.effective.get(r.event_id);
       if (isModifier(r.type) || !e) return [];
@@ -268,54 +274,4 @@ function eventRow(r: EventRow, effective: EventEnvelope | null) {
 function proposalEvent(f: ResolvedFact) {
   const first = f.voices.filter((v) => v.role === 'actor').sort((a, b) => Number(b.counted) - Number(a.counted) || a.idx - b.idx)[0];
   return { event_id: f.eventId, type: f.type, partition: f.partition, offset: f.offset, effective: f.effective, proposer: first ? (first.principal ?? first.actorId) : null };
-}
-
-/**
- * The registry as recorded: actors_v1 (the latest registration of each id in fold order wins) and
- * affiliations_v1 (each assertion closed by the earliest matching end), and the roll-up context
- * resolved from them, as the registry writer and loadRollupContext build them.
- */
-function registryOf(live: { r: EventRow; e: EventEnvelope }[]) {
-  const latest = new Map<string, { r: EventRow; e: EventEnvelope }>();
-  for (const x of live) {
-    if (x.r.type !== 'ActorRegistered') continue;
-    const id = (x.e.data as any).id as string;
-    const known = latest.get(id);
-    if (!known || compareOrder(orderKeyOf(known.e, known.r.partition, known.r.offset, null), orderKeyOf(x.e, x.r.partition, x.r.offset, null)) < 0) latest.set(id, x);
-  }
-  const actors = [...latest.values()].map(({ r, e }) => {
-    const d = e.data as Record<string, any>;
-    return {
-      id: d.id,
-      kind: d.kind,
-      name: d.name,
-      aliases: d.aliases ?? [],
-      iso3: d.iso3 ?? null,
-      principal: d.principal ?? null,
-      members: d.members ?? null,
-      basis_event_id: r.event_id,
-    };
-  });
-  const day = (v: unknown) => (typeof v === 'string' ? v.slice(0, 10) : null);
-  const ends = live.filter((x) => x.r.type === 'AffiliationEnded').map((x) => ({ id: x.r.event_id, d: x.e.data as Record<string, any> }));
-  const affiliations = live
-    .filter((x) => x.r.type === 'AffiliationAsserted')
-    .map(({ r, e }) => {
-      const d = e.data as Record<string, any>;
-      const end = ends
-        .filter((x) => x.d.person === d.person && x.d.of === d.of && x.d.role === d.role && day(x.d.validTo) !== null && day(x.d.validTo)! >= day(d.validFrom)!)
-        .sort((a, b) => (day(a.d.validTo)! < day(b.d.validTo)! ? -1 : day(a.d.validTo)! > day(b.d.validTo)! ? 1 : a.id < b.id ? -1 : 1))[0];
-      const asserted = day(d.validTo);
-      const validTo = end ? (asserted && asserted < day(end.d.validTo)! ? asserted : day(end.d.validTo)) : asserted;
-      return { event_id: r.event_id, person: d.person, of: d.of, role: d.role, valid_from: day(d.validFrom), asserted_to: asserted, valid_to: validTo, ended_by: end?.id ?? null };
-    });
-  const info = new Map<string, ActorInfo>(actors.map((a) => [a.id, { id: a.id, kind: a.kind, principal: a.principal ?? undefined, members: a.members ?? undefined }]));
-  const roles = new Map<string, AffiliationInfo[]>();
-  for (const a of affiliations) {
-    roles.set(a.person, [
-      ...(roles.get(a.person) ?? []),
-      { eventId: a.event_id, person: a.person, of: a.of, role: a.role, validFrom: a.valid_from!, validTo: a.valid_to ?? undefined },
-    ]);
-  }
-  return { actors, affiliations, ctx: { actor: (id: string) => info.get(id), affiliations: (person: string) => roles.get(person) ?? [] } };
 }

@@ -1,7 +1,7 @@
 import { PoolClient } from 'pg';
 import { Fact } from '../facts/fact';
-
-const REGISTRY_TYPES = new Set(['ActorRegistered', 'AffiliationAsserted', 'AffiliationEnded']);
+import { REGISTRY_TYPES } from '../read-model-locks';
+import { registryRows } from './registry.fold';
 
 /**
  * Keeps actors_v1 and affiliations_v1 in step with the batch's registry facts, and answers the
@@ -18,45 +18,42 @@ export async function refreshRegistry(client: PoolClient, changes: Map<string, F
     const key = f.type === 'ActorRegistered' ? 'id' : 'person';
     for (const d of forms) if (typeof d[key] === 'string') (f.type === 'ActorRegistered' ? actorIds : persons).add(d[key] as string);
   }
-  if (actorIds.size) await refreshActors(client, [...actorIds]);
-  if (persons.size) await refreshAffiliations(client, [...persons]);
+  await refreshRows(client, [...actorIds], [...persons]);
   return closure(client, new Set([...actorIds, ...persons]));
 }
 
-/** The latest registration (fold order) of each id wins; no live registration, no row. */
-async function refreshActors(client: PoolClient, ids: string[]): Promise<void> {
-  await client.query(`DELETE FROM actors_v1 WHERE id = ANY($1::text[])`, [ids]);
-  await client.query(
-    `INSERT INTO actors_v1 (id, kind, name, aliases, iso3, principal, members, basis_event_id)
-     SELECT DISTINCT ON (d->>'id') d->>'id', d->>'kind', d->>'name',
-            ARRAY(SELECT jsonb_array_elements_text(coalesce(d->'aliases', '[]'))), d->>'iso3', d->>'principal',
-            CASE WHEN d ? 'members' THEN ARRAY(SELECT jsonb_array_elements_text(d->'members')) END, event_id
-       FROM (SELECT effective->'data' AS d, * FROM events_v1
-              WHERE type = 'ActorRegistered' AND effective IS NOT NULL AND effective->'data'->>'id' = ANY($1::text[])) e
-      ORDER BY d->>'id', occurred_start DESC, precision_rank DESC, reported_at DESC NULLS FIRST, partition DESC, "offset" DESC, event_id DESC`,
-    [ids],
+/**
+ * Rewrites the rows of these actor ids and persons from all of their registry facts, by the
+ * registry's one set of rules (registry.fold), the same ones replays and knownAt queries fold with.
+ */
+async function refreshRows(client: PoolClient, ids: string[], persons: string[]): Promise<void> {
+  const { rows } = await client.query(
+    `SELECT event_id, type, partition, "offset"::text AS offset, effective FROM events_v1
+      WHERE effective IS NOT NULL AND ((type = 'ActorRegistered' AND effective->'data'->>'id' = ANY($1::text[]))
+         OR (type IN ('AffiliationAsserted', 'AffiliationEnded') AND effective->'data'->>'person' = ANY($2::text[])))`,
+    [ids, persons],
   );
-}
-
-/** One row per live AffiliationAsserted of these persons, closed by the earliest matching AffiliationEnded. */
-async function refreshAffiliations(client: PoolClient, persons: string[]): Promise<void> {
-  await client.query(`DELETE FROM affiliations_v1 WHERE person = ANY($1::text[])`, [persons]);
-  await client.query(
-    `INSERT INTO affiliations_v1 (event_id, person, of, role, valid_from, asserted_to, valid_to, ended_by)
-     SELECT a.event_id, a.d->>'person', a.d->>'of', a.d->>'role', (a.d->>'validFrom')::date, (a.d->>'validTo')::date,
-            CASE WHEN e.event_id IS NULL THEN (a.d->>'validTo')::date
-                 ELSE least(coalesce((a.d->>'validTo')::date, 'infinity'::date), (e.d->>'validTo')::date) END,
-            e.event_id
-       FROM (SELECT event_id, effective->'data' AS d FROM events_v1
-              WHERE type = 'AffiliationAsserted' AND effective IS NOT NULL AND effective->'data'->>'person' = ANY($1::text[])) a
-       LEFT JOIN LATERAL (
-         SELECT event_id, effective->'data' AS d FROM events_v1
-          WHERE type = 'AffiliationEnded' AND effective IS NOT NULL AND effective->'data'->>'person' = a.d->>'person'
-            AND effective->'data'->>'of' = a.d->>'of' AND effective->'data'->>'role' = a.d->>'role'
-            AND (effective->'data'->>'validTo')::date >= (a.d->>'validFrom')::date
-          ORDER BY (effective->'data'->>'validTo')::date, event_id LIMIT 1) e ON true`,
-    [persons],
-  );
+  const { actors, affiliations } = registryRows(rows.map((r) => ({ eventId: r.event_id, type: r.type, partition: r.partition, offset: r.offset, effective: r.effective })));
+  if (ids.length) {
+    await client.query(`DELETE FROM actors_v1 WHERE id = ANY($1::text[])`, [ids]);
+    if (actors.length) {
+      await client.query(
+        `INSERT INTO actors_v1 (id, kind, name, aliases, iso3, principal, members, basis_event_id)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id text, kind text, name text, aliases text[], iso3 text, principal text, members text[], basis_event_id uuid)`,
+        [JSON.stringify(actors)],
+      );
+    }
+  }
+  if (persons.length) {
+    await client.query(`DELETE FROM affiliations_v1 WHERE person = ANY($1::text[])`, [persons]);
+    if (affiliations.length) {
+      await client.query(
+        `INSERT INTO affiliations_v1 (event_id, person, of, role, valid_from, asserted_to, valid_to, ended_by)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, person text, of text, role text, valid_from date, asserted_to date, valid_to date, ended_by uuid)`,
+        [JSON.stringify(affiliations)],
+      );
+    }
+  }
 }
 
 /** Ids whose roll-up goes through any of `ids`: persons with roles of them, organs and delegations of them. */
