@@ -13,3 +13,4 @@ export * from './statements/statements.queries';
 export * from './threats/threats.queries';
 export * from './dyads/dyads.queries';
 export * from './known-at/known-at';
+export * from './facts/extent.queries';
