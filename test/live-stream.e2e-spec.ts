@@ -122,6 +122,53 @@ describe('GET /v1/stream', () => {
     expect(back.messages.some((m) => m.event === 'resync')).toBe(false);
   });
 
+  it('resumes from the journal when the live feed no longer keeps the Last-Event-ID: nothing missed, stances included', async () => {
+    const has = (eventId: string) => (m: { event: string; data: any }) => m.event === 'applied' && m.data.events.some((e: { eventId: string }) => e.eventId === eventId);
+    const watcher = await open(`/v1/stream?token=${readToken}`);
+    const seen = statementMade();
+    await publish(seen);
+    await watcher.next(has(seen.eventId), 30_000);
+    const last = [...watcher.messages].reverse().find((m) => m.id !== undefined)!;
+    const proposalId = `journal-resume-${randomUUID().slice(0, 8)}`;
+    const missed = [
+      statementMade(),
+      {
+        eventId: randomUUID(),
+        type: 'ProposalMade',
+        schemaVersion: 1,
+        occurredAt: '2025-03-11',
+        actors: [{ actorId: 'USA' }],
+        recipients: [{ actorId: 'RUS' }],
+        proposalId,
+        data: { proposal: { title: 'A truce proposed while the dashboard was away', kind: 'ceasefire', terms: ['Stop'], durationDays: 7 }, version: 1 },
+      },
+    ];
+    for (const e of missed) await publish(e);
+    for (const e of missed) await watcher.next(has(e.eventId), 10_000);
+    // The dashboard was away longer than the feed keeps announcements: they are gone.
+    await ctx.pool.query('DELETE FROM ledger.live_feed');
+
+    const back = await open(`/v1/stream?token=${readToken}`, { 'last-event-id': last.id! });
+    for (const e of missed) await back.next(has(e.eventId), 5_000);
+    const position = await back.next((m) => m.event === 'position' && m.data.proposalId === proposalId, 5_000);
+    expect(position.data).toEqual({ party: 'USA', proposalId });
+    const later = statementMade();
+    await publish(later);
+    await back.next(has(later.eventId), 10_000);
+    const applied = back.messages.filter((m) => m.event === 'applied').flatMap((m) => m.data.events.map((e: { eventId: string }) => e.eventId));
+    expect(applied.slice(0, 2).sort()).toEqual(missed.map((e) => e.eventId).sort());
+    expect(applied.slice(2)).toEqual([later.eventId]);
+    expect(back.messages.some((m) => m.event === 'resync')).toBe(false);
+    // Each rebuilt announcement carries an id a later reconnection can resume from.
+    const resumedIds = back.messages.filter((m) => m.id !== undefined).map((m) => m.id!);
+    expect(resumedIds.length).toBeGreaterThan(0);
+    const again = await open(`/v1/stream?token=${readToken}`, { 'last-event-id': resumedIds[resumedIds.length - 1] });
+    const more = statementMade();
+    await publish(more);
+    await again.next(has(more.eventId), 10_000);
+    expect(again.messages.filter((m) => m.event === 'applied').flatMap((m) => m.data.events.map((e: { eventId: string }) => e.eventId))).toEqual([more.eventId]);
+  });
+
   it('tells a stream resuming from a Last-Event-ID it never issued to resync instead of guessing', async () => {
     for (const id of ['garbage', '0:999999999999', `0:1${','.repeat(3)}`]) {
       const stream = await open(`/v1/stream?token=${readToken}`, { 'last-event-id': id });

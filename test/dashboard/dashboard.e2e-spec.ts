@@ -6,15 +6,21 @@ import { BrowserContext, chromium, Page } from 'playwright-core';
 import { IngestApiModule } from '../../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';
 import { QueryApiModule } from '../../apps/query-api/src/query-api.module';
+import { occurredStart } from '@ledger/contracts';
 import { TokenStore } from '@ledger/ledger-store';
-import { eventually, http, seedEnvelopes, createTestContext, startTestApp, TestContext } from '@ledger/testing';
+import { eventually, http, seedEnvelopes, statementMade, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 
 // The dashboard in a real browser (Debian's chromium, driven by playwright-core) against the three
 // apps on the real services, with the seed published through the ingest API.
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
+/** The screenshots docs/dashboard.md shows, taken by this test. */
+const DOC_IMAGES = join(__dirname, '..', '..', 'docs', 'images');
 const PROPOSAL = 'us-30-day-ceasefire-2025';
 const VIEWPORT = { width: 1366, height: 768 };
+const PHONE = { width: 390, height: 844 };
+/** Bidi controls a text could carry: embeddings, overrides, isolates. */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 
 // Functions passed to page.evaluate run in the browser; the project compiles without the DOM lib.
 declare const document: any;
@@ -140,6 +146,171 @@ describe('dashboard', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'dashboard-seed.png') });
     await page.screenshot({ path: join(SHOTS, 'dashboard-seed-full.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('opens on the data that is there: as of the newest event when it is long past, and says so', async () => {
+    const newest = new Date(Math.max(...seedEnvelopes().map((e) => occurredStart(e.occurredAt) ?? 0)));
+    const day = newest.toISOString().slice(0, 10);
+    expect(Date.now() - newest.getTime()).toBeGreaterThan(30 * 86_400_000); // the seed is March 2025
+    const page = await open(`token=${readToken}`);
+    await ready(page);
+    await expect(page.locator('#as-of').inputValue()).resolves.toBe(day);
+    const note = page.locator('#as-of-note');
+    expect(await note.isVisible()).toBe(true);
+    const shown = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(newest);
+    await expect(note.textContent()).resolves.toContain(`as of ${shown}, the date of its newest event`);
+    // The seed's state, not today's emptiness: a lean, conditions days old, dyads in the window.
+    const leans = await page.locator('td.lean .lean-value').allTextContents();
+    expect(leans.some((v) => Number(v.replace('−', '-')) !== 0)).toBe(true);
+    const ages = (await page.locator('#conditions tr[data-status="open"] td.num').allTextContents()).map((t) => parseInt(t, 10));
+    expect(ages.length).toBe(4);
+    expect(Math.max(...ages)).toBeLessThan(30);
+    await page.waitForSelector('#dyads svg path', { state: 'attached' });
+    await expect(page.locator('#dyads-summary').textContent()).resolves.toMatch(/directed pairs/);
+    mkdirSync(DOC_IMAGES, { recursive: true });
+    await page.screenshot({ path: join(DOC_IMAGES, 'dashboard.png') });
+
+    // "Show today" goes to today and the note goes away; a link naming a date gets no note.
+    await page.locator('#as-of-today').click();
+    await expect(page.locator('#as-of').inputValue()).resolves.toBe(new Date().toISOString().slice(0, 10));
+    expect(await note.isHidden()).toBe(true);
+    await page.close();
+    const linked = await open(`asOf=2025-03-12&token=${readToken}`);
+    await ready(linked);
+    await expect(linked.locator('#as-of').inputValue()).resolves.toBe('2025-03-12');
+    expect(await linked.locator('#as-of-note').isHidden()).toBe(true);
+    await linked.close();
+  });
+
+  it('fits a 390×844 phone: no sideways scroll, nothing clipped, legend clear of the axis, a compact header', async () => {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.setViewportSize(PHONE);
+    await page.goto(`${app.url}/#token=${readToken}`);
+    await ready(page);
+    await page.waitForSelector('#dyads svg text', { state: 'attached' });
+    await page.waitForSelector('#step-chart svg path', { state: 'attached' });
+
+    const layout = await page.evaluate(() => {
+      const width = window.innerWidth;
+      /** Whether an ancestor below <body> scrolls or clips sideways (a matrix scrolls inside its panel). */
+      const inScroller = (el: HTMLElement) => {
+        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (getComputedStyle(p).overflowX !== 'visible') return true;
+        return false;
+      };
+      const describe = (el: HTMLElement) =>
+        `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${el.className?.baseVal ?? el.className} "${(el.textContent ?? '').trim().slice(0, 40)}"`;
+      const outside = [...document.querySelectorAll('body *')]
+        .filter((el: HTMLElement) => el.getClientRects().length && !el.closest('dialog') && !inScroller(el))
+        .filter((el: HTMLElement) => {
+          const r = el.getBoundingClientRect();
+          return r.width > 0 && (r.right > width + 0.5 || r.left < -0.5);
+        })
+        .map(describe);
+      // Content wider than its own box: cut off, or spilling over its neighbour.
+      const clipped = [...document.querySelectorAll('button, .badge, td, th, select, input, h1, h2, .sub, .as-of-note, .legend li, .st-head, .filters label')]
+        .filter((el: HTMLElement) => el.getClientRects().length && el.scrollWidth > el.clientWidth + 1)
+        .map(describe);
+      // The latest stance cells (in view when the matrix opens) lie wholly inside the visible part of their panel.
+      const scroller = document.querySelector('.matrix-scroll').getBoundingClientRect();
+      const lastCells = [...document.querySelectorAll('.matrix tbody tr')].map((tr: HTMLElement) => [...tr.querySelectorAll('button.cell')].pop());
+      const hiddenCells = lastCells
+        .filter((c: HTMLElement) => {
+          const r = c.getBoundingClientRect();
+          return r.left < scroller.left - 0.5 || r.right > scroller.right + 0.5;
+        })
+        .map(describe);
+      // The party column (sticky) must not cover the latest cells.
+      const names = [...document.querySelectorAll('.matrix tbody th[scope="row"]')].map((th: HTMLElement) => th.getBoundingClientRect().right);
+      const covered = lastCells.filter((c: HTMLElement) => c.getBoundingClientRect().left < Math.max(...names) - 0.5).map(describe);
+      const header = document.querySelector('header.top').getBoundingClientRect().height;
+      return {
+        width,
+        scrollWidth: document.documentElement.scrollWidth,
+        outside,
+        clipped,
+        hiddenCells,
+        covered,
+        cells: lastCells.length,
+        headerShare: header / window.innerHeight,
+      };
+    });
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.width);
+    expect(layout.outside).toEqual([]);
+    expect(layout.clipped).toEqual([]);
+    expect(layout.cells).toBe(3);
+    expect(layout.hiddenCells).toEqual([]);
+    expect(layout.covered).toEqual([]);
+    expect(layout.headerShare).toBeLessThan(0.2);
+
+    // The dyad chart's legend (SVG text) overlaps none of the axis labels (USA→RUS…) and stays inside the chart.
+    const overlaps = await page.evaluate(() => {
+      const chart = document.querySelector('#dyads').getBoundingClientRect();
+      const texts = [...document.querySelectorAll('#dyads svg text')].map((t: HTMLElement) => ({ text: t.textContent ?? '', r: t.getBoundingClientRect() }));
+      const legend = texts.filter((t) => ['Verbal coop.', 'Material coop.', 'Verbal conflict', 'Material conflict', 'Goldstein Σ'].includes(t.text) && t.r.top > chart.top + 40);
+      const axis = texts.filter((t) => t.text.includes('→'));
+      const hit = (a: any, b: any) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      return {
+        legend: legend.length,
+        axis: axis.length,
+        overlapping: legend.flatMap((l) => axis.filter((a) => hit(l.r, a.r)).map((a) => `${l.text} × ${a.text}`)),
+        outside: legend.filter((l) => l.r.left < chart.left || l.r.right > chart.right || l.r.bottom > chart.bottom).map((l) => l.text),
+      };
+    });
+    expect(overlaps.legend).toBe(5);
+    expect(overlaps.axis).toBeGreaterThan(0);
+    expect(overlaps.overlapping).toEqual([]);
+    expect(overlaps.outside).toEqual([]);
+
+    await page.screenshot({ path: join(DOC_IMAGES, 'dashboard-390.png') });
+    await page.screenshot({ path: join(SHOTS, 'dashboard-390-full.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('isolates user text: a right-to-left override in a name or a statement reorders nothing around it', async () => {
+    const actor = {
+      eventId: randomUUID(),
+      type: 'ActorRegistered',
+      schemaVersion: 1,
+      occurredAt: { value: '2025-03-10', precision: 'day' },
+      actors: [{ actorId: 'bidi-tester' }],
+      data: { id: 'bidi-tester', kind: 'person', name: '\u202EBidi Tester' },
+    };
+    const statement = statementMade(
+      { occurredAt: { value: '2025-03-12', precision: 'day' }, actors: [{ actorId: 'bidi-tester', onBehalfOf: 'USA' }] },
+      { text: 'Before \u202Ethe override, after' },
+    );
+    for (const event of [actor, statement]) expect((await http('POST', `${app.url}/v1/events`, { json: event, token: publishToken })).status).toBe(202);
+    await eventually(async () => ((await http('GET', `${app.url}/v1/events/${statement.eventId}`, { token: readToken })).body?.status === 'applied' ? true : undefined), 20_000);
+
+    const page = await open(`token=${readToken}`);
+    await ready(page);
+    const item = page.locator(`#timeline li[data-event="${statement.eventId}"]`);
+    await item.waitFor();
+    const found = await page.evaluate((controls: string) => {
+      const re = new RegExp(controls);
+      const walker = document.createTreeWalker(document.body, 4);
+      const unisolated: string[] = [];
+      let withControls = 0;
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!re.test(n.nodeValue)) continue;
+        withControls += 1;
+        const parent = n.parentElement;
+        const ownIsolate = parent.tagName === 'BDI' && parent.childNodes.length === 1;
+        const textIsolate = parent.tagName === 'OPTION' && n.nodeValue.startsWith('\u2068') && n.nodeValue.endsWith('\u2069');
+        if (!ownIsolate && !textIsolate) unisolated.push(`${parent.tagName}: ${JSON.stringify(n.nodeValue)}`);
+      }
+      return { withControls, unisolated };
+    }, BIDI_CONTROLS.source);
+    expect(found.withControls).toBeGreaterThanOrEqual(2);
+    expect(found.unisolated).toEqual([]);
+    // The words around the name keep their order on screen: name, " for ", the principal, left to right.
+    const order = await item
+      .locator('.st-who bdi')
+      .evaluateAll((els: HTMLElement[]) => els.map((e) => ({ text: e.textContent, left: e.getBoundingClientRect().left, right: e.getBoundingClientRect().right })));
+    expect(order.map((o) => o.text)).toEqual(['\u202EBidi Tester', ' for ', 'USA']);
+    for (let i = 1; i < order.length; i++) expect(order[i].left).toBeGreaterThanOrEqual(order[i - 1].right - 1);
     await page.close();
   });
 

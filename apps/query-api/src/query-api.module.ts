@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { EventStatusModule } from '@ledger/http';
 import { AuditController } from './audit/audit.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
+import { ExtentController } from './extent/extent.controller';
 import { GetPositionController } from './positions/get-position.controller';
 import { GetPositionHandler, GetPositionHistoryHandler } from './positions/get-position.query';
 import { ListStatementsController } from './statements/list-statements.controller';
@@ -31,6 +32,7 @@ import { LiveStream } from './stream/live-stream';
     ListDyadsController,
     StreamController,
     AuditController,
+    ExtentController,
   ],
   providers: [
     ListStatementsHandler,

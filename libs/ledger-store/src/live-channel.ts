@@ -60,3 +60,43 @@ export async function announcementsAfter(db: Queryable, after: Map<number, bigin
   );
   return rows.map((r) => r.announcement as Announcement);
 }
+
+/**
+ * The next offset of every partition the journal holds (its last record's offset + 1): the position
+ * a stream id names for "everything so far". A partition with no record yet is left out. One index
+ * probe per partition.
+ */
+export async function journalHeads(db: Queryable): Promise<Map<number, bigint>> {
+  const { rows } = await db.query(
+    `SELECT p AS partition, (SELECT max("offset") + 1 FROM ledger.journal j WHERE j.partition = p)::text AS head
+       FROM generate_series(0, (SELECT coalesce(max(partition), -1) FROM ledger.journal)) AS p`,
+  );
+  return new Map(rows.filter((r) => r.head !== null).map((r) => [r.partition as number, BigInt(r.head as string)]));
+}
+
+/** One record of the journal as a resuming stream needs it. */
+export interface JournalMark {
+  offset: string;
+  /** Null unless the record was applied (a duplicate or a rejection announces nothing). */
+  eventId: string | null;
+  type: string | null;
+}
+
+/**
+ * The records of one partition with `from` ≤ offset < `to`, in log order, at most `limit`: what a
+ * stream that lost its place in the live feed missed. Applied ones carry their event id and type.
+ */
+export async function journalBetween(db: Queryable, partition: number, from: bigint, to: bigint, limit: number): Promise<JournalMark[]> {
+  const { rows } = await db.query(
+    `SELECT "offset"::text AS offset, CASE WHEN disposition = 'applied' THEN event_id END AS event_id, CASE WHEN disposition = 'applied' THEN type END AS type
+       FROM ledger.journal WHERE partition = $1 AND "offset" >= $2 AND "offset" < $3 ORDER BY "offset" LIMIT $4`,
+    [partition, from.toString(), to.toString(), limit],
+  );
+  return rows.map((r) => ({ offset: r.offset as string, eventId: r.event_id as string | null, type: r.type as string | null }));
+}
+
+/** Whether the live feed still holds the announcement that ended at `nextOffset` in `partition`. */
+export async function liveFeedHolds(db: Queryable, partition: number, nextOffset: bigint): Promise<boolean> {
+  const { rowCount } = await db.query(`SELECT 1 FROM ledger.live_feed WHERE partition = $1 AND next_offset = $2`, [partition, nextOffset.toString()]);
+  return (rowCount ?? 0) > 0;
+}

@@ -14,3 +14,4 @@ export * from './threats/threats.queries';
 export * from './dyads/dyads.queries';
 export * from './known-at/known-at';
 export * from './read-model-locks';
+export * from './facts/extent.queries';

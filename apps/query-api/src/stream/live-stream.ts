@@ -3,12 +3,17 @@ import { Pool } from 'pg';
 import { PG_POOL } from '@ledger/postgres';
 import { LedgerMetrics } from '@ledger/ops';
 import { TOKEN_CACHE_MS } from '@ledger/http';
-import { Announcement, announcementsAfter, APPLIED_CHANNEL, liveFeedHeads, TokenStore } from '@ledger/ledger-store';
+import { Announcement, announcementsAfter, APPLIED_CHANNEL, journalBetween, journalHeads, liveFeedHeads, liveFeedHolds, TokenStore } from '@ledger/ledger-store';
+import { positionPairsOf } from '@ledger/read-models';
 import { ChannelListener } from './channel-listener';
 import { HeldClient, SseClient, sseEvent, StreamHub } from './stream-hub';
 
 /** Announcements read per partition at a time; a listener further behind tells streams to resync. */
 const CATCH_UP_LIMIT = 500;
+/** Journal records read per partition for a stream resuming from before the live feed's window. */
+const JOURNAL_CATCH_UP_LIMIT = 10_000;
+/** Applied events per announcement rebuilt from the journal (a live batch announces about as many). */
+const JOURNAL_CHUNK = 100;
 /** A notification's partition hint is looked at only when it is a plausible partition number. */
 const MAX_PARTITION = 100_000;
 
@@ -91,33 +96,76 @@ export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   /**
-   * Writes to a reconnecting stream what it missed: the announcements after its Last-Event-ID (a
+   * Writes to a reconnecting stream what it missed: everything applied after its Last-Event-ID (a
    * `partition:nextOffset,…` vector) up to `upTo` (what this process had announced when it
-   * reconnected; everything later reaches it live). `resync` when that cannot be told exactly: an
-   * id that is not ours, an announcement of the id's no longer kept, too many missed.
+   * reconnected; everything later reaches it live), each partition in log order. Per partition, from
+   * the live feed while it still holds the id's announcement (the positions the fold changed), else
+   * from the journal (the positions its events count for), so a client away longer than the feed
+   * keeps misses nothing. A partition the id does not name was empty when the id was issued (ids name
+   * every partition the journal held): it is replayed from its start. `resync` when that cannot be
+   * told exactly: an id that is not ours, or more than the catch-up limit missed in a partition.
    */
   private async resume(client: HeldClient, lastEventId: string, upTo: Map<number, bigint>): Promise<void> {
     try {
       const from = parseStreamId(lastEventId);
-      if (!from) return client.writeFirst(sseEvent('resync', { reason: 'unknown Last-Event-ID' }));
-      const after = new Map(from);
-      for (const partition of upTo.keys()) if (!after.has(partition)) after.set(partition, -1n);
-      const kept = await keptOffsets(this.pool, from);
-      if (kept < from.size) return client.writeFirst(sseEvent('resync', { reason: 'Last-Event-ID no longer kept' }));
-      const found = await announcementsAfter(this.pool, after, CATCH_UP_LIMIT);
-      const missed = found.filter((a) => BigInt(a.nextOffset) <= (upTo.get(a.partition) ?? -1n));
-      const position = new Map(after);
-      for (const a of missed) {
-        position.set(a.partition, BigInt(a.nextOffset));
-        for (const [event, data, id] of announcementEvents(a, streamId(position))) client.writeFirst(sseEvent(event, data, id));
+      const heads = from && (await journalHeads(this.pool));
+      if (!from || !heads || [...from].some(([p, offset]) => offset > (heads.get(p) ?? 0n))) {
+        return client.writeFirst(sseEvent('resync', { reason: 'unknown Last-Event-ID' }));
       }
-      if (found.length >= CATCH_UP_LIMIT) client.writeFirst(sseEvent('resync', { reason: 'behind' }));
+      const position = new Map(from);
+      for (const partition of upTo.keys()) if (!position.has(partition)) position.set(partition, 0n);
+      let behind = false;
+      for (const partition of [...position.keys()].sort((a, b) => a - b)) {
+        const start = position.get(partition)!;
+        const end = upTo.get(partition) ?? -1n;
+        if (start >= end) continue;
+        const missed = (await liveFeedHolds(this.pool, partition, start)) ? await this.fromFeed(partition, start, end) : await this.fromJournal(partition, start, end);
+        behind ||= missed.behind;
+        for (const a of missed.announcements) {
+          position.set(a.partition, BigInt(a.nextOffset));
+          for (const [event, data, id] of announcementEvents(a, streamId(position))) client.writeFirst(sseEvent(event, data, id));
+        }
+      }
+      if (behind) client.writeFirst(sseEvent('resync', { reason: 'behind' }));
     } catch (e) {
       this.logger.warn(`resuming a stream failed (${(e as Error).message})`);
       client.writeFirst(sseEvent('resync', { reason: 'feed unavailable' }));
     } finally {
       client.release();
     }
+  }
+
+  /** The feed's announcements of a partition after `start`, up to `end`. */
+  private async fromFeed(partition: number, start: bigint, end: bigint): Promise<{ announcements: Announcement[]; behind: boolean }> {
+    const found = await announcementsAfter(this.pool, new Map([[partition, start]]), CATCH_UP_LIMIT);
+    return { announcements: found.filter((a) => BigInt(a.nextOffset) <= end), behind: found.length >= CATCH_UP_LIMIT };
+  }
+
+  /**
+   * Announcements rebuilt from the journal for offsets `start` ≤ o < `end` of a partition: its
+   * applied events, JOURNAL_CHUNK at a time, each with the stances those events count for.
+   */
+  private async fromJournal(partition: number, start: bigint, end: bigint): Promise<{ announcements: Announcement[]; behind: boolean }> {
+    const records = await journalBetween(this.pool, partition, start, end, JOURNAL_CATCH_UP_LIMIT);
+    const behind = records.length >= JOURNAL_CATCH_UP_LIMIT && BigInt(records[records.length - 1].offset) + 1n < end;
+    const read = behind ? BigInt(records[records.length - 1].offset) + 1n : end;
+    const announcements: Announcement[] = [];
+    let events: { eventId: string; type: string }[] = [];
+    const flush = async (nextOffset: bigint) => {
+      if (!events.length) return;
+      const positions = await positionPairsOf(
+        this.pool,
+        events.map((e) => e.eventId),
+      );
+      announcements.push({ partition, nextOffset: nextOffset.toString(), events, positions });
+      events = [];
+    };
+    for (const r of records) {
+      if (r.eventId && r.type) events.push({ eventId: r.eventId, type: r.type });
+      if (events.length >= JOURNAL_CHUNK) await flush(BigInt(r.offset) + 1n);
+    }
+    await flush(read);
+    return { announcements, behind };
   }
 
   /** Ends every open stream opened with this token (it was revoked). */
@@ -150,8 +198,8 @@ export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShut
     // Listen first, then take the feed's heads: nothing committed in between is missed, nothing
     // committed before is announced again.
     await this.listener.start();
-    this.announced = await liveFeedHeads(this.pool).catch((e: Error) => {
-      this.logger.warn(`reading the live feed failed (${e.message}); streams start from the next announcement`);
+    this.announced = await this.heads().catch((e: Error) => {
+      this.logger.warn(`reading the journal's heads failed (${e.message}); streams start from the next announcement`);
       return new Map<number, bigint>();
     });
   }
@@ -166,6 +214,16 @@ export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShut
     this.hub.close();
     await this.listener.stop();
     await this.reading;
+  }
+
+  /**
+   * Where announcing starts: every partition's head in the journal (so stream ids name every
+   * partition the journal holds), and the feed's own heads where those are further on.
+   */
+  private async heads(): Promise<Map<number, bigint>> {
+    const [journal, feed] = await Promise.all([journalHeads(this.pool), liveFeedHeads(this.pool)]);
+    for (const [partition, head] of feed) if (head > (journal.get(partition) ?? -1n)) journal.set(partition, head);
+    return journal;
   }
 
   /** A notification arrived: read the feed (its payload only hints which partition to look at). */
@@ -204,7 +262,7 @@ export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShut
     }
     if ([...perPartition.values()].some((n) => n >= CATCH_UP_LIMIT)) {
       this.hub.send('resync', { reason: 'behind' });
-      this.announced = await liveFeedHeads(this.pool);
+      this.announced = await this.heads();
     }
   }
 
@@ -246,14 +304,4 @@ export function parseStreamId(id: string): Map<number, bigint> | undefined {
     position.set(Number(p), BigInt(o));
   }
   return position;
-}
-
-/** How many of the position's announcements the feed still keeps (each id names one it wrote). */
-async function keptOffsets(pool: Pool, position: Map<number, bigint>): Promise<number> {
-  const { rows } = await pool.query(
-    `SELECT count(*)::int AS n FROM unnest($1::int[], $2::bigint[]) AS a(partition, next_offset)
-      WHERE EXISTS (SELECT 1 FROM ledger.live_feed f WHERE f.partition = a.partition AND f.next_offset = a.next_offset)`,
-    [[...position.keys()], [...position.values()].map(String)],
-  );
-  return rows[0].n as number;
 }

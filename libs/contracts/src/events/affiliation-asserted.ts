@@ -68,8 +68,9 @@ export const AffiliationAssertedEvent = defineEvent<AffiliationAssertedData>({
     eventId: '74ff624a-fe74-4e76-afe5-7b3a2447e578',
     type: 'AffiliationAsserted',
     schemaVersion: 1,
-    occurredAt: { value: '2025-01-20', precision: 'day' },
+    // Trump's first term, which the AffiliationEnded example ends.
+    occurredAt: { value: '2017-01-20', precision: 'day' },
     actors: [{ actorId: 'trump' }],
-    data: { person: 'trump', of: 'USA', role: 'head_of_state', validFrom: '2025-01-20' },
+    data: { person: 'trump', of: 'USA', role: 'head_of_state', validFrom: '2017-01-20' },
   },
 });

@@ -33,6 +33,8 @@ export const AgreementSignedEvent = defineEvent<AgreementSignedData>({
     schemaVersion: 1,
     occurredAt: { value: '2025-04-30', precision: 'day' },
     actors: [{ actorId: 'USA' }, { actorId: 'UKR' }],
+    // Each signatory toward the other: the dyads count it both ways.
+    recipients: [{ actorId: 'UKR' }, { actorId: 'USA' }],
     data: { agreementId: 'us-ukr-minerals-2025', stage: 'final', signatories: ['USA', 'UKR'] },
   },
 });

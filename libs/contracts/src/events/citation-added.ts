@@ -27,11 +27,11 @@ export const CitationAddedEvent = defineEvent<CitationAddedData>({
     type: 'CitationAdded',
     schemaVersion: 1,
     occurredAt: { value: '2025-03-14', precision: 'day' },
-    actors: [{ actorId: 'zelensky', capacity: 'head_of_state', onBehalfOf: 'UKR' }],
+    actors: [{ actorId: 'trump', capacity: 'head_of_state', onBehalfOf: 'USA' }],
     proposalId: 'us-30-day-ceasefire-2025',
     data: {
-      // The AccusationMade example.
-      targetEventId: '387f554f-e986-4b5d-a558-e001bd809786',
+      // The StatementMade example: GET /v1/statements lists its citations.
+      targetEventId: '6f1c2a8e-1b7d-4c55-9a57-2f6a0f3b9d10',
       citation: { url: 'https://news.example.org/2025/03/14/ceasefire-talks', outlet: 'Example News', publishedAt: '2025-03-14T09:30:00Z' },
     },
   },

@@ -29,12 +29,13 @@ export const EventRetractedEvent = defineEvent<EventRetractedData>({
     eventId: 'c69805a6-84b6-4643-81c1-21610e1e712e',
     type: 'EventRetracted',
     schemaVersion: 1,
-    occurredAt: { value: '2025-03-14', precision: 'day' },
-    actors: [{ actorId: 'witkoff', capacity: 'special_envoy', onBehalfOf: 'USA' }],
-    proposalId: 'us-30-day-ceasefire-2025',
+    occurredAt: { value: '2025-03-22', precision: 'day' },
+    // The target's actor and no proposal: the same Kafka key as the target.
+    actors: [{ actorId: 'RUS' }],
     data: {
-      targetEventId: 'b25aae1c-0a9c-4c04-9bef-4a004efc0de4',
-      reason: 'Duplicate of the Witkoff–Putin meeting of 13 March, recorded from a second report',
+      // The CeasefireViolationAlleged example.
+      targetEventId: '64431a60-44eb-45e9-b589-3ba377878f19',
+      reason: 'Recorded from a report its outlet later withdrew',
     },
   },
 });

@@ -45,7 +45,7 @@ export const MeetingHeldEvent = defineEvent<MeetingHeldData>({
     schemaVersion: 1,
     occurredAt: { value: '2025-03-13', precision: 'day' },
     actors: [{ actorId: 'witkoff', capacity: 'special_envoy', onBehalfOf: 'USA' }],
-    recipients: [{ actorId: 'putin' }],
+    recipients: [{ actorId: 'putin', onBehalfOf: 'RUS' }],
     proposalId: 'us-30-day-ceasefire-2025',
     data: { participants: ['witkoff', 'putin'], host: 'putin', format: 'visit', location: 'Moscow' },
   },

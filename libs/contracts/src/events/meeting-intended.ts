@@ -29,8 +29,9 @@ export const MeetingIntendedEvent = defineEvent<MeetingIntendedData>({
     type: 'MeetingIntended',
     schemaVersion: 1,
     occurredAt: { value: '2025-03-14', precision: 'day' },
-    actors: [{ actorId: 'peskov', capacity: 'spokesperson', onBehalfOf: 'putin' }],
-    recipients: [{ actorId: 'trump' }],
+    actors: [{ actorId: 'peskov', capacity: 'spokesperson', onBehalfOf: 'RUS' }],
+    // For whom each side speaks: the catalog registers no roles for Putin or Trump in 2025.
+    recipients: [{ actorId: 'trump', onBehalfOf: 'USA' }],
     evidence: {
       quote: 'When Mr. Witkoff delivers all the information to President Trump, we will determine the timing of their conversation.',
       direct: true,

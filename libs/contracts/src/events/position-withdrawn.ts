@@ -32,7 +32,8 @@ export const PositionWithdrawnEvent = defineEvent<PositionWithdrawnData>({
     eventId: 'ea2f7864-96a8-4db2-b76a-a261e0cefa57',
     type: 'PositionWithdrawn',
     schemaVersion: 1,
-    occurredAt: { value: '2025-03', precision: 'month' },
+    // Week precision: W12 starts 17 March, after UKR's acceptance in W11 that it walks back.
+    occurredAt: { value: '2025-W12', precision: 'week' },
     actors: [{ actorId: 'zelensky', capacity: 'head_of_state', onBehalfOf: 'UKR' }],
     proposalId: 'us-30-day-ceasefire-2025',
     data: { newCategory: 'CONDITIONAL', reason: 'Acceptance holds only if Russia stops strikes at the same time' },

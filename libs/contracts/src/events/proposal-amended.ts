@@ -25,7 +25,8 @@ export const ProposalAmendedEvent = defineEvent<ProposalAmendedData>({
     eventId: '68e8efcd-2efb-4cef-beb3-c8b6ab4813d2',
     type: 'ProposalAmended',
     schemaVersion: 1,
-    occurredAt: { value: '2025-03', precision: 'month' },
+    // Month precision: April sorts after the proposal made in March (a month sorts at its first day).
+    occurredAt: { value: '2025-04', precision: 'month' },
     actors: [{ actorId: 'USA' }],
     recipients: [{ actorId: 'RUS' }, { actorId: 'UKR' }],
     proposalId: 'us-30-day-ceasefire-2025',

@@ -28,7 +28,7 @@ export const ProposalConsideredEvent = defineEvent<ProposalConsideredData>({
     type: 'ProposalConsidered',
     schemaVersion: 1,
     occurredAt: { value: '2025-03-12', precision: 'day' },
-    actors: [{ actorId: 'peskov', capacity: 'spokesperson', onBehalfOf: 'putin' }],
+    actors: [{ actorId: 'peskov', capacity: 'spokesperson', onBehalfOf: 'RUS' }],
     proposalId: 'us-30-day-ceasefire-2025',
     data: {},
   },

@@ -35,7 +35,8 @@ export const ProposalRejectedEvent = defineEvent<ProposalRejectedData>({
     eventId: '749990e3-bcfc-45fc-ba3c-378e2c08a8d0',
     type: 'ProposalRejected',
     schemaVersion: 1,
-    occurredAt: { value: '2025-03-14', precision: 'day' },
+    // After the ConditionResolved example (20 March): the rejection supersedes the conditions still open.
+    occurredAt: { value: '2025-03-24', precision: 'day' },
     actors: [{ actorId: 'RUS' }],
     recipients: [{ actorId: 'USA' }],
     proposalId: 'us-30-day-ceasefire-2025',

@@ -207,3 +207,12 @@ function view(party: string, proposalId: string, asOf: Date, knownAt: Date | nul
     policyVersion: POLICY_VERSION,
   };
 }
+
+/** The (party, proposal) pairs whose stances these events count for, by party then proposal. */
+export async function positionPairsOf(pool: Pool, eventIds: string[]): Promise<{ party: string; proposalId: string }[]> {
+  if (!eventIds.length) return [];
+  const { rows } = await pool.query(`SELECT DISTINCT party, proposal_id FROM read_model.position_events_v1 WHERE event_id = ANY($1::uuid[]) ORDER BY party, proposal_id`, [
+    eventIds,
+  ]);
+  return rows.map((r) => ({ party: r.party as string, proposalId: r.proposal_id as string }));
+}

@@ -1,10 +1,10 @@
-import { adoptTokenFromUrl, ApiError, setToken } from './api.js';
+import { adoptTokenFromUrl, ApiError, getJson, setToken } from './api.js';
 import { setupBasisDialog } from './basis-dialog.js';
 import { fill, placeholder } from './dom.js';
-import { today } from './format.js';
+import { formatOccurred, today } from './format.js';
 import { connectLive } from './live.js';
 import { loadCatalogue, loadDyads, loadStances, loadThreats, loadTimeline, openBasis } from './loaders.js';
-import { $, readFragment, state, writeFragment } from './state.js';
+import { $, knownAtParam, readFragment, state, writeFragment } from './state.js';
 import { resizeDyads } from './views/dyads.js';
 import { renderLegend } from './views/matrix.js';
 import { resizeStepChart } from './views/step-chart.js';
@@ -61,9 +61,49 @@ async function run(view) {
   }
 }
 
+/** With no fact in this many days before today, today's view would be empty: the lean's window. */
+const QUIET_DAYS = 30;
+
+/**
+ * Opens on the data that is there: when the page was not told a date and the newest fact is more
+ * than QUIET_DAYS old (a historical data set, such as the seed of March 2025), it opens as of that
+ * fact's day and says so, rather than showing today's empty lean, aged conditions and no dyads.
+ */
+async function openOnData() {
+  if (state.asOfSource !== 'today' && state.asOfSource !== 'data') return;
+  const extent = await getJson('/v1/extent', { knownAt: knownAtParam() });
+  const last = Date.parse(extent.lastOccurredAt ?? '');
+  if (Number.isNaN(last) || last >= Date.now() - QUIET_DAYS * 86_400_000) {
+    // Newer facts arrived (live): back to today.
+    if (state.asOfSource === 'data') setAsOf(today(), 'today', { refresh: false });
+    return;
+  }
+  state.asOf = new Date(last).toISOString().slice(0, 10);
+  state.asOfSource = 'data';
+  $('as-of').value = state.asOf;
+  fill(
+    $('as-of-note-text'),
+    `Showing the ledger as of ${formatOccurred(state.asOf)}, the date of its newest event: nothing has been recorded as happening in the ${QUIET_DAYS} days before today.`,
+  );
+  $('as-of-note').hidden = false;
+}
+
+function setAsOf(value, source, { refresh = true } = {}) {
+  state.asOf = value;
+  state.asOfSource = source;
+  $('as-of').value = value;
+  $('as-of-note').hidden = true;
+  writeFragment();
+  if (refresh) refreshSoon(['stances', 'threats', 'dyads']);
+}
+
 /** Loads everything: the lists first (names and the proposal picker), then every view at once. */
 async function loadAll() {
   try {
+    // Without the extent the page still works, as of today.
+    await openOnData().catch((e) => {
+      if (e instanceof ApiError && e.isAuth) throw e;
+    });
     await loadCatalogue();
   } catch (e) {
     failed(e, $('matrix'));
@@ -90,6 +130,11 @@ async function flush() {
   const views = [...pending];
   pending.clear();
   if (!views.length) return;
+  // Opened as of the newest fact's day: a newer fact moves the view along with it.
+  if (state.asOfSource === 'data') {
+    await openOnData().catch(() => undefined);
+    for (const v of ['stances', 'threats', 'dyads']) if (!views.includes(v)) views.push(v);
+  }
   if (views.includes('catalogue')) {
     try {
       await loadCatalogue();
@@ -140,12 +185,8 @@ function wireControls() {
     writeFragment();
     refreshSoon(['stances', 'threats', 'dyads']);
   });
-  $('as-of').addEventListener('change', (e) => {
-    if (!e.target.value) e.target.value = today();
-    state.asOf = e.target.value;
-    writeFragment();
-    refreshSoon(['stances', 'threats', 'dyads']);
-  });
+  $('as-of').addEventListener('change', (e) => setAsOf(e.target.value || today(), 'user'));
+  $('as-of-today').addEventListener('click', () => setAsOf(today(), 'user'));
   $('known-at').addEventListener('change', (e) => {
     state.knownAt = e.target.value;
     writeFragment();

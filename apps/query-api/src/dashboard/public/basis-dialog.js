@@ -6,10 +6,14 @@ const dialog = () => document.getElementById('basis');
 let opener = null;
 let openerKey = null;
 
+/** Who acted, as separate strings (each name its own bidi isolate); empty when nobody is named. */
 function actorText(actors, names) {
-  return (actors ?? [])
-    .map((a) => `${names.get(a.actorId) ?? a.actorId}${a.capacity ? ` (${a.capacity.replaceAll('_', ' ')})` : ''}${a.onBehalfOf ? ` for ${a.onBehalfOf}` : ''}`)
-    .join(', ');
+  return (actors ?? []).map((a, i) => [
+    i ? ', ' : '',
+    names.get(a.actorId) ?? a.actorId,
+    a.capacity ? ` (${a.capacity.replaceAll('_', ' ')})` : '',
+    a.onBehalfOf ? [' for ', a.onBehalfOf] : '',
+  ]);
 }
 
 function row(term, ...value) {
@@ -47,7 +51,7 @@ export function showBasis({ party, when, position, names, opener: from }) {
   const cat = category(position?.category);
   const basis = position?.basis;
   const open = position?.conditions?.filter((c) => c.status === 'open') ?? [];
-  fill(document.getElementById('basis-title'), `${names.get(party) ?? party} · ${when}`);
+  fill(document.getElementById('basis-title'), names.get(party) ?? party, ` · ${when}`);
   fill(
     document.getElementById('basis-body'),
     h(
@@ -65,11 +69,11 @@ export function showBasis({ party, when, position, names, opener: from }) {
           row('Event', h('code', {}, basis.type)),
           row('Occurred', formatOccurred(basis.occurredAt), ` (${basis.occurredAt?.precision ?? 'day'} precision)`),
           row('Recorded', formatTime(basis.recordedAt)),
-          row('Who', actorText(basis.actors, names) || '—'),
+          row('Who', basis.actors?.length ? actorText(basis.actors, names) : '—'),
           row(
             'Quote',
             basis.quote
-              ? h('blockquote', {}, `“${basis.quote}”`, h('span', { class: 'muted' }, basis.direct ? ' — direct quote' : ' — reported speech'))
+              ? h('blockquote', {}, '“', basis.quote, '”', h('span', { class: 'muted' }, basis.direct ? ' — direct quote' : ' — reported speech'))
               : h('span', { class: 'muted' }, 'no quote recorded'),
           ),
           row('Citations', citationList(basis.citations)),
@@ -89,7 +93,8 @@ export function showBasis({ party, when, position, names, opener: from }) {
                 'li',
                 {},
                 h('span', { class: 'badge cond-open' }, CONDITION_STATUS.open.glyph, ' Open'),
-                ` ${c.text}`,
+                ' ',
+                c.text,
                 h('span', { class: 'muted' }, ` → ${c.addressedTo.join(', ')}`),
               ),
             ),

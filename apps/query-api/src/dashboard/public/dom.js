@@ -16,11 +16,26 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** Elements whose content is plain text only: their strings are isolated with FSI … PDI instead of <bdi>. */
+const TEXT_ONLY = new Set(['OPTION', 'OPTGROUP', 'TITLE', 'TEXTAREA']);
+
+/**
+ * Each string goes in as its own bidi isolate (a <bdi>, which is also dir=auto), so a direction
+ * control in the data (U+202E RIGHT-TO-LEFT OVERRIDE in a quote or a name) can reorder only its own
+ * text, never the words around it. Callers pass data and the words around it as separate strings.
+ */
 function append(el, children) {
   for (const child of children.flat(Infinity)) {
-    if (child === undefined || child === null || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    if (child === undefined || child === null || child === false || child === '') continue;
+    if (child instanceof Node) el.append(child);
+    else if (TEXT_ONLY.has(el.tagName)) el.append(document.createTextNode(isolate(child)));
+    else el.append(Object.assign(document.createElement('bdi'), { textContent: String(child) }));
   }
+}
+
+/** Text isolated for places that hold no markup (options, chart labels): FSI … PDI around it. */
+export function isolate(text) {
+  return `\u2068${String(text)}\u2069`;
 }
 
 /** Replaces the children of `el`. */

@@ -26,7 +26,7 @@ export async function loadCatalogue() {
   fill(
     $('proposal'),
     state.proposals.length
-      ? state.proposals.map((p) => h('option', { value: p.id, selected: p.id === state.proposalId }, p.title ? `${p.title} (${p.id})` : p.id))
+      ? state.proposals.map((p) => h('option', { value: p.id, selected: p.id === state.proposalId }, p.title ? [p.title, ` (${p.id})`] : p.id))
       : h('option', { value: '' }, 'No proposal recorded yet'),
   );
   const party = $('tl-party').value;
@@ -37,7 +37,7 @@ export async function loadCatalogue() {
     h(
       'optgroup',
       { label: 'States' },
-      byKind('state').map((p) => h('option', { value: p.id }, `${p.id} · ${p.name}`)),
+      byKind('state').map((p) => h('option', { value: p.id }, `${p.id} · `, p.name)),
     ),
     h(
       'optgroup',
@@ -80,9 +80,9 @@ export async function loadStances({ onOpen }) {
   const made = proposal.kind
     ? `${proposal.kind}${proposal.durationDays ? `, ${proposal.durationDays} days` : ''}, proposed by ${proposal.proposer ?? 'unknown'}`
     : 'not yet recorded as made';
-  fill($('matrix-sub'), `${title} — ${made} · ${when}`);
-  fill($('chart-sub'), `${title} · ${when}`);
-  fill($('conditions-sub'), `${title} · ages in days at ${formatOccurred(state.asOf)}`);
+  fill($('matrix-sub'), title, ` — ${made} · ${when}`);
+  fill($('chart-sub'), title, ` · ${when}`);
+  fill($('conditions-sub'), title, ` · ages in days at ${formatOccurred(state.asOf)}`);
   renderMatrix($('matrix'), { parties, names: state.names, histories: byParty, leans: new Map(positions.map((p) => [p.party, p.lean])), asOfMs: asOfMs(), knownAt, onOpen: open });
   renderStepChart($('step-chart'), { parties, names: state.names, histories: byParty, asOfMs: asOfMs(), onOpen: open });
   renderConditions($('conditions'), { positions, names: state.names, events: statingEvents, asOfMs: asOfMs() });

@@ -9,6 +9,8 @@ export const state = {
   names: new Map(),
   proposalId: '',
   asOf: today(),
+  /** Why asOf is what it is: 'today' (the default), 'link' (the fragment named it), 'data' (the newest fact's day), 'user'. */
+  asOfSource: 'today',
   knownAt: '',
   interval: 'week',
   timeline: { filter: {}, cursor: undefined, shown: 0 },
@@ -17,7 +19,10 @@ export const state = {
 export function readFragment() {
   const params = new URLSearchParams(location.hash.slice(1));
   state.proposalId = params.get('proposal') ?? '';
-  if (/^\d{4}-\d{2}-\d{2}$/.test(params.get('asOf') ?? '')) state.asOf = params.get('asOf');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(params.get('asOf') ?? '')) {
+    state.asOf = params.get('asOf');
+    state.asOfSource = 'link';
+  }
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(params.get('knownAt') ?? '')) state.knownAt = params.get('knownAt');
   if (['day', 'week', 'month'].includes(params.get('interval'))) state.interval = params.get('interval');
 }

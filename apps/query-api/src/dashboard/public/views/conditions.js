@@ -52,9 +52,9 @@ export function renderConditions(el, { positions, names, events, asOfMs }) {
           return h(
             'tr',
             { dataset: { condition: c.conditionId, status: c.status } },
-            h('td', {}, h('span', { class: 'ctext' }, c.text), h('span', { class: 'ccat' }, c.category)),
+            h('td', { class: 'cond' }, h('span', { class: 'ctext' }, c.text), h('span', { class: 'ccat' }, c.category)),
             h('td', { class: 'by' }, h('strong', {}, position.party), who ? h('span', { class: 'who' }, who) : null),
-            h('td', {}, c.addressedTo.length ? c.addressedTo.join(', ') : '—'),
+            h('td', { class: 'to' }, c.addressedTo.length ? c.addressedTo.join(', ') : '—'),
             h(
               'td',
               {},

@@ -5,7 +5,34 @@ import { FONT, QUADS } from '../palette.js';
 
 /** Room for one bar and its two-line label. */
 const BAR_SLOT_PX = 64;
+/** The legend's item geometry (ECharts draws it; the rows it wraps into are worked out here). */
+const LEGEND = { itemWidth: 18, itemGap: 10, symbolGap: 5, fontSize: 11.5, rowHeight: 24 };
+/** Height of the category axis: its two-line labels and their margin. */
+const AXIS_LABELS_PX = 44;
 let chart;
+let measure;
+/** The last drawing's arguments, for a resize. */
+let drawn;
+
+/**
+ * How many rows the legend wraps into at this width: a narrow screen wraps it, and a legend drawn
+ * over the axis labels hides them, so the plot area is lifted by the legend's real height.
+ */
+export function legendRows(names, width) {
+  measure ??= document.createElement('canvas').getContext('2d');
+  measure.font = `${LEGEND.fontSize}px ${FONT}`;
+  let rows = 1;
+  let x = 0;
+  for (const name of names) {
+    const item = LEGEND.itemWidth + LEGEND.symbolGap + Math.ceil(measure.measureText(name).width);
+    if (x > 0 && x + item > width) {
+      rows += 1;
+      x = 0;
+    }
+    x += item + LEGEND.itemGap;
+  }
+  return rows;
+}
 
 /** One bar per (period, directed pair), oldest period first; within a period the busiest pair first. */
 export function dyadBars(dyads) {
@@ -24,9 +51,13 @@ function periodLabel(period, interval) {
  */
 export function renderDyads(el, summaryEl, { dyads, interval }) {
   chart ??= echarts.init(el, null, { renderer: 'svg' });
+  drawn = [el, summaryEl, { dyads, interval }];
   const bars = dyadBars(dyads);
   const visible = Math.max(4, Math.floor((el.clientWidth - 90) / BAR_SLOT_PX));
   const zoom = bars.length > visible;
+  const legendHeight = legendRows([...QUADS.map((q) => q.label), 'Goldstein Σ'], el.clientWidth - 10) * LEGEND.rowHeight;
+  el.style.height = `${232 + legendHeight + AXIS_LABELS_PX}px`;
+  chart.resize();
   const categories = bars.map((d) => `${d.source}→${d.target}\n${periodLabel(d.period, interval)}`);
   // Both axes symmetric around zero, so their zero lines coincide.
   const goldMax = niceCeil(Math.max(5, ...bars.map((d) => Math.abs(d.goldsteinSum))));
@@ -36,8 +67,8 @@ export function renderDyads(el, summaryEl, { dyads, interval }) {
       animation: false,
       aria: { enabled: true, decal: { show: true }, label: { description: `Cooperation and conflict between states. ${summary(bars, interval)}` } },
       textStyle: { fontFamily: FONT, color: '#1f2328' },
-      grid: { left: 40, right: 44, top: 30, bottom: zoom ? 86 : 64 },
-      legend: { bottom: zoom ? 22 : 0, left: 0, itemGap: 10, itemWidth: 18, textStyle: { color: '#1f2328', fontSize: 11.5 } },
+      grid: { left: 40, right: 44, top: 30, bottom: legendHeight + AXIS_LABELS_PX + (zoom ? 22 : 0) },
+      legend: { bottom: zoom ? 22 : 0, left: 0, itemGap: LEGEND.itemGap, itemWidth: LEGEND.itemWidth, textStyle: { color: '#1f2328', fontSize: LEGEND.fontSize } },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true, formatter: (items) => tooltip(items, bars) },
       xAxis: { type: 'category', data: categories, axisLabel: { color: '#3d444d', interval: 0, fontSize: 11, lineHeight: 14 }, axisTick: { alignWithLabel: true } },
       yAxis: [
@@ -127,6 +158,7 @@ function summary(bars, interval) {
   return parts.join(' ');
 }
 
+/** A new width may wrap the legend differently: draw again. */
 export function resizeDyads() {
-  chart?.resize();
+  if (drawn) renderDyads(...drawn);
 }

@@ -12,12 +12,13 @@ const ACTS = {
   CeasefireViolationAlleged: 'is accused of violating a ceasefire on',
 };
 
+/** The trigger in words, as separate strings: a name's own direction controls stay inside it. */
 function trigger(t, names) {
   if (!t.trigger) return 'no trigger named';
   const who = names.get(t.trigger.party) ?? t.trigger.party ?? 'someone';
   const act = ACTS[t.trigger.eventType];
   const what = t.trigger.proposalId ?? 'it';
-  return act ? `if ${who} ${act} ${what}` : `if ${who}: ${t.trigger.eventType}${t.trigger.proposalId ? ` on ${t.trigger.proposalId}` : ''}`;
+  return act ? ['if ', who, ` ${act} `, what] : ['if ', who, `: ${t.trigger.eventType}`, t.trigger.proposalId ? [' on ', t.trigger.proposalId] : ''];
 }
 
 /** Sanction threats and their tracker state: armed → triggered → executed, or lapsed at the deadline. */
@@ -49,7 +50,8 @@ export function renderThreats(el, { threats, names, proposalId }) {
               ' → ',
               h('strong', {}, t.against.join(', ') || '—'),
               ': ',
-              `${t.sanction.kind} sanctions`,
+              t.sanction.kind,
+              ' sanctions',
               t.ultimatum ? h('span', { class: 'tag' }, 'ultimatum') : null,
             ),
             h('p', { class: 'threat-scope' }, t.sanction.scope),

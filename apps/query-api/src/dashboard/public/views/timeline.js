@@ -1,13 +1,14 @@
 import { h } from '../dom.js';
 import { formatOccurred } from '../format.js';
 
+/** Who spoke and for whom, as separate strings: each name is its own bidi isolate. */
 function speakers(statement, names) {
-  const actors = (statement.actors ?? []).map((a) => {
-    const name = names.get(a.actorId) ?? a.actorId;
-    const principal = a.onBehalfOf ? ` for ${names.get(a.onBehalfOf) && a.onBehalfOf.length > 3 ? names.get(a.onBehalfOf) : a.onBehalfOf}` : '';
-    return `${name}${principal}`;
-  });
-  return actors.join(', ') || statement.parties.join(', ');
+  const actors = (statement.actors ?? []).map((a, i) => [
+    i ? ', ' : '',
+    names.get(a.actorId) ?? a.actorId,
+    a.onBehalfOf ? [' for ', names.get(a.onBehalfOf) && a.onBehalfOf.length > 3 ? names.get(a.onBehalfOf) : a.onBehalfOf] : '',
+  ]);
+  return actors.length ? actors : statement.parties.join(', ');
 }
 
 function safeUrl(url) {
@@ -28,7 +29,7 @@ export function statementItem(s, names) {
       'li',
       {},
       href ? h('a', { href, rel: 'noopener noreferrer', target: '_blank' }, label) : label,
-      c.publishedAt ? ` (${formatOccurred(c.publishedAt.slice(0, 10))})` : '',
+      c.publishedAt ? [' (', formatOccurred(c.publishedAt.slice(0, 10)), ')'] : '',
     );
   });
   return h(
@@ -46,9 +47,9 @@ export function statementItem(s, names) {
     h(
       'p',
       { class: 'st-meta' },
-      s.proposalId ? `about ${s.proposalId}` : 'no proposal',
+      s.proposalId ? ['about ', s.proposalId] : 'no proposal',
       s.codes ? ` · CAMEO ${s.codes.cameo} (Goldstein ${s.codes.goldstein > 0 ? '+' : ''}${s.codes.goldstein})` : '',
-      s.topics?.length ? ` · ${s.topics.join(', ')}` : '',
+      s.topics?.length ? [' · ', s.topics.map((t, i) => [i ? ', ' : '', t])] : '',
     ),
     citations.length ? h('ul', { class: 'citations', 'aria-label': 'Sources' }, citations) : null,
   );
