@@ -284,10 +284,10 @@ function notes(
       : final.finished && final === rungs[rungs.length - 1] && !skipped
         ? `The climb ends at ${fmt(final.records)} events (BENCH_REPLAY_EVENTS, default ${fmt(DEFAULT_MAX)}; BENCH_REPLAY_EVENTS=${WANTED} climbs to the million).`
         : stopped
-        ? `The replay of ${fmt(stopped.records)} was stopped after ${BUDGET_SECONDS} s with ${fmt(stopped.folded)} events folded; the figure is the largest size that finished${final === stopped ? ' (none did: it is the rate of the stopped one)' : ''}, nothing extrapolated.`
-        : skipped
-          ? `${fmt(skipped.records)} was not tried: the finished sizes predict ${fmt(skipped.predicted)} s for it (time taken to grow as N^k, k from the last two sizes), past the ${BUDGET_SECONDS} s budget. The figure is the largest size that finished, nothing extrapolated.`
-          : '';
+          ? `The replay of ${fmt(stopped.records)} was stopped after ${BUDGET_SECONDS} s with ${fmt(stopped.folded)} events folded; the figure is the largest size that finished${final === stopped ? ' (none did: it is the rate of the stopped one)' : ''}, nothing extrapolated.`
+          : skipped
+            ? `${fmt(skipped.records)} was not tried: the finished sizes predict ${fmt(skipped.predicted)} s for it (time taken to grow as N^k, k from the last two sizes), past the ${BUDGET_SECONDS} s budget. The figure is the largest size that finished, nothing extrapolated.`
+            : '';
   return [
     `Each size has its own database. Its journal is written before the replay, untimed: the rows the projector would journal for the first N events of the bench world (bench/harness/world/world.ts, shaped for ${fmt(world.events)} events), with the projector's journal writer and hash chain, without folding the read models (a replay reads the journal alone); then VACUUM ANALYZE, as autovacuum would have done.`,
     `${why} Replay seconds are replayFrozen's own: fresh schema and fold; the digest after it is not counted.`,
@@ -322,7 +322,13 @@ function rungRow(r: Rung): (string | number)[] {
 
 function baselineRows(copy: CopyResult, kafka: ConsumerPerfResult, journal: JournalCopyResult): (string | number)[][] {
   return [
-    [`journal COPY: journal rows alone, one per event (1 table, 3 indexes)`, fmt(journal.rows), fmt(journal.seconds), fmt(journal.perSecond), ...cpuColumns(journal.cpu, journal.topOthers)],
+    [
+      `journal COPY: journal rows alone, one per event (1 table, 3 indexes)`,
+      fmt(journal.rows),
+      fmt(journal.seconds),
+      fmt(journal.perSecond),
+      ...cpuColumns(journal.cpu, journal.topOthers),
+    ],
     [`COPY of the read-model rows the replay wrote (${copy.tables} tables)`, fmt(copy.rows), fmt(copy.seconds), fmt(copy.perSecond), ...cpuColumns(copy.cpu, copy.topOthers)],
     [
       'ConsumerPerformance (group join excluded)',

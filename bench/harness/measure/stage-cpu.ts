@@ -90,7 +90,12 @@ export async function projectionStages(pool: Pool, spec: { world: WorldOptions; 
         ),
       );
       if (seen.size) throw new Error('bench world: an event id repeated');
-      await timed(backend, add, JOURNAL, () => insertJournal(client, hashed.map((h, i) => journalRowOf(h, partition, batch[i]))));
+      await timed(backend, add, JOURNAL, () =>
+        insertJournal(
+          client,
+          hashed.map((h, i) => journalRowOf(h, partition, batch[i])),
+        ),
+      );
       const recorded: RecordedEvent[] = hashed.map((h, i) => ({ ...h.event, recordedAt: batch[i].recordedAt, partition, offset: String(batch[i].offset) }));
       await timed(backend, add, READ_MODELS, () => models.apply(client, recorded));
       await timed(backend, add, TRANSACTION, () => client.query('COMMIT'));
@@ -180,7 +185,11 @@ export function replayStages(run: { events: number; nodeSeconds: number; postgre
       { stage: 'read the journal: decode (JSON.parse of the stored envelope, in the pg client)', node: decode, postgres: 0 },
       { stage: 'validate', node: NaN, postgres: NaN },
       { stage: 'hash', node: NaN, postgres: NaN },
-      { stage: 'fold, format and write (Node: the rest of the replay; PostgreSQL: all its statements)', node: Math.max(0, run.nodeSeconds - decode), postgres: run.postgresSeconds },
+      {
+        stage: 'fold, format and write (Node: the rest of the replay; PostgreSQL: all its statements)',
+        node: Math.max(0, run.nodeSeconds - decode),
+        postgres: run.postgresSeconds,
+      },
     ],
   };
 }
