@@ -150,7 +150,7 @@ function journalFigure(run: CatchUp, journal: JournalCopyResult): Figure {
     value: run.perSecond,
     unit: 'events/s',
     better: 'higher',
-    baseline: { label: `COPY FROM STDIN of ${fmt(journal.rows)} journal rows alone (one per event; the journal's columns and 3 indexes), rows/s`, value: journal.perSecond },
+    baseline: { label: `COPY FROM STDIN of ${fmt(journal.rows)} journal rows alone, one per event (the journal's columns and 3 indexes)`, value: journal.perSecond },
     target: Math.ceil(journal.perSecond * TARGET_JOURNAL_COPY_RATIO),
     note: `target ${TARGET_JOURNAL_COPY_RATIO}× the journal COPY of the same run (issue 12): the cost of storing each event once`,
   };

@@ -139,7 +139,7 @@ export const scenario: Scenario = {
         value: rate,
         unit: 'events/s',
         better: 'higher',
-        baseline: { label: `COPY FROM STDIN of ${fmt(journal.rows)} journal rows alone (one per event; the journal's columns and 3 indexes), rows/s`, value: journal.perSecond },
+        baseline: { label: `COPY FROM STDIN of ${fmt(journal.rows)} journal rows alone, one per event (the journal's columns and 3 indexes)`, value: journal.perSecond },
         target: Math.ceil(journal.perSecond * TARGET_JOURNAL_COPY_RATIO),
         note: `target ${TARGET_JOURNAL_COPY_RATIO}× the journal COPY of the same run and size (issue 12)`,
       },

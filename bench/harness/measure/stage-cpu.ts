@@ -183,8 +183,8 @@ export function replayStages(run: { events: number; nodeSeconds: number; postgre
     seconds: run.seconds,
     stages: [
       { stage: 'read the journal: decode (JSON.parse of the stored envelope, in the pg client)', node: decode, postgres: 0 },
-      { stage: 'validate', node: NaN, postgres: NaN },
-      { stage: 'hash', node: NaN, postgres: NaN },
+      { stage: 'validate (not done by the replay)', node: NaN, postgres: NaN },
+      { stage: 'hash (not done by the replay)', node: NaN, postgres: NaN },
       {
         stage: 'fold, format and write (Node: the rest of the replay; PostgreSQL: all its statements)',
         node: Math.max(0, run.nodeSeconds - decode),
@@ -198,7 +198,12 @@ const us = (seconds: number, events: number) => (Number.isNaN(seconds) ? '–' :
 
 /** The table for the report: µs of CPU per event by stage, Node and PostgreSQL, with the totals and the rate they allow. */
 export function stageTable(title: string, t: StageTable): Table {
-  const rows = t.stages.map((s) => [s.stage, us(s.node, t.events), us(s.postgres, t.events), us((s.node || 0) + (s.postgres || 0), t.events)]);
+  const rows = t.stages.map((s) => [
+    s.stage,
+    us(s.node, t.events),
+    us(s.postgres, t.events),
+    us(Number.isNaN(s.node) && Number.isNaN(s.postgres) ? NaN : (s.node || 0) + (s.postgres || 0), t.events),
+  ]);
   const node = t.stages.reduce((n, s) => n + (s.node || 0), 0);
   const pg = t.stages.reduce((n, s) => n + (s.postgres || 0), 0);
   rows.push(['total', us(node, t.events), us(pg, t.events), us(node + pg, t.events)]);
