@@ -20,8 +20,8 @@ export interface RowsPerEvent {
 }
 
 /**
- * Rows per event in every base table of the given schemas (whatever tables they hold now: the read
- * side adds and removes tables), or in the one table a source names (the journal): `count(*)` of each, and the inserts
+ * Rows per event in every base table of the given schemas that holds or held rows (whatever tables
+ * they have now: the read side adds and removes tables), or in the one table a source names: `count(*)` of each, and the inserts
  * and updates PostgreSQL counted for it (a row deleted and written again counts each time). Read
  * after the writers' connections have closed, so that their statistics have been reported.
  */
@@ -45,7 +45,7 @@ export async function rowsPerEvent(pool: Pool, sources: { schema: string; table?
     tables.push({ table: `${schema}.${name}`, rows: Number(rows[0].n), written: writtenOf.get(`${schema}.${name}`) ?? 0 });
   }
   tables.sort((a, b) => b.rows - a.rows || a.table.localeCompare(b.table));
-  return { events, tables, rows: tables.reduce((n, t) => n + t.rows, 0), written: tables.reduce((n, t) => n + t.written, 0) };
+  return { events, tables: tables.filter((t) => t.rows || t.written), rows: tables.reduce((n, t) => n + t.rows, 0), written: tables.reduce((n, t) => n + t.written, 0) };
 }
 
 export function rowsTable(title: string, r: RowsPerEvent): Table {
