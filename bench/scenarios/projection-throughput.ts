@@ -4,6 +4,9 @@ import { createPool } from '@ledger/postgres';
 import { READ_SCHEMA } from '@ledger/read-models';
 import { copyNote, copyRows, CopyResult, schemaTables } from '../harness/baselines/copy';
 import { applySqlShape, InProcessResult } from '../harness/baselines/inproc-apply';
+import { journalCopy, journalCopyNote, JournalCopyResult } from '../harness/baselines/journal-copy';
+import { projectionStages, stageTable } from '../harness/measure/stage-cpu';
+import { rowsPerEvent, RowsPerEvent, rowsTable } from '../harness/measure/rows';
 import { profileFile } from '../harness/report/load-report';
 import { preloadWorld } from '../harness/world/preload';
 import { PROJECTION_STAGES } from '../harness/report/projection-stages';
@@ -13,6 +16,9 @@ import { profileTables, sqlTable } from '../harness/report/profile';
 import { CpuUse, Figure, Scenario, Table } from '../harness/types';
 
 const TARGET_EVENTS_PER_SEC = 25_000;
+/** Issue 12: projection at ≥ 0.2× a COPY of the journal rows alone, and ≤ 5 rows written per event. */
+const TARGET_JOURNAL_COPY_RATIO = 0.2;
+const TARGET_ROWS_PER_EVENT = 5;
 /** The projector's measured window ends here at the latest (from its first progress), done or not. */
 const MAX_SECONDS = 240;
 const QUICK_MAX_SECONDS = 90;
@@ -54,7 +60,10 @@ export const scenario: Scenario = {
     const applied = dispositions.applied ?? 0;
     const batchSize = run.server.batches?.count ? Math.max(1, Math.round(run.server.batches.records / run.server.batches.count)) : 500;
     ctx.log(`projection.throughput: ${fmt(run.perSecond)} events/s; mean batch ${batchSize} records. COPY of the rows it wrote`);
+    // Whatever tables the two schemas hold now (the read side adds and removes them, and may move facts to the ledger schema).
+    const rows = await rowsPerEvent(pool, [{ schema: 'ledger' }, { schema: READ_SCHEMA }], applied);
     const copy = await copyRows(pool, [{ schema: 'ledger', table: 'journal' }, ...(await schemaTables(pool, READ_SCHEMA))], ctx.runDir, watch);
+    const journal = await journalCopy(pool, { world, records: applied, publisher: PUBLISHER, partitions: LEDGER_TOPIC_PARTITIONS, dir: ctx.runDir, watch, log: ctx.log });
 
     // The baseline applies as many events as the projector did (all of them, or what its time allowed).
     const spec = { world, records: applied, publisher: PUBLISHER, batchSize, partitions: LEDGER_TOPIC_PARTITIONS, group: 'bench-inproc', topics, watch };
@@ -63,9 +72,25 @@ export const scenario: Scenario = {
     const sqlPool = createPool(sqlDb.url, { max: 2 });
     ctx.defer(() => sqlPool.end());
     const sql = await applySqlShape(sqlPool, spec);
+    const stageEvents = Math.min(applied, Number(process.env.BENCH_STAGE_EVENTS) || applied);
+    ctx.log(`projection.throughput: CPU by stage over ${fmt(stageEvents)} events, ${batchSize}-record batches`);
+    const stageDb = await ctx.freshDatabase('bench_projection_stages');
+    const stagePool = createPool(stageDb.url, { max: 1 });
+    ctx.defer(() => stagePool.end());
+    const stages = await projectionStages(stagePool, { world, records: stageEvents, publisher: PUBLISHER, partitions: LEDGER_TOPIC_PARTITIONS, batchSize });
 
-    const figures = throughputFigures(run, sql, copy, batchSize, applied);
-    const tables: Table[] = [{ title: 'Runs (CPU over each measured part)', header: RUN_HEADER, rows: runRows(run, sql, copy, applied) }];
+    const figures = [...throughputFigures(run, sql, copy, batchSize, applied), journalFigure(run, journal), rowsFigure(rows)];
+    const tables: Table[] = [
+      { title: 'Runs (CPU over each measured part)', header: RUN_HEADER, rows: runRows(run, sql, copy, journal, applied) },
+      rowsTable(
+        `Rows per event, each table of the read-model schema (${READ_SCHEMA}) and of the ledger schema (the journal…) that holds rows, after the projector applied ${fmt(applied)} events`,
+        rows,
+      ),
+      stageTable(
+        `CPU per event by stage, projection (this process, the projector's library calls one stage at a time; ${fmt(stageEvents)} events, ${batchSize}-record batches of one partition)`,
+        stages,
+      ),
+    ];
     if (profile)
       tables.push(
         ...profileTables(profile, 'projector catching up', PROJECTION_STAGES).map((t) => ({ ...t, title: t.title.replace('Server CPU profile', 'Projector CPU profile') })),
@@ -84,6 +109,9 @@ export const scenario: Scenario = {
           .join(', ')}.`,
       `The SQL-shape baseline is the projector's own BatchApplier, run in this process on a fresh database with batches made here, one transaction at a time (the projector runs up to 3 partitions at once, but the read-model lock serialises their writes), with the projector's mean batch size; only its transactions are timed (journal rows and their hash chain included, as in the projector), not making the batches nor decoding their records, which BatchApplier does before its transaction (the CPU columns include both).`,
       copyNote(copy, applied, 'projector'),
+      journalCopyNote(journal),
+      `Rows per event: \`count(*)\` of every table the read-model schema and the ledger schema hold after the run (whatever tables they have; tables with no rows left out), the journal and the projector's bookkeeping (offsets, live feed) included; "inserted + updated" is PostgreSQL's own count of the rows written to each table (pg_stat_user_tables), rows written and deleted again (re-folds, re-aggregation) included. Target ≤ ${TARGET_ROWS_PER_EVENT} rows stored per event.`,
+      `CPU by stage: the projector's library calls (JSON.parse, validateEnvelope, canonicalEnvelope and chainHash, appliedContent, insertJournal, ReadModels.apply) run from this process on a fresh database, one stage after the other for each batch; Node µs from process.cpuUsage() around each stage, PostgreSQL µs from the CPU of the one backend that ran the transaction (/proc/<pg_backend_pid()>/schedstat before and after each statement group; the server runs on this machine). "read models" is all the Node work of ReadModels.apply — fold, row formatting, and the pg client's protocol work for its ~43 statements per batch — which today's code does not separate; offsets and notifications are left out. "events/s these allow" is 1,000,000 ÷ µs per event: the rate one core would reach doing only that work.`,
       `CPU columns: percent of one core over the measured part (200 % is this whole machine); "bench" is this process (sampling the offsets, or running the baseline's BatchApplier), "postgres" sums every PostgreSQL backend, "others" is the rest of the machine (other people's processes, and kernel time no process is charged for: noise).`,
     ];
     return { figures, tables, notes };
@@ -119,6 +147,29 @@ function throughputFigures(run: CatchUp, sql: InProcessResult, copy: CopyResult,
   ];
 }
 
+function journalFigure(run: CatchUp, journal: JournalCopyResult): Figure {
+  return {
+    label: 'the same, against the journal COPY',
+    value: run.perSecond,
+    unit: 'events/s',
+    better: 'higher',
+    baseline: { label: `COPY FROM STDIN of ${fmt(journal.rows)} journal rows alone, one per event (the journal's columns and 3 indexes)`, value: journal.perSecond },
+    target: Math.ceil(journal.perSecond * TARGET_JOURNAL_COPY_RATIO),
+    note: `target ${TARGET_JOURNAL_COPY_RATIO}× the journal COPY of the same run (issue 12): the cost of storing each event once`,
+  };
+}
+
+function rowsFigure(rows: RowsPerEvent): Figure {
+  return {
+    label: 'rows stored per event (ledger and read-model schemas)',
+    value: rows.rows / rows.events,
+    unit: 'rows/event',
+    better: 'lower',
+    target: TARGET_ROWS_PER_EVENT,
+    note: `count(*) of each of the ${rows.tables.length} tables of the ledger and read-model schemas that hold rows after the run; ${(rows.written / rows.events).toFixed(1)} rows inserted or updated per event (PostgreSQL's statistics)`,
+  };
+}
+
 const RUN_HEADER = [
   'run',
   'records',
@@ -136,7 +187,7 @@ const RUN_HEADER = [
   'busiest others',
 ];
 
-function runRows(run: CatchUp, sql: InProcessResult, copy: CopyResult, events: number): (string | number)[][] {
+function runRows(run: CatchUp, sql: InProcessResult, copy: CopyResult, journal: JournalCopyResult, events: number): (string | number)[][] {
   const cpu = (use: CpuUse, topOthers: string[]) => cpuCells(use, ['server', 'bench', 'broker', 'postgres'], topOthers);
   const b = run.server.batches;
   return [
@@ -160,6 +211,16 @@ function runRows(run: CatchUp, sql: InProcessResult, copy: CopyResult, events: n
       '–',
       '–',
       ...cpu(copy.cpu, copy.topOthers),
+    ],
+    [
+      `journal COPY: ${fmt(journal.rows)} journal rows alone (${fmt(journal.perSecond)} rows/s)`,
+      fmt(journal.rows),
+      '1 table',
+      fmt(journal.seconds),
+      fmt(journal.perSecond),
+      '–',
+      '–',
+      ...cpu(journal.cpu, journal.topOthers),
     ],
   ];
 }
