@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { EventEnvelope, validateEnvelope } from '@ledger/contracts';
+import { EventEnvelope, OccurredAt, validateEnvelope } from '@ledger/contracts';
 import { ResolvedFact } from '../facts/fact';
 import { registryRows, rollupContextOf } from '../registry/registry.fold';
 import { resolveVoices } from '../voices/event-voices';
 
-/** An envelope as a test writes it: what the ledger fills in (id, schema version, source) may be left out. */
-export type Draft = Partial<EventEnvelope> & { type: string; occurredAt: unknown; actors: EventEnvelope['actors']; data: Record<string, unknown> };
+/**
+ * An envelope as a test writes it: what the ledger fills in (id, schema version, source) may be
+ * left out, and `occurredAt` may be a bare day, as the ingest API takes it.
+ */
+export type Draft = Partial<Omit<EventEnvelope, 'occurredAt'>> & { type: string; occurredAt: string | OccurredAt; actors: EventEnvelope['actors']; data: Record<string, unknown> };
 
 const REGISTRY_TYPES = new Set(['ActorRegistered', 'AffiliationAsserted', 'AffiliationEnded']);
 

@@ -3,7 +3,7 @@ import { proposalEvent, proposalRows } from './proposals.fold';
 
 const registry: Draft[] = [{ type: 'ActorRegistered', occurredAt: '2025-01-01', actors: [{ actorId: 'RUS' }], data: { id: 'analyst', kind: 'commentator', name: 'An analyst' } }];
 
-const made = (proposalId: string, day: unknown, title: string, extra: Partial<Draft> = {}): Draft => ({
+const made = (proposalId: string, day: Draft['occurredAt'], title: string, extra: Partial<Draft> = {}): Draft => ({
   type: 'ProposalMade',
   occurredAt: day,
   actors: [{ actorId: 'USA' }],
@@ -12,7 +12,7 @@ const made = (proposalId: string, day: unknown, title: string, extra: Partial<Dr
   data: { proposal: { title, kind: 'ceasefire' }, version: 1 },
   ...extra,
 });
-const amended = (proposalId: string, day: unknown, newVersion: number, termsDelta: string[]): Draft => ({
+const amended = (proposalId: string, day: Draft['occurredAt'], newVersion: number, termsDelta: string[]): Draft => ({
   type: 'ProposalAmended',
   occurredAt: day,
   actors: [{ actorId: 'USA' }],
