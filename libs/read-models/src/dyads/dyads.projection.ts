@@ -1,9 +1,7 @@
 import { PoolClient } from 'pg';
-import { cameoQuad, effectiveCodes, impliedCodes, occurredStart } from '@ledger/contracts';
 import { FactChange, ResolvedFact } from '../facts/fact';
 import { Projection } from '../projection';
-
-const MEETING_TYPES = new Set(['MeetingHeld', 'NegotiationHeld', 'MeetingIntended']);
+import { dyadContributions } from './dyads.fold';
 
 /**
  * Directed dyads per day: each event counts once per (source principal → target principal) and
@@ -56,24 +54,4 @@ export class DyadsProjection implements Projection {
 /** A change's fact when it no longer counts (retracted): only its identity is needed to take back what it contributed. */
 function placeholder(c: FactChange) {
   return { eventId: c.eventId, type: c.type, partition: 0, offset: '0', recordedAt: '', envelope: c.previous, previous: null };
-}
-
-/** The dyad contributions of one fact: one per (source, target) pair and coded act. */
-export function dyadContributions(fact: ResolvedFact) {
-  const e = fact.effective!;
-  if (e.modality?.negated || e.modality?.hypothetical) return [];
-  const codes = [effectiveCodes(e), ...impliedCodes(e)].filter((c): c is NonNullable<typeof c> => !!c && cameoQuad(c.cameo) !== null);
-  if (!codes.length) return [];
-  const principals = (roles: string[]) => [...new Set(fact.voices.filter((v) => roles.includes(v.role) && v.counted && v.principal).map((v) => v.principal!))];
-  const pairs: [string, string][] = [];
-  if (MEETING_TYPES.has(e.type)) {
-    const everyone = principals(['actor', 'participant', 'recipient']);
-    for (const a of everyone) for (const b of everyone) if (a !== b) pairs.push([a, b]);
-  } else {
-    for (const a of principals(['actor'])) for (const b of principals(['recipient', 'by'])) if (a !== b) pairs.push([a, b]);
-  }
-  const day = new Date(occurredStart(e.occurredAt) ?? 0).toISOString().slice(0, 10);
-  return pairs.flatMap(([source, target]) =>
-    codes.map((c, seq) => ({ event_id: e.eventId, source, target, seq, day, cameo: c.cameo, goldstein: c.goldstein, quad: cameoQuad(c.cameo) })),
-  );
 }

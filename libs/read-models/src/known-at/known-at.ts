@@ -1,17 +1,17 @@
 import { Pool } from 'pg';
 import { EventEnvelope, occurredStart, PRECISION_RANK } from '@ledger/contracts';
-import { dyadContributions } from '../dyads/dyads.projection';
+import { dyadCells, dyadContributions } from '../dyads/dyads.fold';
 import { effectiveEnvelope, Modifier } from '../facts/effective';
 import { isModifier, ResolvedFact } from '../facts/fact';
 import { INITIAL_STATE } from '../positions/position-fold';
 import { memberships, orderKeyOf } from '../positions/position-membership';
 import { foldSteps, PairInput } from '../positions/position-refold';
 import { tonalRows } from '../positions/positions.projection';
-import { proposalRows } from '../proposals/proposals.projection';
+import { proposalEvent, proposalRows } from '../proposals/proposals.fold';
 import { RollupContext } from '../rollup/rollup';
 import { ActorRow, AffiliationRow, registryRows, rollupContextOf } from '../registry/registry.fold';
-import { statementRow } from '../statements/statements.projection';
-import { threatRows } from './known-threats';
+import { statementRow } from '../statements/statements.fold';
+import { threatRows } from '../threats/threats.fold';
 import { resolveVoices } from '../voices/event-voices';
 import { actorsColumn } from '../facts/facts.writer';
 import { keyColumns } from '../positions/fold-order';
@@ -201,53 +201,6 @@ export function tableRef(table: KnownTable, params: unknown[], known: KnownAt | 
              FROM ${rows} s)`;
 }
 
-/**
- * dyads_v1 from contributions: one cell per (source, target, day), its Goldstein sum added
- * exactly in decimal (as PostgreSQL adds numeric) and trimmed of trailing zeros, as the
- * projection's additive upserts leave it.
- */
-export function dyadCells(contributions: { source: string; target: string; day: string; goldstein: number; quad: number | null }[]) {
-  const cells = new Map<string, { source: string; target: string; day: string; events: number; sum: bigint; quads: number[] }>();
-  for (const c of contributions) {
-    const key = `${c.source}\u001f${c.target}\u001f${c.day}`;
-    let cell = cells.get(key);
-    if (!cell) cells.set(key, (cell = { source: c.source, target: c.target, day: c.day, events: 0, sum: 0n, quads: [0, 0, 0, 0, 0] }));
-    cell.events++;
-    cell.sum += scaled(c.goldstein);
-    if (c.quad !== null) cell.quads[c.quad]++;
-  }
-  return [...cells.values()].map((c) => ({
-    source: c.source,
-    target: c.target,
-    day: c.day,
-    events: c.events,
-    goldstein_sum: unscaled(c.sum),
-    verbal_coop: c.quads[1],
-    material_coop: c.quads[2],
-    verbal_conflict: c.quads[3],
-    material_conflict: c.quads[4],
-  }));
-}
-
-/** Decimal places kept exactly when summing Goldstein values (the scale runs -10..10 with one decimal; publishers may give more). */
-const SCALE = 12;
-
-function scaled(n: number): bigint {
-  const [int, frac = ''] = String(n).split('.');
-  if (/e/i.test(String(n)) || frac.length > SCALE) throw new Error(`Goldstein value ${n} has more than ${SCALE} decimals`);
-  const negative = int.startsWith('-');
-  const digits = BigInt(int.replace('-', '') + frac.padEnd(SCALE, '0'));
-  return negative ? -digits : digits;
-}
-
-function unscaled(v: bigint): string {
-  const negative = v < 0n;
-  const digits = (negative ? -v : v).toString().padStart(SCALE + 1, '0');
-  const frac = digits.slice(-SCALE).replace(/0+$/, '');
-  const int = digits.slice(0, -SCALE);
-  return `${negative ? '-' : ''}${int}${frac ? '.' + frac : ''}`;
-}
-
 function modifier(m: EventRow): Modifier {
   return { eventId: m.event_id, type: m.type as Modifier['type'], recordedAt: m.recorded_at.getTime(), partition: m.partition, offset: m.offset, data: m.envelope.data as any };
 }
@@ -268,10 +221,4 @@ function eventRow(r: EventRow, effective: EventEnvelope | null) {
     reported_at: e.reportedAt ?? null,
     proposal_id: e.proposalId ?? null,
   };
-}
-
-/** The projection's proposer: the first actor voice, counted ones first, as its principal (else the actor). */
-function proposalEvent(f: ResolvedFact) {
-  const first = f.voices.filter((v) => v.role === 'actor').sort((a, b) => Number(b.counted) - Number(a.counted) || a.idx - b.idx)[0];
-  return { event_id: f.eventId, type: f.type, partition: f.partition, offset: f.offset, effective: f.effective, proposer: first ? (first.principal ?? first.actorId) : null };
 }

@@ -1,0 +1,71 @@
+import { cameoQuad, effectiveCodes, impliedCodes, occurredStart } from '@ledger/contracts';
+import { ResolvedFact } from '../facts/fact';
+
+const MEETING_TYPES = new Set(['MeetingHeld', 'NegotiationHeld', 'MeetingIntended']);
+
+/** The dyad contributions of one fact: one per (source, target) pair and coded act. */
+export function dyadContributions(fact: ResolvedFact) {
+  const e = fact.effective!;
+  if (e.modality?.negated || e.modality?.hypothetical) return [];
+  const codes = [effectiveCodes(e), ...impliedCodes(e)].filter((c): c is NonNullable<typeof c> => !!c && cameoQuad(c.cameo) !== null);
+  if (!codes.length) return [];
+  const principals = (roles: string[]) => [...new Set(fact.voices.filter((v) => roles.includes(v.role) && v.counted && v.principal).map((v) => v.principal!))];
+  const pairs: [string, string][] = [];
+  if (MEETING_TYPES.has(e.type)) {
+    const everyone = principals(['actor', 'participant', 'recipient']);
+    for (const a of everyone) for (const b of everyone) if (a !== b) pairs.push([a, b]);
+  } else {
+    for (const a of principals(['actor'])) for (const b of principals(['recipient', 'by'])) if (a !== b) pairs.push([a, b]);
+  }
+  const day = new Date(occurredStart(e.occurredAt) ?? 0).toISOString().slice(0, 10);
+  return pairs.flatMap(([source, target]) =>
+    codes.map((c, seq) => ({ event_id: e.eventId, source, target, seq, day, cameo: c.cameo, goldstein: c.goldstein, quad: cameoQuad(c.cameo) })),
+  );
+}
+
+/**
+ * dyads_v1 from contributions: one cell per (source, target, day), its Goldstein sum added
+ * exactly in decimal (as PostgreSQL adds numeric) and trimmed of trailing zeros, as the
+ * projection's additive upserts leave it.
+ */
+export function dyadCells(contributions: { source: string; target: string; day: string; goldstein: number; quad: number | null }[]) {
+  const cells = new Map<string, { source: string; target: string; day: string; events: number; sum: bigint; quads: number[] }>();
+  for (const c of contributions) {
+    const key = `${c.source}\u001f${c.target}\u001f${c.day}`;
+    let cell = cells.get(key);
+    if (!cell) cells.set(key, (cell = { source: c.source, target: c.target, day: c.day, events: 0, sum: 0n, quads: [0, 0, 0, 0, 0] }));
+    cell.events++;
+    cell.sum += scaled(c.goldstein);
+    if (c.quad !== null) cell.quads[c.quad]++;
+  }
+  return [...cells.values()].map((c) => ({
+    source: c.source,
+    target: c.target,
+    day: c.day,
+    events: c.events,
+    goldstein_sum: unscaled(c.sum),
+    verbal_coop: c.quads[1],
+    material_coop: c.quads[2],
+    verbal_conflict: c.quads[3],
+    material_conflict: c.quads[4],
+  }));
+}
+
+/** Decimal places kept exactly when summing Goldstein values (the scale runs -10..10 with one decimal; publishers may give more). */
+const SCALE = 12;
+
+function scaled(n: number): bigint {
+  const [int, frac = ''] = String(n).split('.');
+  if (/e/i.test(String(n)) || frac.length > SCALE) throw new Error(`Goldstein value ${n} has more than ${SCALE} decimals`);
+  const negative = int.startsWith('-');
+  const digits = BigInt(int.replace('-', '') + frac.padEnd(SCALE, '0'));
+  return negative ? -digits : digits;
+}
+
+function unscaled(v: bigint): string {
+  const negative = v < 0n;
+  const digits = (negative ? -v : v).toString().padStart(SCALE + 1, '0');
+  const frac = digits.slice(-SCALE).replace(/0+$/, '');
+  const int = digits.slice(0, -SCALE);
+  return `${negative ? '-' : ''}${int}${frac ? '.' + frac : ''}`;
+}
