@@ -60,7 +60,7 @@ export class ReadModels {
       return voices;
     });
     const rolledUp = await refreshRegistry(client, written.changes);
-    const changes = await refreshVoices(client, written.changes, written.fresh, inserted, rolledUp, { ctx, ids });
+    const changes = await refreshVoices(client, written.changes, written.fresh, inserted, rolledUp, { ctx, ids, plain: written.plain });
     const positions = await this.positions.refreshPairs(client, changes);
     for (const projection of this.others) await projection.refresh(client, changes, lock);
     return { changes, positions };

@@ -11,6 +11,8 @@ export type VoicesOf = (e: RecordedEvent) => RoleVoice[];
 export interface WrittenFacts {
   changes: Map<string, Fact>;
   fresh: Set<string>;
+  /** New events nothing modifies: their effective form is the envelope they were inserted with. */
+  plain: Set<string>;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface WrittenFacts {
  * changed (a fact, or null when it no longer counts).
  */
 export async function writeFacts(client: PoolClient, events: RecordedEvent[], voicesOf: VoicesOf): Promise<WrittenFacts> {
-  if (!events.length) return { changes: new Map(), fresh: new Set() };
+  if (!events.length) return { changes: new Map(), fresh: new Set(), plain: new Set() };
   const inserted = await client.query(
     `INSERT INTO events_v1 (event_id, type, partition, "offset", recorded_at, envelope, effective, target_event_id, occurred_start, precision_rank, reported_at, proposal_id,
                             actors, voices)
@@ -33,6 +35,7 @@ export async function writeFacts(client: PoolClient, events: RecordedEvent[], vo
     [JSON.stringify(events.map((e) => toRow(e, voicesOf)))],
   );
   const changes = new Map<string, Fact>();
+  const plain = new Set<string>();
   // Only what this batch really added is new: a redelivered event is not, and changes nothing.
   const fresh = new Set<string>(inserted.rows.map((r) => r.event_id));
   events = events.filter((e) => fresh.has(e.eventId));
@@ -45,7 +48,10 @@ export async function writeFacts(client: PoolClient, events: RecordedEvent[], vo
   let pending: string[] = [...waiting, ...targeted];
   for (const e of events) {
     if (isModifier(e.type)) pending.push(e.eventId);
-    else if (!waiting.has(e.eventId) && !targeted.has(e.eventId)) changes.set(e.eventId, plainFact(e));
+    else if (!waiting.has(e.eventId) && !targeted.has(e.eventId)) {
+      changes.set(e.eventId, plainFact(e));
+      plain.add(e.eventId);
+    }
   }
   for (let depth = 0; pending.length && depth < 4; depth++) {
     const next: string[] = [];
@@ -55,7 +61,7 @@ export async function writeFacts(client: PoolClient, events: RecordedEvent[], vo
     }
     pending = next;
   }
-  return { changes, fresh };
+  return { changes, fresh, plain };
 }
 
 function plainFact(e: RecordedEvent): Fact {

@@ -24,7 +24,7 @@ export async function refreshVoices(
   fresh: Set<string>,
   inserted: Map<string, Stored>,
   rolledUp: Set<string>,
-  before?: { ctx: RollupContext; ids: Set<string> },
+  resolvedWith?: { ctx: RollupContext; ids: Set<string>; plain: Set<string> },
 ): Promise<FactChange[]> {
   // Corrections, retractions and citations act through their targets; they have no voices of their own.
   const candidates = new Map([...facts].filter(([, f]) => !isModifier(f.type)));
@@ -59,12 +59,19 @@ export async function refreshVoices(
   const live = [...candidates.values()].filter((f) => f.effective !== null);
   const needed = live.flatMap((f) => namedActors(f.effective!));
   // The registry the batch's new facts were resolved against still holds when nothing in it changed.
-  const ctx = before && !rolledUp.size && needed.every((id) => before.ids.has(id)) ? before.ctx : await loadRollupContext(client, needed);
+  const reused = !!resolvedWith && !rolledUp.size && needed.every((id) => resolvedWith.ids.has(id));
+  const ctx = reused ? resolvedWith!.ctx : await loadRollupContext(client, needed);
 
   const changes: FactChange[] = [];
   const updates: { event_id: string; voices: RoleVoice[] | null; actors: string[] }[] = [];
   for (const [eventId, fact] of candidates) {
-    const before = stored.get(eventId) ?? { voices: null, actors: [] };
+    const inserted = stored.get(eventId);
+    if (reused && resolvedWith!.plain.has(eventId) && inserted?.voices) {
+      // A new event nothing modifies, against the registry it was inserted with: resolved already.
+      changes.push({ eventId, type: fact.type, previous: null, previousVoices: null, after: { ...fact, voices: inserted.voices } });
+      continue;
+    }
+    const before = inserted ?? { voices: null, actors: [] };
     // What the read models derived from before this batch: nothing for an event new to them.
     const previousVoices = fact.previous === null ? null : before.voices;
     const voices = fact.effective ? resolveVoices(fact.effective, ctx) : null;
