@@ -143,6 +143,17 @@ async function freshSchema(pool: Pool, schema: string, replace: boolean): Promis
   await grantReadModels(pool, schema); // the read-only roles keep reading after a switch, and read frozen copies
 }
 
+async function inSnapshot<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    return await work(client);
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+  }
+}
+
 function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
@@ -168,14 +179,15 @@ export async function replayAndSwitch(pool: Pool, onProgress?: ReplayProgress): 
     if (more < CHUNK) break;
   }
   const old = `${READ_SCHEMA}_old_${Date.now()}`;
-  const digest = await inTransaction(pool, async (client) => {
+  await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [READ_MODEL_LOCK, READ_SCHEMA]);
     await foldRange(pool, next, positions, {}, caughtUp, client);
     await client.query(`ALTER SCHEMA ${quoteIdent(READ_SCHEMA)} RENAME TO ${quoteIdent(old)}`);
     await client.query(`ALTER SCHEMA ${quoteIdent(next)} RENAME TO ${quoteIdent(READ_SCHEMA)}`);
-    await client.query(`SET LOCAL search_path TO DEFAULT`);
-    return readModelDigest(client, READ_SCHEMA);
   });
+  // The digest is read after the switch, holding no lock the projectors wait for: it is the live
+  // read models just after the switch (and whatever a running projector added since, in one snapshot).
+  const digest = await inSnapshot(pool, (client) => readModelDigest(client, READ_SCHEMA));
   // Queries that began on the old schema finish first; dropping it waits for them.
   await pool.query(`DROP SCHEMA ${quoteIdent(old)} CASCADE`);
   return { schema: READ_SCHEMA, events, seconds: (Date.now() - started) / 1000, switched: true, digest, build: { rows: built.rows, seconds: built.seconds } };
