@@ -3,6 +3,7 @@ import { LEDGER_TOPIC_PARTITIONS, LogMessage, partitionForKey } from '@ledger/co
 import { Appended, BatchResult, EventLog, LogBatch, LogEntry, OffsetBehindLogStartError, PartitionBounds, SubscribeOptions, Subscription } from '../event-log';
 import { kafkaConfig, KafkaConnection } from './kafka-options';
 import { BatcherOptions, ProduceBatcher } from '../produce-batcher';
+import { AUTO_REPLICATION, replicationFor, TopicReplication } from './topic-replication';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
@@ -26,6 +27,7 @@ export class KafkaEventLog extends EventLog {
   constructor(
     private readonly connection: KafkaConnection,
     private readonly batching: BatcherOptions = DEFAULT_BATCHING,
+    private readonly replication: TopicReplication = AUTO_REPLICATION,
   ) {
     super();
     this.kafka = new Kafka({ ...kafkaConfig(connection), logLevel: logLevel.NOTHING });
@@ -131,14 +133,17 @@ export class KafkaEventLog extends EventLog {
   }
 
   private async createTopics(admin: Admin, wanted: { topic: string; numPartitions: number }[]): Promise<void> {
+    const { brokers } = await admin.describeCluster();
+    const { replicationFactor, minInsyncReplicas } = replicationFor(brokers.length, this.replication);
     await admin.createTopics({
       // kafkajs's own wait gives up on the first "unknown topic" a broker answers while the new
       // topic's metadata is still spreading (KRaft under load); waitForLeaders below retries it.
       waitForLeaders: false,
       topics: wanted.map((t) => ({
         ...t,
-        replicationFactor: -1, // the broker's default.replication.factor
+        replicationFactor, // -1: the broker's default.replication.factor
         configEntries: [
+          ...(minInsyncReplicas === undefined ? [] : [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }]),
           { name: 'retention.ms', value: '-1' },
           { name: 'retention.bytes', value: '-1' },
           { name: 'cleanup.policy', value: 'delete' },

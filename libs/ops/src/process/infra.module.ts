@@ -85,6 +85,7 @@ export function createKafkaLog(config: LedgerConfig): EventLog {
       sasl: config.KAFKA_SASL_MECHANISM ? { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME!, password: config.KAFKA_SASL_PASSWORD! } : undefined,
     },
     produceBatching(config),
+    { factor: config.LEDGER_TOPIC_REPLICATION, minInsync: config.LEDGER_MIN_INSYNC_REPLICAS },
   );
 }
 
