@@ -11,6 +11,14 @@ const DEFAULT_BATCHING: BatcherOptions = { maxQueued: 50_000, maxBatch: 2_000, m
 /** Largest record batch the ledger topics take: a 1,000-event batch request about one proposal fits. */
 const MAX_MESSAGE_BYTES = String(8 * 1024 * 1024);
 
+/** Where a partition's copies live (ops and the cluster fault scenarios). */
+export interface PartitionReplicas {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+}
+
 /**
  * The log port on Apache Kafka. Producing is idempotent with acks from all in-sync replicas and one
  * request in flight, through a bounded micro-batcher; partitions are chosen with Kafka's murmur2 so
@@ -118,6 +126,15 @@ export class KafkaEventLog extends EventLog {
     const admin = await this.connectedAdmin();
     const offsets = await admin.fetchTopicOffsets(topic);
     return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high })).sort((a, b) => a.partition - b.partition);
+  }
+
+  /** Each partition's leader, replicas and in-sync replicas (broker node ids; leader -1: none now). */
+  async replicas(topic: string): Promise<PartitionReplicas[]> {
+    const admin = await this.connectedAdmin();
+    const md = await admin.fetchTopicMetadata({ topics: [topic] });
+    return (md.topics[0]?.partitions ?? [])
+      .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas].sort(), isr: [...p.isr].sort() }))
+      .sort((a, b) => a.partition - b.partition);
   }
 
   async ensureTopics(topics: { events: string; dlq: string }, partitions = LEDGER_TOPIC_PARTITIONS): Promise<void> {
