@@ -32,6 +32,8 @@ export class LedgerConfig {
   @IsString() HOST = '127.0.0.1';
   /** PostgreSQL connection string. Unset: embedded PostgreSQL in LEDGER_DATA_DIR (single-machine mode). */
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' }) DATABASE_URL?: string;
+  /** A streaming replica of DATABASE_URL the query API reads from (its answers then say how far behind it is). Unset: the query API reads DATABASE_URL. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_READ_URL must be a postgres:// or postgresql:// URL' }) DATABASE_READ_URL?: string;
   /** Comma-separated Kafka bootstrap servers. Unset: the embedded log (Postgres tables). */
   @IsOptional() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' }) KAFKA_BROKERS?: string;
   @IsString() KAFKA_CLIENT_ID = 'statement-ledger';
@@ -83,6 +85,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Partial<LedgerConfig> = {}): LedgerConfig {
   const known = Object.keys(new LedgerConfig()).concat(
     'DATABASE_URL',
+    'DATABASE_READ_URL',
     'KAFKA_BROKERS',
     'KAFKA_SASL_MECHANISM',
     'KAFKA_SASL_USERNAME',
