@@ -78,6 +78,8 @@ describe('cluster: three Kafka brokers, faults under load', () => {
         kills: outages.map((o) => `broker ${o.victim}`).join(' / '),
         targetRate: RATE,
         achievedAckRate: Math.round(load.ratePerSecond(202)),
+        steadyAckRateBeforeFirstKill: Math.round(ackRate(load, load.startedAt + 1_000, outages[0].killedAt)),
+        longestWithoutAckAfterKillSeconds: outages.map((o) => seconds(longestAckGap(load, o.killedAt, o.killedAt + 20_000))).join(' / '),
         loadSeconds: seconds(load.stoppedAt - load.startedAt),
         requests: load.outcomes.length,
         newLeadersSeconds: outages.map((o) => seconds(o.electMs)).join(' / '),
@@ -125,7 +127,9 @@ describe('cluster: three Kafka brokers, faults under load', () => {
         newLeadersSeconds: seconds(elected.ms),
         outOfIsrSeconds: seconds(shrunk.ms),
         backInSyncAfterResumeSeconds: seconds(inSync.ms),
+        longestWithoutAckSeconds: seconds(longestAckGap(load, pausedAt, resumedAt + inSync.ms)),
         achievedAckRate: Math.round(load.ratePerSecond(202)),
+        steadyAckRateBeforePause: Math.round(ackRate(load, load.startedAt + 1_000, pausedAt)),
         requests: load.outcomes.length,
         status503: count503(status),
         status503AfterNewLeaders: late.length,
@@ -222,4 +226,24 @@ function others(tally: Record<string, number>): string {
 function window503(outcomes: Outcome[], since: number): string {
   const sent = outcomes.filter((o) => o.status === 503).map((o) => o.sentAt - since);
   return sent.length ? `${seconds(Math.min(...sent))} – ${seconds(Math.max(...sent))} s after the pause` : 'none';
+}
+
+/** 202s per second answered within [from, to). */
+function ackRate(load: Load, from: number, to: number): number {
+  return to > from ? load.outcomes.filter((o) => o.status === 202 && o.doneAt >= from && o.doneAt < to).length / ((to - from) / 1000) : 0;
+}
+
+/** The longest stretch within [from, to) without a 202 answer (ms). */
+function longestAckGap(load: Load, from: number, to: number): number {
+  const acks = load.outcomes
+    .filter((o) => o.status === 202 && o.doneAt >= from && o.doneAt < to)
+    .map((o) => o.doneAt)
+    .sort((a, b) => a - b);
+  let longest = 0;
+  let last = from;
+  for (const t of [...acks, Math.min(to, load.stoppedAt || to)]) {
+    longest = Math.max(longest, t - last);
+    last = t;
+  }
+  return longest;
 }

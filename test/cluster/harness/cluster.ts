@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DEFAULT_TOPICS } from '@ledger/contracts';
@@ -100,12 +100,9 @@ export class KafkaCluster implements ScenarioKafka {
     return this.run(['resume', String(node)]);
   }
 
-  log(node: number): string {
-    try {
-      return readFileSync(join(this.dataDir, `node-${node}`, 'broker.log'), 'utf8');
-    } catch {
-      return '';
-    }
+  /** Each broker's log, kept with the scenario's logs (test-results/faults/logs/<scenario>/broker-<n>.log). */
+  logFiles(): Record<string, string> {
+    return Object.fromEntries(this.nodes.map((n) => [`broker-${n}.log`, join(this.dataDir, `node-${n}`, 'broker.log')]));
   }
 
   private run(args: string[]): Promise<number> {

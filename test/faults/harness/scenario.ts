@@ -15,6 +15,8 @@ export interface ScenarioKafka {
   readonly brokers: string;
   /** Where its logs are: `broker.log` in this folder is kept with the scenario's logs. */
   readonly dataDir: string;
+  /** Further broker logs to keep (a cluster's, one per broker): file name → path. */
+  logFiles?(): Record<string, string>;
   acquire(): Promise<void>;
   release(): Promise<void>;
   reset(): Promise<number>;
@@ -123,6 +125,13 @@ export class FaultScenario {
       copyFileSync(join(this.broker.dataDir, 'broker.log'), join(dir, 'broker.log'));
     } catch {
       // no broker log
+    }
+    for (const [name, path] of Object.entries(this.broker.logFiles?.() ?? {})) {
+      try {
+        copyFileSync(path, join(dir, name));
+      } catch {
+        // that broker never wrote a log
+      }
     }
   }
 }
