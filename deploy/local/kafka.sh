@@ -163,7 +163,7 @@ new_cluster_id() {
 
 java_opts() {
   echo "-Xmx$heap -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35" \
-    "-XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true" \
+    "-XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true -Duser.timezone=UTC" \
     "-Dlog4j2.configurationFile=$here/log4j2.properties"
 }
 

@@ -52,7 +52,7 @@ describe('cluster: three Kafka brokers, faults under load', () => {
   it('kills the partition leader three times: 202s applied exactly once, 503 only until new leaders are elected', async () => {
     const load = s.track(new Load({ url: ingest.url, token: s.token, rate: RATE, concurrency: 32 })).start();
     await sleep(4_000);
-    const outages: { victim: number; killedAt: number; leadersAt: number; electMs: number; startMs: number; inSyncMs: number }[] = [];
+    const outages: { victim: number; killedAt: number; leadersAt: number; electMs: number; fencedMs?: number; startMs: number; inSyncMs: number }[] = [];
     for (let k = 0; k < 3; k++) {
       await waitPartitions(s.log, fullyInSync, 'all replicas in sync before the kill');
       const victim = busiestLeader(await ledgerReplicas(s.log));
@@ -62,7 +62,8 @@ describe('cluster: three Kafka brokers, faults under load', () => {
       await sleep(Math.max(0, 5_000 - (Date.now() - killedAt)));
       const startMs = await cluster.startNode(victim);
       const inSync = await waitPartitions(s.log, fullyInSync, `broker ${victim} back in sync`, 90_000);
-      outages.push({ victim, killedAt, leadersAt: killedAt + elected.ms, electMs: elected.ms, startMs, inSyncMs: inSync.ms });
+      const fenced = cluster.fencedAt(victim, killedAt - 1_000);
+      outages.push({ victim, killedAt, leadersAt: killedAt + elected.ms, electMs: elected.ms, fencedMs: fenced && fenced - killedAt, startMs, inSyncMs: inSync.ms });
       await sleep(2_000);
     }
     await load.stop();
@@ -82,7 +83,8 @@ describe('cluster: three Kafka brokers, faults under load', () => {
         longestWithoutAckAfterKillSeconds: outages.map((o) => seconds(longestAckGap(load, o.killedAt, o.killedAt + 20_000))).join(' / '),
         loadSeconds: seconds(load.stoppedAt - load.startedAt),
         requests: load.outcomes.length,
-        newLeadersSeconds: outages.map((o) => seconds(o.electMs)).join(' / '),
+        fencedByControllerSeconds: outages.map((o) => (o.fencedMs === undefined ? '?' : seconds(o.fencedMs))).join(' / '),
+        newLeadersSeenByClientSeconds: outages.map((o) => seconds(o.electMs)).join(' / '),
         brokerRestartSeconds: outages.map((o) => seconds(o.startMs)).join(' / '),
         backInSyncSeconds: outages.map((o) => seconds(o.inSyncMs)).join(' / '),
         status503: count503(status),
@@ -114,6 +116,7 @@ describe('cluster: three Kafka brokers, faults under load', () => {
     await sleep(3_000);
     await load.stop();
     const leadersAt = pausedAt + elected.ms;
+    const fenced = cluster.fencedAt(victim, pausedAt - 1_000);
     const late = load.outcomes.filter((o) => o.status === 503 && (o.sentAt < pausedAt - 5_000 || o.sentAt >= leadersAt + LEARN_MS));
     const x = await counted(load);
     const status = load.tally();
@@ -124,7 +127,8 @@ describe('cluster: three Kafka brokers, faults under load', () => {
       extra: {
         brokers: 3,
         paused: `broker ${victim} for ${seconds(resumedAt - pausedAt)} s`,
-        newLeadersSeconds: seconds(elected.ms),
+        fencedByControllerSeconds: fenced === undefined ? '?' : seconds(fenced - pausedAt),
+        newLeadersSeenByClientSeconds: seconds(elected.ms),
         outOfIsrSeconds: seconds(shrunk.ms),
         backInSyncAfterResumeSeconds: seconds(inSync.ms),
         longestWithoutAckSeconds: seconds(longestAckGap(load, pausedAt, resumedAt + inSync.ms)),
@@ -161,6 +165,8 @@ describe('cluster: three Kafka brokers, faults under load', () => {
     await load.stop();
     const ackedWhileDown = load.outcomes.filter((o) => o.status === 202 && o.sentAt >= downAt && o.doneAt < restartAt);
     const during = load.tally(load.outcomes.filter((o) => o.sentAt >= downAt && o.doneAt < restartAt));
+    const sentWhileDown = load.tally(load.outcomes.filter((o) => o.sentAt >= downAt && o.sentAt < restartAt));
+    const fenced = victims.map((n) => cluster.fencedAt(n, downAt - 1_000));
     expect(ingest.alive && projector.alive).toBe(true);
     const x = await settle(s, load, { freshFold: true });
     const status = load.tally();
@@ -175,7 +181,11 @@ describe('cluster: three Kafka brokers, faults under load', () => {
         brokerRestartSeconds: startMs.map(seconds).join(' / '),
         firstAckAfterRestartSeconds: seconds(firstAck.doneAt - restartAt),
         backInSyncSeconds: seconds(inSync.ms),
+        fencedByControllerSeconds: fenced.map((t) => (t === undefined ? '?' : seconds(t - downAt))).join(' / '),
         answersWhileDown: Object.entries(during)
+          .map(([k, v]) => `${k}×${v}`)
+          .join(', '),
+        answersToRequestsSentWhileDown: Object.entries(sentWhileDown)
           .map(([k, v]) => `${k}×${v}`)
           .join(', '),
         ackedWhileDown: ackedWhileDown.length,

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DEFAULT_TOPICS } from '@ledger/contracts';
@@ -103,6 +103,29 @@ export class KafkaCluster implements ScenarioKafka {
   /** Each broker's log, kept with the scenario's logs (test-results/faults/logs/<scenario>/broker-<n>.log). */
   logFiles(): Record<string, string> {
     return Object.fromEntries(this.nodes.map((n) => [`broker-${n}.log`, join(this.dataDir, `node-${n}`, 'broker.log')]));
+  }
+
+  /**
+   * When a controller fenced broker `node` (its session timed out: it leads nothing from then on)
+   * at or after `after` (epoch ms), from the brokers' logs (kafka.sh runs them in UTC).
+   */
+  fencedAt(node: number, after: number): number | undefined {
+    const line = new RegExp(`^\\[(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d),(\\d{3})\\]\\s+INFO\\s+\\[QuorumController id=\\d+\\] Fencing broker ${node} at epoch`);
+    let first: number | undefined;
+    for (const path of Object.values(this.logFiles())) {
+      let text = '';
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const l of text.split('\n')) {
+        const m = line.exec(l);
+        const t = m ? Date.parse(`${m[1]}.${m[2]}Z`) : NaN;
+        if (t >= after && (first === undefined || t < first)) first = t;
+      }
+    }
+    return first;
   }
 
   private run(args: string[]): Promise<number> {
