@@ -40,7 +40,10 @@ export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly onReplica: boolean;
   private replicaWatch?: NodeJS.Timeout;
 
-  constructor(@Inject(PG_POOL) private readonly pool: Pool, config: LedgerConfig) {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    config: LedgerConfig,
+  ) {
     this.tokens = new TokenStore(pool);
     this.onReplica = !!config.DATABASE_READ_URL && !!config.DATABASE_URL;
     this.listener = new ChannelListener(this.onReplica ? { connectionString: config.DATABASE_URL } : pool.options, APPLIED_CHANNEL, {
