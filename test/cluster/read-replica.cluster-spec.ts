@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { Pool } from 'pg';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { createPool } from '@ledger/postgres';
 import { recordFigures } from '../faults/figures';
 import { AppProcess } from '../faults/harness/apps';
@@ -9,6 +10,7 @@ import { Readers, sleep } from '../faults/harness/load';
 import { FaultScenario, postgresReachableTempDir } from '../faults/harness/scenario';
 import { KafkaCluster } from './harness/cluster';
 import { postgresBin, PrimaryAndReplica } from './harness/pg-replica';
+import { SseReader } from '../sse-reader';
 
 const PARTY = 'UKR';
 const PROPOSAL = 'replica-truce';
@@ -101,12 +103,22 @@ const bin = postgresBin();
         .map((p) => p.split(':').map(BigInt) as [bigint, bigint]),
     );
 
-  it('says in every answer where it was read and how much of the log it reflects; knownAt answers equal the primary’s', async () => {
+  it('says in every answer where it was read and how much of the log it reflects; knownAt answers equal the primary’s; the live stream announces new events', async () => {
     const first = await publish(40);
     await waitCaughtUp(s.pool, s.log, s.group, { timeoutMs: 60_000 });
     const knownAt = new Date(Date.parse(first[first.length - 1].recordedAt) + 1).toISOString();
     await sleep(50);
+    // The live stream on the replica: it listens on the primary and reads the feed from the replica.
+    const abort = new AbortController();
+    const agent = new Agent();
+    const stream = new SseReader(await undiciFetch(`${onReplica.url}/v1/stream`, { headers: { authorization: `Bearer ${s.token}` }, signal: abort.signal, dispatcher: agent }));
+    const publishedAt = Date.now();
     const later = await publish(40);
+    const lastId = later[later.length - 1].eventId;
+    const announced = await stream
+      .next((m) => m.event === 'applied' && m.data.events.some((e: { eventId: string }) => e.eventId === lastId), 30_000)
+      .finally(() => (abort.abort(), void agent.destroy()));
+    const streamMs = announced.at - publishedAt;
     await waitCaughtUp(s.pool, s.log, s.group, { timeoutMs: 60_000 });
 
     // Until the replica holds the last event, its answers' offsets say it does not yet.
@@ -160,6 +172,7 @@ const bin = postgresBin();
         pgBasebackupAndStartSeconds: Number((setup.basebackupMs / 1000).toFixed(1)),
         replicaHoldsLastEventAfterProjectorMs: caughtUpMs,
         knownAtAnswersEqualPrimary: `${equal}/${paths.length}`,
+        streamOnReplicaAnnouncedLastEventMs: streamMs,
       },
     });
     expect(onReplicaNow).toBe(first.length + later.length);
