@@ -1,6 +1,6 @@
 // The layout of STYLE.md, checked on every CI run (`npm run lint:deps`): each library imports only
 // the libraries below it, none imports an app, kafkajs stays in libs/log, and nothing imports in a circle.
-const TESTS = '(\\.(spec|int-spec|e2e-spec|faults-spec)\\.ts$|/__tests__/)';
+const TESTS = '(\\.(spec|int-spec|e2e-spec|faults-spec|cluster-spec)\\.ts$|/__tests__/)';
 
 /** Each library and the libraries it may import (the floors, from the ground up). */
 const BELOW = {

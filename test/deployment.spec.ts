@@ -31,8 +31,14 @@ describe('docker-compose.yml', () => {
   const compose = parse(read('docker-compose.yml'), { merge: true });
   const services = compose.services as Record<string, any>;
 
+  const profiled = (name: string) => (services[name].profiles ?? []).length > 0;
+
   it('runs Kafka, PostgreSQL and the three apps, every image pinned', () => {
-    expect(Object.keys(services).sort()).toEqual(['ingest-api', 'kafka', 'postgres', 'projector', 'query-api']);
+    expect(
+      Object.keys(services)
+        .filter((s) => !profiled(s))
+        .sort(),
+    ).toEqual(['ingest-api', 'kafka', 'postgres', 'projector', 'query-api']);
     expect(services.kafka.image).toMatch(/^apache\/kafka:4\.1\.\d+$/);
     expect(services.postgres.image).toMatch(/^postgres:16\.\d+(-[a-z]+)?$/);
     for (const app of Object.keys(APPS)) expect(services[app].image).toMatch(/:\d+\.\d+\.\d+$/);
@@ -47,6 +53,24 @@ describe('docker-compose.yml', () => {
     expect(env.KAFKA_ADVERTISED_LISTENERS).toContain('PLAINTEXT://kafka:9092');
     expect(services.kafka.healthcheck.test.join(' ')).toContain('9092');
     expect(services.postgres.healthcheck.test.join(' ')).toContain('pg_isready');
+  });
+
+  it('offers a three-broker KRaft cluster as the `cluster` profile: one cluster id, three voters, topics with 3 replicas and 2 in sync', () => {
+    const brokers = ['kafka-1', 'kafka-2', 'kafka-3'];
+    expect(Object.keys(services).filter(profiled).sort()).toEqual(brokers);
+    const envs = brokers.map((b) => services[b].environment);
+    expect(brokers.map((b) => services[b].profiles)).toEqual(brokers.map(() => ['cluster']));
+    expect(new Set(envs.map((e) => e.CLUSTER_ID)).size).toBe(1);
+    expect(envs.map((e) => e.KAFKA_NODE_ID)).toEqual([1, 2, 3]);
+    expect(envs.map((e) => e.KAFKA_ADVERTISED_LISTENERS)).toEqual(brokers.map((b) => `PLAINTEXT://${b}:9092`));
+    for (const env of envs) {
+      expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe('1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093');
+      expect(env).toMatchObject({ KAFKA_DEFAULT_REPLICATION_FACTOR: 3, KAFKA_MIN_INSYNC_REPLICAS: 2, KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false' });
+    }
+    expect(new Set(brokers.map((b) => services[b].volumes[0])).size).toBe(3);
+    // The apps reach the cluster through KAFKA_BROKERS.
+    const env = { LEDGER_BOOTSTRAP_TOKEN: 'a-token-of-24-characters', KAFKA_BROKERS: 'kafka-1:9092,kafka-2:9092,kafka-3:9092' };
+    expect(interpolate(services['ingest-api'].environment.KAFKA_BROKERS, env)).toBe(env.KAFKA_BROKERS);
   });
 
   it.each(Object.entries(APPS))('runs %s on its port with a valid configuration, after its dependencies are healthy', (app, port) => {

@@ -11,9 +11,19 @@
 #   kafka.sh kill     SIGKILL at once (fault tests)
 #   kafka.sh reset    stop and wipe the data folder
 #
+#   kafka.sh cluster start|stop|status|reset|brokers          a three-broker cluster (below)
+#   kafka.sh cluster start|stop|kill|pause|resume|status N    one of its brokers (1, 2 or 3)
+#
 # Environment: LEDGER_KAFKA_PORT (19092; the controller listens on the next port),
 # LEDGER_KAFKA_DATA (deploy/local/.cache/data-<port>), LEDGER_KAFKA_HEAP (512m),
 # LEDGER_KAFKA_START_TIMEOUT (120), LEDGER_KAFKA_STOP_TIMEOUT (30).
+#
+# The cluster: LEDGER_KAFKA_CLUSTER_SIZE brokers (3), each a KRaft broker and controller in its own
+# JVM, on ports LEDGER_KAFKA_CLUSTER_PORT (49092), +1, +2; their controllers on the ports after the
+# last broker's (49095, 49096, 49097); data in LEDGER_KAFKA_CLUSTER_DATA/node-<n>
+# (deploy/local/.cache/cluster-<port>); heap LEDGER_KAFKA_HEAP (256m each). Topics get replication
+# factor 3 and min.insync.replicas 2 by default (a write needs two brokers), as in production.
+# `pause` and `resume` send SIGSTOP and SIGCONT: the broker is cut off from the others without dying.
 set -euo pipefail
 
 here="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,7 +35,12 @@ lib="$dist/lib"
 
 port="${LEDGER_KAFKA_PORT:-19092}"
 [[ $port =~ ^[0-9]+$ ]] || { echo "kafka.sh: LEDGER_KAFKA_PORT must be a number, got '$port'" >&2; exit 2; }
-controller_port=$((port + 1))
+controller_port="${LEDGER_KAFKA_CONTROLLER_PORT:-$((port + 1))}"
+# Set by `cluster` for each of its brokers; one broker alone is node 1 and its own quorum.
+node_id="${LEDGER_KAFKA_NODE_ID:-1}"
+voters="${LEDGER_KAFKA_VOTERS:-1@127.0.0.1:$controller_port}"
+replication="${LEDGER_KAFKA_REPLICATION:-1}"
+min_isr="${LEDGER_KAFKA_MIN_ISR:-1}"
 data="${LEDGER_KAFKA_DATA:-$cache/data-$port}"
 [[ $data == /* ]] || data="$PWD/$data"
 heap="${LEDGER_KAFKA_HEAP:-512m}"
@@ -104,8 +119,8 @@ write_props() {
   cat >"$props" <<EOF
 # Written by deploy/local/kafka.sh on every start; edit the script, not this file.
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$controller_port
+node.id=$node_id
+controller.quorum.voters=$voters
 listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
 advertised.listeners=PLAINTEXT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
@@ -115,16 +130,19 @@ log.dirs=$data/kraft
 # Topics are contracts created by the project, never by a stray produce or fetch.
 auto.create.topics.enable=false
 num.partitions=1
-default.replication.factor=1
-min.insync.replicas=1
-# One node: every internal topic has a single replica, and few partitions so the first group join is quick.
-offsets.topic.replication.factor=1
+default.replication.factor=$replication
+min.insync.replicas=$min_isr
+# Internal topics: as many replicas as the ledger's own, and few partitions so the first group join is quick.
+offsets.topic.replication.factor=$replication
 offsets.topic.num.partitions=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=$replication
+transaction.state.log.min.isr=$min_isr
 transaction.state.log.num.partitions=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+share.coordinator.state.topic.replication.factor=$replication
+share.coordinator.state.topic.min.isr=$min_isr
+# Never elect a leader that missed acknowledged writes (Kafka's default; stated because the
+# cluster's fault scenarios depend on it).
+unclean.leader.election.enable=false
 # Tests join and leave consumer groups all the time; do not wait for more members.
 group.initial.rebalance.delay.ms=0
 # After a SIGKILL the restarted broker cannot register until its previous incarnation's session
@@ -145,7 +163,7 @@ new_cluster_id() {
 
 java_opts() {
   echo "-Xmx$heap -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35" \
-    "-XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true" \
+    "-XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true -Duser.timezone=UTC" \
     "-Dlog4j2.configurationFile=$here/log4j2.properties"
 }
 
@@ -153,7 +171,7 @@ format_storage() {
   [[ -f $data/kraft/meta.properties ]] && return 0
   say "formatting KRaft storage in $data/kraft"
   # shellcheck disable=SC2046 # java_opts is a list of words
-  java $(java_opts) -cp "$lib/*" kafka.tools.StorageTool format -t "$(new_cluster_id)" -c "$props" \
+  java $(java_opts) -cp "$lib/*" kafka.tools.StorageTool format -t "${LEDGER_KAFKA_CLUSTER_ID:-$(new_cluster_id)}" -c "$props" \
     >>"$log_file" 2>&1 || { tail -n 20 "$log_file" >&2; die "formatting failed (log: $log_file)"; }
 }
 
@@ -220,6 +238,8 @@ stop() {
     return 0
   fi
   say "stopping pid $pid"
+  # A paused broker (SIGSTOP) would hold SIGTERM until it is resumed.
+  kill -CONT "$pid" 2>/dev/null || true
   kill -TERM "$pid" 2>/dev/null || true
   if ! wait_gone "$pid" "$stop_timeout"; then
     say "still running after ${stop_timeout}s; sending SIGKILL"
@@ -267,12 +287,89 @@ reset() {
   say "wiped $data"
 }
 
+# SIGSTOP / SIGCONT: a paused broker keeps its sockets open but answers nobody, like one cut off
+# from the network; the others stop hearing its heartbeats and move its leaderships elsewhere.
+signal_broker() {
+  local pid
+  pid="$(running_pid)" || die "not running (port $port)"
+  kill "-$1" "$pid"
+  say "sent SIG$1 to pid $pid (port $port)"
+}
+
+cluster_size="${LEDGER_KAFKA_CLUSTER_SIZE:-3}"
+cluster_port="${LEDGER_KAFKA_CLUSTER_PORT:-49092}"
+cluster_data="${LEDGER_KAFKA_CLUSTER_DATA:-$cache/cluster-$cluster_port}"
+[[ $cluster_data == /* ]] || cluster_data="$PWD/$cluster_data"
+
+cluster_brokers() {
+  local n list=()
+  for ((n = 1; n <= cluster_size; n++)); do list+=("127.0.0.1:$((cluster_port + n - 1))"); done
+  (IFS=,; echo "${list[*]}")
+}
+
+# Runs this script's single-broker command `$2` as broker `$1` of the cluster.
+cluster_node() {
+  local n=$1 command=$2 v voters=()
+  for ((v = 1; v <= cluster_size; v++)); do voters+=("$v@127.0.0.1:$((cluster_port + cluster_size + v - 1))"); done
+  LEDGER_KAFKA_PORT=$((cluster_port + n - 1)) \
+    LEDGER_KAFKA_CONTROLLER_PORT=$((cluster_port + cluster_size + n - 1)) \
+    LEDGER_KAFKA_DATA="$cluster_data/node-$n" \
+    LEDGER_KAFKA_NODE_ID=$n \
+    LEDGER_KAFKA_VOTERS="$(IFS=,; echo "${voters[*]}")" \
+    LEDGER_KAFKA_CLUSTER_ID="$(<"$cluster_data/cluster.id")" \
+    LEDGER_KAFKA_REPLICATION="${LEDGER_KAFKA_REPLICATION:-$((cluster_size < 3 ? cluster_size : 3))}" \
+    LEDGER_KAFKA_MIN_ISR="${LEDGER_KAFKA_MIN_ISR:-$((cluster_size < 3 ? 1 : 2))}" \
+    LEDGER_KAFKA_HEAP="${LEDGER_KAFKA_HEAP:-256m}" \
+    bash "${BASH_SOURCE[0]}" "$command"
+}
+
+cluster() {
+  local command="${1:-}" only="${2:-}" n failed=0 pids=()
+  [[ $cluster_port =~ ^[0-9]+$ && $cluster_size =~ ^[1-9]$ ]] || die "LEDGER_KAFKA_CLUSTER_PORT must be a number and LEDGER_KAFKA_CLUSTER_SIZE 1 to 9"
+  [[ -z $only || ($only =~ ^[0-9]$ && $only -ge 1 && $only -le $cluster_size) ]] || die "no broker '$only' in a cluster of $cluster_size"
+  case "$command" in
+    start | stop | status | kill | pause | resume | reset) ;;
+    brokers) cluster_brokers; return 0 ;;
+    *) echo "usage: $0 cluster start|stop|status|reset|brokers, or $0 cluster start|stop|kill|pause|resume|status N" >&2; exit 2 ;;
+  esac
+  [[ -n $only || $command != kill && $command != pause && $command != resume ]] || die "cluster $command needs a broker number"
+  mkdir -p "$cluster_data"
+  [[ -s $cluster_data/cluster.id ]] || new_cluster_id >"$cluster_data/cluster.id"
+  if [[ -n $only ]]; then
+    cluster_node "$only" "$command" >/dev/null
+    [[ $command == start ]] && cluster_brokers
+    return 0
+  fi
+  # The brokers start together: none is ready before a majority of the controllers has a quorum.
+  if [[ $command == start ]]; then
+    fetch
+    for ((n = 1; n <= cluster_size; n++)); do cluster_node "$n" start >/dev/null & pids+=($!); done
+    for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+    ((failed == 0)) || die "$failed of $cluster_size brokers did not start"
+    say "cluster of $cluster_size brokers ready: $(cluster_brokers)"
+    cluster_brokers
+    return 0
+  fi
+  for ((n = 1; n <= cluster_size; n++)); do
+    if [[ $command == status ]]; then cluster_node "$n" status || failed=$((failed + 1)); else cluster_node "$n" "$command" & pids+=($!); fi
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+  if [[ $command == reset ]]; then rm -f "$cluster_data/cluster.id"; rmdir "$cluster_data" 2>/dev/null || true; fi
+  if [[ $command == status ]]; then
+    ((failed == 0)) || return 3
+  fi
+  ((failed == 0))
+}
+
 case "${1:-}" in
+  cluster) shift; cluster "$@" ;;
   fetch) fetch; echo "$lib" ;;
   start) start ;;
   stop) stop ;;
   status) status ;;
   kill) kill_now ;;
+  pause) signal_broker STOP ;;
+  resume) signal_broker CONT ;;
   reset) reset ;;
-  *) echo "usage: $0 fetch|start|stop|status|kill|reset" >&2; exit 2 ;;
+  *) echo "usage: $0 fetch|start|stop|status|kill|reset, or $0 cluster start|stop|status|reset|brokers [N]" >&2; exit 2 ;;
 esac

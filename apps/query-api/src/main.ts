@@ -2,4 +2,4 @@ import 'reflect-metadata';
 import { runApp } from '@ledger/ops';
 import { QueryApiModule } from './query-api.module';
 
-void runApp({ name: 'query-api', features: [QueryApiModule], defaults: { PORT: 3002 }, usesLog: false });
+void runApp({ name: 'query-api', features: [QueryApiModule], defaults: { PORT: 3002 }, usesLog: false, readReplica: true });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventStatusModule } from '@ledger/http';
 import { AuditController } from './audit/audit.controller';
@@ -18,6 +19,7 @@ import { ListDyadsController } from './dyads/list-dyads.controller';
 import { ListDyadsHandler } from './dyads/list-dyads.query';
 import { StreamController } from './stream/stream.controller';
 import { LiveStream } from './stream/live-stream';
+import { ReadPositionInterceptor } from './shared/read-position.interceptor';
 
 /** HTTP/SSE → SQL on the read models. */
 @Module({
@@ -45,6 +47,7 @@ import { LiveStream } from './stream/live-stream';
     ListThreatsHandler,
     ListDyadsHandler,
     LiveStream,
+    { provide: APP_INTERCEPTOR, useClass: ReadPositionInterceptor },
   ],
 })
 export class QueryApiModule {}

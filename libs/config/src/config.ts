@@ -1,7 +1,17 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, ValidateBy } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
+const toCount = ({ value }: { value: unknown }) => (value === undefined || value === '' || value === 'auto' ? value : /^\d+$/.test(String(value)) ? Number(value) : value);
+/** `auto`, or a whole number from `min` to `max`. */
+const IsCountOrAuto = (min: number, max: number) =>
+  ValidateBy({
+    name: 'isCountOrAuto',
+    validator: {
+      validate: (value: unknown) => value === 'auto' || (Number.isInteger(value) && (value as number) >= min && (value as number) <= max),
+      defaultMessage: (args) => `${args?.property} must be auto or a whole number from ${min} to ${max}`,
+    },
+  });
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
     ? undefined
@@ -22,6 +32,8 @@ export class LedgerConfig {
   @IsString() HOST = '127.0.0.1';
   /** PostgreSQL connection string. Unset: embedded PostgreSQL in LEDGER_DATA_DIR (single-machine mode). */
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' }) DATABASE_URL?: string;
+  /** A streaming replica of DATABASE_URL the query API reads from (its answers then say how far behind it is). Unset: the query API reads DATABASE_URL. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_READ_URL must be a postgres:// or postgresql:// URL' }) DATABASE_READ_URL?: string;
   /** Comma-separated Kafka bootstrap servers. Unset: the embedded log (Postgres tables). */
   @IsOptional() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' }) KAFKA_BROKERS?: string;
   @IsString() KAFKA_CLIENT_ID = 'statement-ledger';
@@ -31,6 +43,10 @@ export class LedgerConfig {
   @IsOptional() @IsIn(['plain', 'scram-sha-256', 'scram-sha-512']) KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
   @IsOptional() @IsString() KAFKA_SASL_USERNAME?: string;
   @IsOptional() @IsString() KAFKA_SASL_PASSWORD?: string;
+  /** Replicas per partition of the ledger topics when the ledger creates them; auto: 3 on a cluster of three or more brokers, else the brokers' default. */
+  @Transform(toCount) @IsCountOrAuto(1, 16) LEDGER_TOPIC_REPLICATION: number | 'auto' = 'auto';
+  /** min.insync.replicas of the ledger topics (replicas that must hold a write before it is acknowledged); auto: 2 with three or more replicas, else the brokers' default. */
+  @Transform(toCount) @IsCountOrAuto(1, 16) LEDGER_MIN_INSYNC_REPLICAS: number | 'auto' = 'auto';
   /** Folder for embedded PostgreSQL and the signing key. */
   @IsString() LEDGER_DATA_DIR = './.ledger';
   /** When set, an admin token with exactly this value exists after start (scripts, local runs). */
@@ -69,6 +85,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Partial<LedgerConfig> = {}): LedgerConfig {
   const known = Object.keys(new LedgerConfig()).concat(
     'DATABASE_URL',
+    'DATABASE_READ_URL',
     'KAFKA_BROKERS',
     'KAFKA_SASL_MECHANISM',
     'KAFKA_SASL_USERNAME',

@@ -8,13 +8,26 @@ import { createPool } from '@ledger/postgres';
 import { createTestDatabase } from '@ledger/testing';
 import { FIGURES_DIR } from '../figures';
 import { AppName, AppProcess } from './apps';
-import { FaultBroker } from './broker';
+
+/** The Kafka a scenario runs on: FaultBroker (one broker), or the cluster of test/cluster. */
+export interface ScenarioKafka {
+  /** Bootstrap servers, comma-separated. */
+  readonly brokers: string;
+  /** Where its logs are: `broker.log` in this folder is kept with the scenario's logs. */
+  readonly dataDir: string;
+  /** Further broker logs to keep (a cluster's, one per broker): file name → path. */
+  logFiles?(): Record<string, string>;
+  acquire(): Promise<void>;
+  release(): Promise<void>;
+  reset(): Promise<number>;
+  start(): Promise<number>;
+}
 
 export interface ScenarioOptions {
   /** Names the folder the scenario's logs are kept in: test-results/faults/logs/<name>/. */
   name: string;
   /** The scenario's Kafka: its own broker, wiped and started by `open`. */
-  broker: FaultBroker;
+  broker: ScenarioKafka;
   /** A PostgreSQL of the scenario's own (superuser URL); default: a fresh database on the test server. */
   databaseUrl?: string;
 }
@@ -36,11 +49,11 @@ export class FaultScenario {
 
   private constructor(
     readonly name: string,
-    readonly broker: FaultBroker,
+    readonly broker: ScenarioKafka,
     readonly databaseUrl: string,
     private readonly dropDatabase: () => Promise<void>,
   ) {
-    this.log = new KafkaEventLog({ brokers: [broker.brokers], clientId: 'faults-observer' });
+    this.log = new KafkaEventLog({ brokers: broker.brokers.split(','), clientId: 'faults-observer' });
     // Small and quick to give up: the observer must not hang on a server the scenario stopped.
     this.pool = createPool(databaseUrl, { max: 3, connectionTimeoutMillis: 2_000 });
   }
@@ -112,6 +125,13 @@ export class FaultScenario {
       copyFileSync(join(this.broker.dataDir, 'broker.log'), join(dir, 'broker.log'));
     } catch {
       // no broker log
+    }
+    for (const [name, path] of Object.entries(this.broker.logFiles?.() ?? {})) {
+      try {
+        copyFileSync(path, join(dir, name));
+      } catch {
+        // that broker never wrote a log
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '@ledger/postgres';
+import { LedgerConfig } from '@ledger/config';
 import { LedgerMetrics } from '@ledger/ops';
 import { TOKEN_CACHE_MS } from '@ledger/http';
 import { Announcement, announcementsAfter, APPLIED_CHANNEL, journalBetween, journalHeads, liveFeedHeads, liveFeedHolds, TokenStore } from '@ledger/ledger-store';
@@ -16,6 +17,8 @@ const JOURNAL_CATCH_UP_LIMIT = 10_000;
 const JOURNAL_CHUNK = 100;
 /** A notification's partition hint is looked at only when it is a plausible partition number. */
 const MAX_PARTITION = 100_000;
+/** On a replica, how often the feed is read besides the notifications (the replica replays a commit after the primary announced it). */
+const REPLICA_READ_EVERY_MS = 1_000;
 
 /**
  * GET /v1/stream's engine: one LISTEN connection per process, fanned out to every open stream.
@@ -38,10 +41,17 @@ export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly byToken = new Map<string, Set<SseClient>>();
   private readonly tokens: TokenStore;
   private revocationWatch?: NodeJS.Timeout;
+  /** Reading a streaming replica (DATABASE_READ_URL): NOTIFY is not replicated, so the feed listens on the primary. */
+  private readonly onReplica: boolean;
+  private replicaWatch?: NodeJS.Timeout;
 
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    config: LedgerConfig,
+  ) {
     this.tokens = new TokenStore(pool);
-    this.listener = new ChannelListener(pool.options, APPLIED_CHANNEL, {
+    this.onReplica = !!config.DATABASE_READ_URL && !!config.DATABASE_URL;
+    this.listener = new ChannelListener(this.onReplica ? { connectionString: config.DATABASE_URL } : pool.options, APPLIED_CHANNEL, {
       notification: (payload) => this.wake(payload),
       down: (error) => {
         this.logger.warn(`listening on ${APPLIED_CHANNEL} stopped (${error.message}); reconnecting`);
@@ -202,11 +212,13 @@ export class LiveStream implements OnApplicationBootstrap, BeforeApplicationShut
       this.logger.warn(`reading the journal's heads failed (${e.message}); streams start from the next announcement`);
       return new Map<number, bigint>();
     });
+    if (this.onReplica) this.replicaWatch = setInterval(() => this.wake(null), REPLICA_READ_EVERY_MS).unref();
   }
 
   /** Open streams end before the HTTP server closes: it waits for open responses. */
   beforeApplicationShutdown(): void {
     clearInterval(this.revocationWatch);
+    clearInterval(this.replicaWatch);
     this.hub.close();
   }
 

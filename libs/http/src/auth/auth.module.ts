@@ -11,11 +11,15 @@ class BootstrapToken implements OnApplicationBootstrap {
   constructor(
     private readonly store: TokenStore,
     private readonly config: LedgerConfig,
+    private readonly pool: Pool,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const secret = this.config.LEDGER_BOOTSTRAP_TOKEN;
     if (!secret) return;
+    // A streaming replica (the query API on DATABASE_READ_URL) is read-only: the token is created
+    // on the primary by the apps that write, and arrives with the replication stream.
+    if ((await this.pool.query<{ replica: boolean }>('SELECT pg_is_in_recovery() AS replica')).rows[0].replica) return;
     const { info } = await this.store.create({ name: 'bootstrap', publisher: 'bootstrap', scopes: ['admin'], secret, ratePerSec: 100_000 });
     if (info.revokedAt) new Logger('auth').warn('LEDGER_BOOTSTRAP_TOKEN names a revoked token; it stays revoked');
   }
@@ -27,7 +31,11 @@ class BootstrapToken implements OnApplicationBootstrap {
   providers: [
     { provide: TokenStore, useFactory: (pool: Pool) => new TokenStore(pool), inject: [PG_POOL] },
     { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: BootstrapToken, useFactory: (store: TokenStore, config: LedgerConfig) => new BootstrapToken(store, config), inject: [TokenStore, LedgerConfig] },
+    {
+      provide: BootstrapToken,
+      useFactory: (store: TokenStore, config: LedgerConfig, pool: Pool) => new BootstrapToken(store, config, pool),
+      inject: [TokenStore, LedgerConfig, PG_POOL],
+    },
   ],
   exports: [TokenStore],
 })

@@ -1,14 +1,30 @@
 import { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
-import { LEDGER_TOPIC_PARTITIONS, LogMessage, partitionForKey } from '@ledger/contracts';
+import { LEDGER_TOPIC_PARTITIONS, LogMessage, LogUnavailableError, partitionForKey } from '@ledger/contracts';
 import { Appended, BatchResult, EventLog, LogBatch, LogEntry, OffsetBehindLogStartError, PartitionBounds, SubscribeOptions, Subscription } from '../event-log';
 import { kafkaConfig, KafkaConnection } from './kafka-options';
 import { BatcherOptions, ProduceBatcher } from '../produce-batcher';
+import { AUTO_REPLICATION, replicationFor, TopicReplication } from './topic-replication';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
 const DEFAULT_BATCHING: BatcherOptions = { maxQueued: 50_000, maxBatch: 2_000, maxBatchBytes: 4 * 1024 * 1024, ackTimeoutMs: 5_000 };
+/**
+ * How long past the acknowledgement timeout a produce request may stay unanswered before it is
+ * abandoned with its producer. A broker that hangs without closing its sockets (SIGSTOP, a frozen
+ * VM) holds kafkajs' request, and kafkajs asks it again (it looks connected), so without this one
+ * silent broker stops every write until it comes back, long after the cluster moved its partitions.
+ */
+const ABANDON_AFTER_ACK_TIMEOUT_MS = 5_000;
 /** Largest record batch the ledger topics take: a 1,000-event batch request about one proposal fits. */
 const MAX_MESSAGE_BYTES = String(8 * 1024 * 1024);
+
+/** Where a partition's copies live (ops and the cluster fault scenarios). */
+export interface PartitionReplicas {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+}
 
 /**
  * The log port on Apache Kafka. Producing is idempotent with acks from all in-sync replicas and one
@@ -22,10 +38,13 @@ export class KafkaEventLog extends EventLog {
   private readonly batchers = new Map<string, ProduceBatcher>();
   private readonly partitionCounts = new Map<string, number>();
   private readonly consumers = new Set<Consumer>();
+  /** Producers made so far: each new one dials a different bootstrap broker first. */
+  private producersMade = 0;
 
   constructor(
     private readonly connection: KafkaConnection,
     private readonly batching: BatcherOptions = DEFAULT_BATCHING,
+    private readonly replication: TopicReplication = AUTO_REPLICATION,
   ) {
     super();
     this.kafka = new Kafka({ ...kafkaConfig(connection), logLevel: logLevel.NOTHING });
@@ -46,12 +65,15 @@ export class KafkaEventLog extends EventLog {
     const partitions = messages.map((m) => partitionForKey(m.key, count));
     let metadata;
     try {
-      metadata = await producer.send({
-        topic,
-        acks: -1,
-        timeout: this.batching.ackTimeoutMs,
-        messages: messages.map((m, i) => ({ key: m.key, value: m.value, headers: m.headers, partition: partitions[i] })),
-      });
+      metadata = await withDeadline(
+        producer.send({
+          topic,
+          acks: -1,
+          timeout: this.batching.ackTimeoutMs,
+          messages: messages.map((m, i) => ({ key: m.key, value: m.value, headers: m.headers, partition: partitions[i] })),
+        }),
+        this.batching.ackTimeoutMs + ABANDON_AFTER_ACK_TIMEOUT_MS,
+      );
     } catch (e) {
       // After a failed send kafkajs may hold sequence numbers the broker no longer agrees with
       // (some partitions of the request were written): every later send would fail. A new producer
@@ -73,7 +95,16 @@ export class KafkaEventLog extends EventLog {
 
   private connectedProducer(): Promise<Producer> {
     this.producer ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 5 } });
+      // kafkajs dials the first broker of its list first, and waits its whole request timeout on a
+      // broker that accepts connections but never answers (a hung one): after a failure, the next
+      // producer starts from the next broker of the list.
+      const brokers = this.connection.brokers;
+      const shift = this.producersMade++ % brokers.length;
+      const kafka =
+        shift === 0
+          ? this.kafka
+          : new Kafka({ ...kafkaConfig({ ...this.connection, brokers: [...brokers.slice(shift), ...brokers.slice(0, shift)] }), logLevel: logLevel.NOTHING });
+      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 5 } });
       await producer.connect();
       return producer;
     })().catch((e) => {
@@ -118,6 +149,15 @@ export class KafkaEventLog extends EventLog {
     return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high })).sort((a, b) => a.partition - b.partition);
   }
 
+  /** Each partition's leader, replicas and in-sync replicas (broker node ids; leader -1: none now). */
+  async replicas(topic: string): Promise<PartitionReplicas[]> {
+    const admin = await this.connectedAdmin();
+    const md = await admin.fetchTopicMetadata({ topics: [topic] });
+    return (md.topics[0]?.partitions ?? [])
+      .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas].sort(), isr: [...p.isr].sort() }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
   async ensureTopics(topics: { events: string; dlq: string }, partitions = LEDGER_TOPIC_PARTITIONS): Promise<void> {
     const admin = await this.connectedAdmin();
     const existing = new Set(await admin.listTopics());
@@ -131,14 +171,17 @@ export class KafkaEventLog extends EventLog {
   }
 
   private async createTopics(admin: Admin, wanted: { topic: string; numPartitions: number }[]): Promise<void> {
+    const { brokers } = await admin.describeCluster();
+    const { replicationFactor, minInsyncReplicas } = replicationFor(brokers.length, this.replication);
     await admin.createTopics({
       // kafkajs's own wait gives up on the first "unknown topic" a broker answers while the new
       // topic's metadata is still spreading (KRaft under load); waitForLeaders below retries it.
       waitForLeaders: false,
       topics: wanted.map((t) => ({
         ...t,
-        replicationFactor: -1, // the broker's default.replication.factor
+        replicationFactor, // -1: the broker's default.replication.factor
         configEntries: [
+          ...(minInsyncReplicas === undefined ? [] : [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }]),
           { name: 'retention.ms', value: '-1' },
           { name: 'retention.bytes', value: '-1' },
           { name: 'cleanup.policy', value: 'delete' },
@@ -340,6 +383,20 @@ async function handleWithRetry(batch: LogBatch, options: SubscribeOptions, heart
     }
   }
   return null;
+}
+
+/**
+ * `work`, or a LogUnavailableError once `ms` have passed (the work goes on unobserved: its outcome
+ * is unknown, as a 503 says).
+ */
+export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LogUnavailableError(`the log did not answer within ${ms} ms; the request was abandoned`)), ms);
+    timer.unref();
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 function toEntry(m: KafkaMessage): LogEntry {

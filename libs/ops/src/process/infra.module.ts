@@ -15,6 +15,11 @@ export interface InfraOptions {
   log?: EventLog | false;
   topics?: LedgerTopics;
   clock?: () => number;
+  /**
+   * This app only reads: with DATABASE_READ_URL set, its pool reads that server (a streaming
+   * replica, read-only: no migrations at boot) instead of DATABASE_URL.
+   */
+  readReplica?: boolean;
 }
 
 class InfraLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -49,7 +54,8 @@ class InfraLifecycle implements OnModuleInit, OnApplicationShutdown {
 export class LedgerInfraModule {
   static forRoot(options: InfraOptions): DynamicModule {
     const { config } = options;
-    const pool = options.pool ?? createPool(requireDatabaseUrl(config));
+    const replicaUrl = options.readReplica ? config.DATABASE_READ_URL : undefined;
+    const pool = options.pool ?? createPool(replicaUrl ?? requireDatabaseUrl(config));
     const log = options.log === false ? undefined : (options.log ?? createKafkaLog(config));
     const topics = options.topics ?? DEFAULT_TOPICS;
     const owned = { pool: !options.pool, log: !options.log };
@@ -61,7 +67,7 @@ export class LedgerInfraModule {
         ...(log ? [{ provide: EventLog, useValue: log }] : []),
         { provide: LEDGER_TOPICS, useValue: topics },
         { provide: CLOCK, useValue: options.clock ?? Date.now },
-        { provide: InfraLifecycle, useFactory: () => new InfraLifecycle(pool, log, topics, owned, config.LEDGER_MIGRATE) },
+        { provide: InfraLifecycle, useFactory: () => new InfraLifecycle(pool, log, topics, owned, config.LEDGER_MIGRATE && !replicaUrl) },
       ],
       exports: [LedgerConfig, PG_POOL, ...(log ? [EventLog] : []), LEDGER_TOPICS, CLOCK],
     };
@@ -85,6 +91,7 @@ export function createKafkaLog(config: LedgerConfig): EventLog {
       sasl: config.KAFKA_SASL_MECHANISM ? { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME!, password: config.KAFKA_SASL_PASSWORD! } : undefined,
     },
     produceBatching(config),
+    { factor: config.LEDGER_TOPIC_REPLICATION, minInsync: config.LEDGER_MIN_INSYNC_REPLICAS },
   );
 }
 

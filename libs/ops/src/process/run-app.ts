@@ -20,6 +20,8 @@ export interface AppSpec {
   defaults?: Partial<LedgerConfig>;
   /** Whether the app reads or writes the event log; without it no Kafka client is built (default true). */
   usesLog?: boolean;
+  /** Reads from DATABASE_READ_URL when it is set (the query API). */
+  readReplica?: boolean;
   /** Infrastructure built before Nest starts (embedded PostgreSQL, the embedded log). */
   infra?: (config: LedgerConfig) => Promise<Omit<InfraOptions, 'config'> & { close?: () => Promise<void> }>;
 }
@@ -42,7 +44,7 @@ export async function runApp(spec: AppSpec): Promise<NestFastifyApplication> {
   try {
     const { close: closeExtra, ...extra } = spec.infra ? await spec.infra(config) : {};
     const app = await createHttpApp(
-      rootModule(LedgerInfraModule.forRoot({ config, ...(spec.usesLog === false ? { log: false as const } : {}), ...extra }), spec.features),
+      rootModule(LedgerInfraModule.forRoot({ config, readReplica: spec.readReplica, ...(spec.usesLog === false ? { log: false as const } : {}), ...extra }), spec.features),
       config,
       { name: spec.name },
     );
