@@ -2,15 +2,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { partitionForKey, subjectKey } from '@ledger/contracts';
-import { READ_MODEL_LOCK } from '@ledger/read-models';
 import { asLogEnvelope } from '@ledger/testing';
 import { LedgerWorld } from '../../bench/harness/world/world';
 import { recordFigures } from './figures';
 import { AppProcess } from './harness/apps';
 import { FaultBroker } from './harness/broker';
 import { freshFoldDiffers, logEnds, verifyAndReplay, waitCaughtUp } from './harness/ledger';
-import { sleep } from './harness/load';
 import { FaultScenario } from './harness/scenario';
+import { WRITER_APP, WriterSampler } from './harness/writers';
 
 const KCAT = '/usr/bin/kcat';
 const TOPIC = 'ledger.events.v1';
@@ -34,7 +33,7 @@ describe('fault: two projector processes write at the same time', () => {
   beforeAll(async () => {
     if (!existsSync(KCAT)) throw new Error(`${KCAT} not found: this scenario publishes with Debian's kcat (apt-get install -y kcat; .ci/run installs it)`);
     s = await FaultScenario.open({ name: 'parallel-projectors', broker });
-    projectors = [await s.app('projector', { PGAPPNAME: 'parallel-projector-a' }), await s.app('projector', { PGAPPNAME: 'parallel-projector-b' })];
+    projectors = [await s.app('projector', { PGAPPNAME: `${WRITER_APP}a` }), await s.app('projector', { PGAPPNAME: `${WRITER_APP}b` })];
     for (const p of projectors) await p.start();
   }, 180_000);
 
@@ -45,7 +44,7 @@ describe('fault: two projector processes write at the same time', () => {
     const registry = world.registry().map((b) => asLogEnvelope(b, 'parallel-publisher'));
     const phase1 = world.take(EVENTS).map((b) => asLogEnvelope(b, 'parallel-publisher'));
     const phase2 = world.take(EVENTS).map((b) => asLogEnvelope(b, 'parallel-publisher'));
-    const sampler = new WriterSampler(s);
+    const sampler = new WriterSampler(s.pool);
     s.track(sampler);
 
     await publish(s, registry, (e) => partitionForKey(subjectKey(e as any), PARTITIONS));
@@ -149,47 +148,4 @@ async function spreadProposals(s: FaultScenario): Promise<number> {
       GROUP BY 1 HAVING count(DISTINCT partition) > 1) x`,
   );
   return rows[0].n;
-}
-
-/**
- * Samples pg_locks every few milliseconds: how many sessions, and how many projector processes
- * (each connects with its own application_name), hold the read models' lock shared at one moment.
- */
-class WriterSampler {
-  samples = 0;
-  twoProcesses = 0;
-  max = 0;
-  private running = false;
-  private loop?: Promise<void>;
-
-  constructor(private readonly s: FaultScenario) {}
-
-  start(): this {
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        const { rows } = await this.s.pool.query(
-          `SELECT count(DISTINCT l.pid)::int AS sessions, count(DISTINCT a.application_name)::int AS processes
-             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'advisory' AND l.classid = $1::bigint::oid AND l.objsubid = 2 AND l.granted AND l.mode = 'ShareLock'
-              AND a.application_name LIKE 'parallel-projector-%'`,
-          [READ_MODEL_LOCK],
-        );
-        this.samples++;
-        this.max = Math.max(this.max, rows[0].sessions);
-        if (rows[0].processes >= 2) this.twoProcesses++;
-        await sleep(5);
-      }
-    })();
-    return this;
-  }
-
-  snapshot(): { samples: number; twoProcesses: number } {
-    return { samples: this.samples, twoProcesses: this.twoProcesses };
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-  }
 }
