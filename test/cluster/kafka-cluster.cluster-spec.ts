@@ -1,3 +1,4 @@
+import { DEFAULT_TOPICS } from '@ledger/contracts';
 import { KafkaEventLog } from '@ledger/log';
 import { recordFigures } from '../faults/figures';
 import { AppProcess } from '../faults/harness/apps';
@@ -43,12 +44,13 @@ describe('cluster: three Kafka brokers, faults under load', () => {
     await s?.close();
   }, 90_000);
 
-  it('creates the ledger topic with three replicas, all in sync, its leaders spread over the brokers', async () => {
+  it('creates the ledger topics with three replicas, all in sync, min.insync.replicas 2, leaders spread over the brokers', async () => {
     const partitions = await ledgerReplicas(s.log);
     expect(partitions.length).toBeGreaterThan(0);
     for (const p of partitions) expect({ replicas: p.replicas, isr: p.isr }).toEqual({ replicas: [1, 2, 3], isr: [1, 2, 3] });
     // Leadership spread over the brokers: each leads some partitions.
     expect(new Set(partitions.map((p) => p.leader)).size).toBe(3);
+    for (const topic of [DEFAULT_TOPICS.events, DEFAULT_TOPICS.dlq]) expect((await s.log.topicConfig(topic))['min.insync.replicas']).toBe('2');
   });
 
   it('kills the partition leader three times: 202s applied exactly once, 503 only until new leaders are elected', async () => {

@@ -1,4 +1,4 @@
-import { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Consumer, IHeaders, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
 import { LEDGER_TOPIC_PARTITIONS, LogMessage, LogUnavailableError, partitionForKey } from '@ledger/contracts';
 import { Appended, BatchResult, EventLog, LogBatch, LogEntry, OffsetBehindLogStartError, PartitionBounds, SubscribeOptions, Subscription } from '../event-log';
 import { kafkaConfig, KafkaConnection } from './kafka-options';
@@ -156,6 +156,13 @@ export class KafkaEventLog extends EventLog {
     return (md.topics[0]?.partitions ?? [])
       .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas].sort(), isr: [...p.isr].sort() }))
       .sort((a, b) => a.partition - b.partition);
+  }
+
+  /** A topic's effective configuration (its own entries and the brokers' defaults), e.g. `min.insync.replicas`. */
+  async topicConfig(topic: string): Promise<Record<string, string>> {
+    const admin = await this.connectedAdmin();
+    const { resources } = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }], includeSynonyms: false });
+    return Object.fromEntries((resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]));
   }
 
   async ensureTopics(topics: { events: string; dlq: string }, partitions = LEDGER_TOPIC_PARTITIONS): Promise<void> {
