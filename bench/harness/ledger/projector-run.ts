@@ -48,22 +48,28 @@ export interface CatchUp {
   secondsFromReady: number;
   /** Records already stored at the first sample that saw progress. */
   atFirstSample: number;
+  /** CPU of the measured window; `server` is every projector process together (each alone in `processes`). */
   cpu: CpuUse;
   topOthers: string[];
+  /** What the projector saw of itself; with several processes, their batches summed, the worst loop delay and GC pause. */
   server: WindowStats;
+  /** Each projector process: its CPU (percent of one core over the window) and what it saw of itself. */
+  processes: { pid: number; cpu: number; stats: WindowStats }[];
 }
 
 /**
  * Waits, sampling the stored offsets every 100 ms, until the projector group has stored `records`
  * records, or `maxSeconds` after the first progress. The measured window (CPU of every process, the
  * server's own view, its CPU profile when asked) runs from the first sample that saw progress to the
- * last one that saw more.
+ * last one that saw more. With several projector processes of the group, the offsets are the
+ * group's (all its processes), each process has its own window, and only the first one profiles.
  */
 export async function waitForCatchUp(
   pool: Pool,
-  server: ServerHandle,
+  servers: ServerHandle | ServerHandle[],
   spec: { group: string; records: number; watch: Watched; profileFile?: string; stallMs?: number; maxSeconds?: number; log?: (line: string) => void },
 ): Promise<CatchUp> {
+  const all = Array.isArray(servers) ? servers : [servers];
   const ready = now();
   let first: { at: number; n: number } | undefined;
   let endCpu: (() => { use: CpuUse; topOthers: string[] }) | undefined;
@@ -75,12 +81,12 @@ export async function waitForCatchUp(
     if (n > last.n) last = { at, n };
     if (!first && n > 0) {
       first = { at, n };
-      await server.windowStart(spec.profileFile !== undefined);
-      endCpu = cpuWindow({ ...spec.watch, server: server.pid }, 'bench');
+      await Promise.all(all.map((server, i) => server.windowStart(i === 0 && spec.profileFile !== undefined)));
+      endCpu = cpuWindow({ ...spec.watch, ...Object.fromEntries(all.map((server, i) => [projectorKey(i), server.pid])) }, 'bench');
     }
     if (n >= spec.records) break;
     if (first && spec.maxSeconds !== undefined && at - first.at >= spec.maxSeconds * 1000) break;
-    if (at - last.at > (spec.stallMs ?? 120_000)) throw new Error(`the projector stalled at ${n} of ${spec.records} records (log: ${server.logFile})`);
+    if (at - last.at > (spec.stallMs ?? 120_000)) throw new Error(`the projector stalled at ${n} of ${spec.records} records (log: ${all.map((s) => s.logFile).join(', ')})`);
     if (spec.log && at - logged > 15_000) {
       spec.log(`  … ${n} of ${spec.records} records`);
       logged = at;
@@ -89,7 +95,10 @@ export async function waitForCatchUp(
   }
   const end = last.at;
   const cpu = endCpu!();
-  const stats = await server.windowEnd(spec.profileFile);
+  const stats = await Promise.all(all.map((server, i) => server.windowEnd(i === 0 ? spec.profileFile : undefined)));
+  const processes = all.map((server, i) => ({ pid: server.pid, cpu: cpu.use[projectorKey(i)] ?? NaN, stats: stats[i] }));
+  const use: CpuUse = { ...cpu.use, server: processes.reduce((sum, p) => sum + p.cpu, 0) };
+  for (let i = 0; i < all.length; i++) delete use[projectorKey(i)];
   const seconds = Math.max(1, end - first!.at) / 1000;
   return {
     records: last.n,
@@ -98,9 +107,32 @@ export async function waitForCatchUp(
     perSecond: (last.n - first!.n) / seconds,
     secondsFromReady: (end - ready) / 1000,
     atFirstSample: first!.n,
-    cpu: cpu.use,
+    cpu: use,
     topOthers: cpu.topOthers,
-    server: stats,
+    server: stats.length === 1 ? stats[0] : mergeStats(stats),
+    processes,
+  };
+}
+
+const projectorKey = (i: number) => `projector ${i + 1}`;
+
+/** Several processes' own views as one: batches summed (their median: the largest of the medians), the worst loop delay and GC pause. */
+function mergeStats(stats: WindowStats[]): WindowStats {
+  const batches = stats.map((s) => s.batches).filter((b) => b !== undefined);
+  return {
+    loopP99: Math.max(...stats.map((s) => s.loopP99)),
+    loopMax: Math.max(...stats.map((s) => s.loopMax)),
+    gcMs: stats.reduce((sum, s) => sum + s.gcMs, 0),
+    gcMaxMs: Math.max(...stats.map((s) => s.gcMaxMs)),
+    batches: batches.length
+      ? {
+          count: batches.reduce((sum, b) => sum + b.count, 0),
+          records: batches.reduce((sum, b) => sum + b.records, 0),
+          p50: Math.max(...batches.map((b) => b.p50)),
+          max: Math.max(...batches.map((b) => b.max)),
+        }
+      : undefined,
+    sql: stats[0].sql,
   };
 }
 
