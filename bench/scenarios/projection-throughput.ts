@@ -132,6 +132,8 @@ interface TwoProcesses {
   equal?: boolean;
   /** Tables whose digest differs. */
   differing: string[];
+  /** Records of each partition of the topic (the journal's rows): how evenly the two processes' shares can be. */
+  partitions: number[];
 }
 
 /**
@@ -156,14 +158,16 @@ async function twoProcesses(
   const dispositions = await journalDispositions(pool);
   if (dispositions.duplicate || dispositions.rejected)
     throw new Error(`the two-process run's journal holds ${JSON.stringify(dispositions)}: the bench world's events must all apply`);
-  if (!run.complete || !spec.digest) return { run, differing: [] };
+  const { rows } = await pool.query(`SELECT partition, count(*)::int AS n FROM ledger.journal GROUP BY partition ORDER BY partition`);
+  const partitions = rows.map((r) => r.n as number);
+  if (!run.complete || !spec.digest) return { run, partitions, differing: [] };
   const digest = await readModelDigest(pool);
   const tables = [...new Set([...Object.keys(spec.digest), ...Object.keys(digest)])].sort();
   const differing = tables.filter((t) => spec.digest![t] !== digest[t]);
   ctx.log(
     `projection.throughput: two processes ${fmt(run.perSecond)} events/s; read models equal to the one-process run: ${differing.length ? `no (${differing.join(', ')})` : 'yes'}`,
   );
-  return { run, equal: differing.length === 0, differing };
+  return { run, partitions, equal: differing.length === 0, differing };
 }
 
 function equality(two: TwoProcesses): string {
@@ -179,19 +183,35 @@ function twoFigure(one: CatchUp, two: TwoProcesses): Figure {
     unit: 'events/s',
     better: 'higher',
     baseline: { label: 'one projector process (the first figure), same topic', value: one.perSecond },
-    note: `two processes started together on the same pre-loaded topic, a fresh database and consumer group; sustained rate over ${run.complete ? `all ${fmt(run.records)}` : `the first ${fmt(run.records)}`} records; read models equal to the one-process run: ${equality(two)}`,
+    note: `two processes started together on the same pre-loaded topic, a fresh database and consumer group; ${twoWindow(run, false)}; read models equal to the one-process run: ${equality(two)}`,
   };
+}
+
+/** What the two-process window covers: from both applying when they did, else the whole run (and why). */
+function twoWindow(run: CatchUp, long: boolean): string {
+  const t = run.together;
+  const whole = t
+    ? `over the whole run from the first progress ${fmt(t.wholeRun.perSecond)} events/s (${fmt(t.wholeRun.records)} records in ${t.wholeRun.seconds.toFixed(1)} s)`
+    : '';
+  if (t?.restarted)
+    return long
+      ? `The window starts when both processes had applied a batch, ${t.afterSeconds!.toFixed(1)} s after the group's first progress (${fmt(run.atFirstSample)} records in; until then the first to join held every partition, until the group rebalanced as the second joined): the rate of the two applying together, over ${fmt(run.records - run.atFirstSample)} records to the last; ${whole}`
+      : `sustained rate from both applying (${t.afterSeconds!.toFixed(1)} s after the first progress) to ${run.complete ? 'the last record' : 'the end of the window'}; ${whole}`;
+  const why =
+    t?.afterSeconds === null || t?.afterSeconds === undefined
+      ? 'the second process applied no batch before the end (the first to join held every partition throughout): this is one process working in a group of two'
+      : `the second process applied its first batch only ${t.afterSeconds.toFixed(1)} s after the first progress, with less than half the records left (the rebalance as it joined included)`;
+  return long ? `The window is the whole run from the first progress (${fmt(run.atFirstSample)} records in): ${why}` : `rate over the whole run from the first progress: ${why}`;
 }
 
 function twoNote(one: CatchUp, two: TwoProcesses): string {
   const { run } = two;
   const each = run.processes.map(
-    (p, i) =>
-      `process ${i + 1}: ${p.stats.batches ? `${fmt(p.stats.batches.records)} records in ${fmt(p.stats.batches.count)} batches` : 'batches not reported'}, ${fmt(p.cpu)} % CPU`,
+    (p, i) => `process ${i + 1}: ${p.stats.batches ? `${fmt(p.stats.batches.records)} records in ${fmt(p.stats.batches.count)} batches` : 'no batch'}, ${fmt(p.cpu)} % CPU`,
   );
   return (
-    `Two processes: the same topic consumed again by two projector processes of one new consumer group, started together (each a bench server hosting the ProjectorModule), into a fresh database; the rate is the group's stored offsets over the window, measured as for one process (from the first progress, ${fmt(run.atFirstSample)} records in, to the last; ${run.secondsFromReady.toFixed(1)} s from both \`ready\`s, group joins and the rebalance as the second joins included). ` +
-    `${run.complete ? `They applied all ${fmt(run.records)} records` : `They had applied ${fmt(run.records)} of the records when the window ended`}; in the window ${each.join('; ')}. ` +
+    `Two processes: the same topic consumed again by two projector processes of one new consumer group, started together (each a bench server hosting the ProjectorModule), into a fresh database; the rate is the group's stored offsets over the window, sampled as for one process (${run.secondsFromReady.toFixed(1)} s from both \`ready\`s to the last record, group joins and rebalance included). ${twoWindow(run, true)}. ` +
+    `${run.complete ? `They applied all ${fmt(run.records)} records` : `They had applied ${fmt(run.records)} of the records when the window ended`}; in the window ${each.join('; ')} (records per partition of the topic: ${two.partitions.map(fmt).join(', ')}; the group gives each process whole partitions). ` +
     `${(run.perSecond / one.perSecond).toFixed(2)}× the one-process rate. Read models equal to the one-process run: ${equality(two)} (readModelDigest of every read-model table, compared after both runs; the fold does not depend on the order in which partitions are applied).`
   );
 }

@@ -46,8 +46,15 @@ export interface CatchUp {
   perSecond: number;
   /** From the server's `ready` (consumer subscribed) to the last record, group join included. */
   secondsFromReady: number;
-  /** Records already stored at the first sample that saw progress. */
+  /** Records already stored at the first sample of the window. */
   atFirstSample: number;
+  /**
+   * Several processes: seconds from the group's first progress until every process had applied a
+   * batch (null: one never did before the end), whether the window started again then (not with less
+   * than half the records left: the window is then the whole run), and the whole run from the
+   * first progress, measured as `perSecond` is.
+   */
+  together?: { afterSeconds: number | null; restarted: boolean; wholeRun: { records: number; seconds: number; perSecond: number } };
   /** CPU of the measured window; `server` is every projector process together (each alone in `processes`). */
   cpu: CpuUse;
   topOthers: string[];
@@ -62,7 +69,9 @@ export interface CatchUp {
  * records, or `maxSeconds` after the first progress. The measured window (CPU of every process, the
  * server's own view, its CPU profile when asked) runs from the first sample that saw progress to the
  * last one that saw more. With several projector processes of the group, the offsets are the
- * group's (all its processes), each process has its own window, and only the first one profiles.
+ * group's (all its processes), each process has its own window, and the window starts again at the
+ * first sample after every process has applied a batch (the first to join takes every partition
+ * until the group rebalances): the rate of the processes applying together. No profile then.
  */
 export async function waitForCatchUp(
   pool: Pool,
@@ -70,7 +79,11 @@ export async function waitForCatchUp(
   spec: { group: string; records: number; watch: Watched; profileFile?: string; stallMs?: number; maxSeconds?: number; log?: (line: string) => void },
 ): Promise<CatchUp> {
   const all = Array.isArray(servers) ? servers : [servers];
+  if (all.length > 1 && spec.profileFile !== undefined) throw new Error('waitForCatchUp profiles one projector process only');
   const ready = now();
+  let progress: { at: number; n: number } | undefined;
+  let together: { at: number; n: number } | undefined;
+  let restarted = false;
   let first: { at: number; n: number } | undefined;
   let endCpu: (() => { use: CpuUse; topOthers: string[] }) | undefined;
   let last = { at: ready, n: 0 };
@@ -79,13 +92,26 @@ export async function waitForCatchUp(
     const n = await storedTotal(pool, spec.group);
     const at = now();
     if (n > last.n) last = { at, n };
-    if (!first && n > 0) {
+    const start = async () => {
       first = { at, n };
       await Promise.all(all.map((server, i) => server.windowStart(i === 0 && spec.profileFile !== undefined)));
       endCpu = cpuWindow({ ...spec.watch, ...Object.fromEntries(all.map((server, i) => [projectorKey(i), server.pid])) }, 'bench');
+    };
+    if (!progress && n > 0) {
+      progress = { at, n };
+      await start();
     }
     if (n >= spec.records) break;
-    if (first && spec.maxSeconds !== undefined && at - first.at >= spec.maxSeconds * 1000) break;
+    if (progress && all.length > 1 && !together && all.every((server) => server.batchesApplied() > 0)) {
+      together = { at, n };
+      // With less than half the records left, the whole run stays the window (a note says so).
+      if (n <= spec.records / 2) {
+        await Promise.all(all.map((server) => server.windowEnd()));
+        await start();
+        restarted = true;
+      }
+    }
+    if (progress && spec.maxSeconds !== undefined && at - progress.at >= spec.maxSeconds * 1000) break;
     if (at - last.at > (spec.stallMs ?? 120_000)) throw new Error(`the projector stalled at ${n} of ${spec.records} records (log: ${all.map((s) => s.logFile).join(', ')})`);
     if (spec.log && at - logged > 15_000) {
       spec.log(`  … ${n} of ${spec.records} records`);
@@ -107,6 +133,18 @@ export async function waitForCatchUp(
     perSecond: (last.n - first!.n) / seconds,
     secondsFromReady: (end - ready) / 1000,
     atFirstSample: first!.n,
+    together:
+      all.length > 1
+        ? {
+            afterSeconds: together ? (together.at - progress!.at) / 1000 : null,
+            restarted,
+            wholeRun: {
+              records: last.n - progress!.n,
+              seconds: Math.max(1, end - progress!.at) / 1000,
+              perSecond: (last.n - progress!.n) / (Math.max(1, end - progress!.at) / 1000),
+            },
+          }
+        : undefined,
     cpu: use,
     topOthers: cpu.topOthers,
     server: stats.length === 1 ? stats[0] : mergeStats(stats),
