@@ -219,13 +219,26 @@ function twoNote(one: CatchUp, two: TwoProcesses): string {
 /** Where the cores went in the one- and two-process runs: what bounds a second process on this machine. */
 function coresNote(one: CatchUp, two: TwoProcesses): string {
   const cores = cpus().length;
+  const named = ['server', 'bench', 'broker', 'postgres'];
+  const others = (run: CatchUp) => Math.max(0, (run.cpu.machine ?? 0) - named.reduce((n, k) => n + (run.cpu[k] ?? 0), 0));
   const where = (run: CatchUp) =>
-    `projector${run.processes.length > 1 ? 's' : ''} ${fmt(run.cpu.server ?? NaN)} %${run.processes.length > 1 ? ` (${run.processes.map((p) => fmt(p.cpu)).join(' + ')})` : ''}, PostgreSQL ${fmt(run.cpu.postgres ?? NaN)} %, broker ${fmt(run.cpu.broker ?? NaN)} %, this process ${fmt(run.cpu.bench ?? NaN)} %, others ${fmt(Math.max(0, (run.cpu.machine ?? 0) - ['server', 'bench', 'broker', 'postgres'].reduce((n, k) => n + (run.cpu[k] ?? 0), 0)))} %: ${fmt(run.cpu.machine ?? NaN)} % of ${cores * 100} %`;
+    `projector${run.processes.length > 1 ? 's' : ''} ${fmt(run.cpu.server ?? NaN)} %${run.processes.length > 1 ? ` (${run.processes.map((p) => fmt(p.cpu)).join(' + ')})` : ''}, PostgreSQL ${fmt(run.cpu.postgres ?? NaN)} %, broker ${fmt(run.cpu.broker ?? NaN)} %, this process ${fmt(run.cpu.bench ?? NaN)} %, others ${fmt(others(run))} %: ${fmt(run.cpu.machine ?? NaN)} % of ${cores * 100} %`;
   const idle = Math.max(0, cores * 100 - (one.cpu.machine ?? 0));
+  const delta = (a: number, b: number) => `${b - a >= 0 ? '+' : '−'}${fmt(Math.abs(b - a))}`;
+  const t = two.run;
+  const idleTwo = Math.max(0, cores * 100 - (t.cpu.machine ?? 0));
+  const moved =
+    `projectors ${delta(one.cpu.server ?? 0, t.cpu.server ?? 0)}, PostgreSQL ${delta(one.cpu.postgres ?? 0, t.cpu.postgres ?? 0)}, ` +
+    `broker ${delta(one.cpu.broker ?? 0, t.cpu.broker ?? 0)}, this process ${delta(one.cpu.bench ?? 0, t.cpu.bench ?? 0)}, others ${delta(others(one), others(t))}`;
   return (
-    `On this ${cores}-core machine (${cores * 100} % in the CPU columns) the gain of a second process is bounded by the cores: the projectors, PostgreSQL's backends and the broker share them. ` +
-    `One process: ${where(one)}, leaving ${fmt(idle)} % idle for a second. Two processes: ${where(two.run)}. ` +
-    `A second process speeds the projection up only as far as cores were idle${idle < 50 ? ' — here hardly any' : ''}; beyond that it takes CPU from PostgreSQL and the first process, and more processes pay on machines with more cores (or PostgreSQL elsewhere, docs/deployment.md).`
+    `On this ${cores}-core machine (${cores * 100} % in the CPU columns) the gain of a second process is bounded by the cores: the projectors, PostgreSQL's backends and the broker share them, and a second process can only use what the first left idle. ` +
+    `One process: ${where(one)}, leaving ${fmt(idle)} % idle. Two processes (their window): ${where(t)}. ` +
+    `From one to two processes the machine went ${delta(one.cpu.machine ?? 0, t.cpu.machine ?? 0)} points (${moved}) for ${(t.perSecond / one.perSecond).toFixed(2)}× the rate; ` +
+    `what "others" took (other people's processes on this shared machine) was not there for the projection. ` +
+    (idleTwo >= 20
+      ? `The two-process window still left ${fmt(idleTwo)} % idle: the cores were not all of the bound there: part of the time went to waiting rather than computing (PostgreSQL writes and locks, Kafka fetches). `
+      : '') +
+    `More processes pay on machines with more cores, or with PostgreSQL elsewhere (docs/deployment.md).`
   );
 }
 
