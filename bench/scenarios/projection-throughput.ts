@@ -207,7 +207,8 @@ function twoWindow(run: CatchUp, long: boolean): string {
 function twoNote(one: CatchUp, two: TwoProcesses): string {
   const { run } = two;
   const each = run.processes.map(
-    (p, i) => `process ${i + 1}: ${p.stats.batches ? `${fmt(p.stats.batches.records)} records in ${fmt(p.stats.batches.count)} batches` : 'no batch'}, ${fmt(p.cpu)} % CPU`,
+    (p, i) =>
+      `process ${i + 1}: ${p.stats.batches ? `${fmt(p.stats.batches.records)} records in ${fmt(p.stats.batches.count)} batch${p.stats.batches.count === 1 ? '' : 'es'}` : 'no batch'}, ${fmt(p.cpu)} % CPU`,
   );
   return (
     `Two processes: the same topic consumed again by two projector processes of one new consumer group, started together (each a bench server hosting the ProjectorModule), into a fresh database; the rate is the group's stored offsets over the window, sampled as for one process (${run.secondsFromReady.toFixed(1)} s from both \`ready\`s to the last record, group joins and rebalance included). ${twoWindow(run, true)}. ` +
@@ -236,7 +237,7 @@ function coresNote(one: CatchUp, two: TwoProcesses): string {
     `From one to two processes the machine went ${delta(one.cpu.machine ?? 0, t.cpu.machine ?? 0)} points (${moved}) for ${(t.perSecond / one.perSecond).toFixed(2)}× the rate; ` +
     `what "others" took (other people's processes on this shared machine) was not there for the projection. ` +
     (idleTwo >= 20
-      ? `The two-process window still left ${fmt(idleTwo)} % idle: the cores were not all of the bound there: part of the time went to waiting rather than computing (PostgreSQL writes and locks, Kafka fetches). `
+      ? `The two-process window still left ${fmt(idleTwo)} % idle, so the cores were not the whole bound: part of the time went to waiting rather than computing (PostgreSQL writes and locks, Kafka fetches). `
       : '') +
     `More processes pay on machines with more cores, or with PostgreSQL elsewhere (docs/deployment.md).`
   );
