@@ -96,6 +96,8 @@ export interface ServerHandle {
   windowStart(profile: boolean): Promise<void>;
   /** It ends: what the server saw; the CPU profile goes to `profileFile` (.cpuprofile). */
   windowEnd(profileFile?: string): Promise<WindowStats>;
+  /** Projector servers: how many batches it has applied since it started (each one reported as it is applied). */
+  batchesApplied(): number;
   stop(): Promise<void>;
 }
 
@@ -109,7 +111,12 @@ export type ServerRequest =
 
 /** What a bench server answers. */
 export type ServerReply =
-  { kind: 'ready'; url: string; pid: number } | { kind: 'done'; request: ServerRequest['kind']; stats?: WindowStats } | { kind: 'stopped' } | { kind: 'failed'; error: string };
+  | { kind: 'ready'; url: string; pid: number }
+  | { kind: 'done'; request: ServerRequest['kind']; stats?: WindowStats }
+  /** Unasked: a projector applied a batch of `records` (so the runner sees which processes of a group are applying). */
+  | { kind: 'batch'; records: number }
+  | { kind: 'stopped' }
+  | { kind: 'failed'; error: string };
 
 /** What the server saw of itself during a measured window. */
 export interface WindowStats {

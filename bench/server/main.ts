@@ -62,16 +62,23 @@ async function main(): Promise<void> {
   reply({ kind: 'ready', url, pid: process.pid });
 }
 
-/** Batch sizes go into the measured window; a projector that stops for good ends the process, as apps/projector does. */
+/**
+ * Batch sizes go into the measured window, and each batch is reported to the runner as it is applied;
+ * a projector that stops for good ends the process, as apps/projector does.
+ */
 function watchProjectors(app: NestFastifyApplication, apps: BenchApp[], window: MeasuredWindow): void {
+  const applied = (records: number) => {
+    window.countBatch(records);
+    process.send?.({ kind: 'batch', records } satisfies ServerReply);
+  };
   if (apps.includes('projector')) {
-    app.get(BatchApplier).onApplied((b) => window.countBatch(b.applied.length + b.duplicates + b.rejected.length));
+    app.get(BatchApplier).onApplied((b) => applied(b.applied.length + b.duplicates + b.rejected.length));
     app.get(ProjectorService).onFatal((error) => {
       process.stderr.write(`bench server: projector stopped: ${error.message}\n`);
       process.exit(2);
     });
   }
-  if (apps.includes('commit-only')) app.get(CommitOnlyProjector).onBatch((n) => window.countBatch(n));
+  if (apps.includes('commit-only')) app.get(CommitOnlyProjector).onBatch(applied);
 }
 
 main().catch((e: Error) => {

@@ -32,6 +32,10 @@ export async function startServer(spec: ServerSpec): Promise<ServerHandle> {
     const reply = await answer;
     return reply.kind === 'done' ? reply.stats : undefined;
   };
+  let batches = 0;
+  child.on('message', (m: ServerReply) => {
+    if (m.kind === 'batch') batches++;
+  });
   let stopped: Promise<void> | undefined;
   return {
     url: ready.url,
@@ -39,6 +43,7 @@ export async function startServer(spec: ServerSpec): Promise<ServerHandle> {
     logFile: spec.logFile,
     windowStart: async (profile) => void (await ask({ kind: 'window-start', profile })),
     windowEnd: async (profileFile) => (await ask({ kind: 'window-end', profileFile }, 60_000))!,
+    batchesApplied: () => batches,
     stop: () => (stopped ??= stop(child, ask)),
   };
 }
