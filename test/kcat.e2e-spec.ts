@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { LEDGER_TOPIC_PARTITIONS, partitionForKey, subjectKey } from '@ledger/contracts';
 import { TokenStore } from '@ledger/ledger-store';
-import { asLogEnvelope, createTestContext, eventually, http, startTestApp, statementMade, TestContext } from '@ledger/testing';
+import { asLogEnvelope, createTestContext, eventually, http, runTool, startTestApp, statementMade, TestContext } from '@ledger/testing';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 
@@ -12,15 +11,7 @@ const KCAT = '/usr/bin/kcat';
 function kcat(brokers: string[], topic: string, key: string, value: string, headers: Record<string, string>): Promise<string> {
   const args = ['-P', '-b', brokers.join(','), '-t', topic, '-k', key, '-X', 'topic.partitioner=murmur2_random', '-X', 'message.max.bytes=8388608'];
   for (const [name, v] of Object.entries(headers)) args.push('-H', `${name}=${v}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(KCAT, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`kcat exited ${code}: ${output}`))));
-    child.stdin.end(value + '\n');
-  });
+  return runTool(KCAT, args, value + '\n');
 }
 
 // A service team publishing straight to Kafka with kcat, as docs/publishing.md says: a valid event is

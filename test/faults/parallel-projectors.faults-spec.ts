@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { partitionForKey, subjectKey } from '@ledger/contracts';
-import { asLogEnvelope } from '@ledger/testing';
+import { asLogEnvelope, runTool } from '@ledger/testing';
 import { LedgerWorld } from '../../bench/harness/world/world';
 import { recordFigures } from './figures';
 import { AppProcess } from './harness/apps';
@@ -121,20 +120,9 @@ async function publish(s: FaultScenario, events: Record<string, any>[], partitio
     [...byPartition].map(([partition, lines]) => {
       const file = join(s.dataDir, `publish-${partition}-${Date.now()}.txt`);
       writeFileSync(file, lines.join('\n') + '\n');
-      return run(KCAT, ['-P', '-b', s.broker.brokers, '-t', TOPIC, '-p', String(partition), '-K', '|', '-l', file]);
+      return runTool(KCAT, ['-P', '-b', s.broker.brokers, '-t', TOPIC, '-p', String(partition), '-K', '|', '-l', file]);
     }),
   );
-}
-
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code}: ${output}`))));
-  });
 }
 
 async function caughtUp(s: FaultScenario): Promise<void> {

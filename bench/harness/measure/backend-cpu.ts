@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Client, Pool, PoolClient } from 'pg';
+import { processCpuSeconds } from './proc';
 
 // CPU of PostgreSQL backends, read from /proc: the server runs on this machine (127.0.0.1), and a
 // backend is one process per connection, so its CPU is the cost of that connection's statements.
-
-/** Clock ticks per second of /proc/<pid>/stat (USER_HZ). */
-const TICKS = 100;
 
 /**
  * CPU seconds a process has used so far: /proc/<pid>/schedstat's time on a CPU (nanoseconds) when
@@ -16,13 +14,7 @@ export function cpuSecondsOf(pid: number): number | undefined {
   try {
     return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
   } catch {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / TICKS;
-    } catch {
-      return undefined;
-    }
+    return processCpuSeconds(pid);
   }
 }
 

@@ -29,3 +29,16 @@ export async function runCommand(entry: string, args: string[], env: Record<stri
   const code = await p.exited;
   return { code, output: p.output() };
 }
+
+/** Runs an external program (kcat, pg_basebackup…) to completion, feeding it `stdin`; resolves with its output, rejects naming its exit code. */
+export function runTool(command: string, args: string[], stdin?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} exited ${code}: ${output}`))));
+    child.stdin!.end(stdin ?? '');
+  });
+}
