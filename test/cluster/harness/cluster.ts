@@ -1,10 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { DEFAULT_TOPICS } from '@ledger/contracts';
 import { KafkaEventLog, PartitionReplicas } from '@ledger/log';
 import { REPO_ROOT } from '@ledger/testing';
+import { FileLock } from '../../faults/harness/file-lock';
 import { ScenarioKafka } from '../../faults/harness/scenario';
 
 const SCRIPT = join(REPO_ROOT, 'deploy/local/kafka.sh');
@@ -21,7 +22,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export class KafkaCluster implements ScenarioKafka {
   readonly port: number;
   readonly dataDir: string;
-  private lock?: ChildProcess;
+  private lock?: FileLock;
 
   constructor(port = Number(process.env.LEDGER_CLUSTER_KAFKA_PORT || 49092)) {
     this.port = port;
@@ -48,23 +49,13 @@ export class KafkaCluster implements ScenarioKafka {
   /** Takes the cluster for this run (an flock held by a child process), then checks its ports are free. */
   async acquire(): Promise<void> {
     const file = join(REPO_ROOT, 'deploy/local/.cache', `cluster-tests-${this.port}.lock`);
-    mkdirSync(dirname(file), { recursive: true });
-    const holder = spawn('flock', ['-n', file, 'sh', '-c', 'echo locked; exec cat'], { stdio: ['pipe', 'pipe', 'ignore'] });
-    await new Promise<void>((ok, fail) => {
-      holder.stdout!.once('data', () => ok());
-      holder.once('error', fail);
-      holder.once('exit', () => fail(new Error(`another cluster run holds ${file}; wait for it, or set LEDGER_CLUSTER_KAFKA_PORT`)));
-    });
-    this.lock = holder;
+    this.lock = new FileLock(file);
+    await this.lock.acquire(`another cluster run holds ${file}; wait for it, or set LEDGER_CLUSTER_KAFKA_PORT`);
   }
 
   async release(): Promise<void> {
-    const holder = this.lock;
+    await this.lock?.release();
     this.lock = undefined;
-    if (!holder || holder.exitCode !== null) return;
-    const gone = new Promise((r) => holder.once('exit', r));
-    holder.stdin!.end();
-    await gone;
   }
 
   /** Stops and wipes a cluster left in this folder; then refuses ports something else listens on (`kafka.sh cluster start` of a developer). */

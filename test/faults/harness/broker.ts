@@ -1,7 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { REPO_ROOT } from '@ledger/testing';
+import { FileLock } from './file-lock';
 
 const SCRIPT = join(REPO_ROOT, 'deploy/local/kafka.sh');
 
@@ -14,7 +15,7 @@ const SCRIPT = join(REPO_ROOT, 'deploy/local/kafka.sh');
 export class FaultBroker {
   readonly port: number;
   readonly dataDir: string;
-  private lock?: ChildProcess;
+  private lock?: FileLock;
 
   constructor(port = Number(process.env.LEDGER_FAULTS_KAFKA_PORT || 39192)) {
     if (port === 19092) throw new Error('the fault suite never runs its broker on the shared port 19092');
@@ -32,23 +33,13 @@ export class FaultBroker {
    */
   async acquire(): Promise<void> {
     const file = join(REPO_ROOT, 'deploy/local/.cache', `faults-${this.port}.lock`);
-    mkdirSync(dirname(file), { recursive: true });
-    const holder = spawn('flock', ['-n', file, 'sh', '-c', 'echo locked; exec cat'], { stdio: ['pipe', 'pipe', 'ignore'] });
-    await new Promise<void>((ok, fail) => {
-      holder.stdout!.once('data', () => ok());
-      holder.once('error', fail);
-      holder.once('exit', () => fail(new Error(`another fault run holds the broker on port ${this.port} (${file}); wait for it, or set LEDGER_FAULTS_KAFKA_PORT`)));
-    });
-    this.lock = holder;
+    this.lock = new FileLock(file);
+    await this.lock.acquire(`another fault run holds the broker on port ${this.port} (${file}); wait for it, or set LEDGER_FAULTS_KAFKA_PORT`);
   }
 
   async release(): Promise<void> {
-    const holder = this.lock;
+    await this.lock?.release();
     this.lock = undefined;
-    if (!holder || holder.exitCode !== null) return;
-    const gone = new Promise((r) => holder.once('exit', r));
-    holder.stdin!.end();
-    await gone;
   }
 
   /** Stops a broker left on this data folder and wipes it: the next start has no topics at all. */
