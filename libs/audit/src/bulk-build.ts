@@ -46,8 +46,9 @@ export async function bulkBuild(client: PoolClient, schema: string, scope: Build
   const clock = stopwatch();
   const { rows, positions } = await readJournal(client, scope, (n) => onProgress?.({ phase: 'read', done: n }));
   const read = clock();
-  const known = new KnownAt(scope.knownAt ?? new Date(8.64e15), rows);
+  // Each phase reports when it begins (the bench charges CPU between two phase starts), then as it goes.
   onProgress?.({ phase: 'fold', done: rows.length });
+  const known = new KnownAt(scope.knownAt ?? new Date(8.64e15), rows);
   const fold = clock();
 
   const tables = await tableColumns(client, schema);
@@ -55,6 +56,7 @@ export async function bulkBuild(client: PoolClient, schema: string, scope: Build
   for (const ix of indexes) await client.query(`DROP INDEX ${quoteIdent(schema)}.${quoteIdent(ix.name)}`);
   const written: Record<string, number> = {};
   let total = 0;
+  onProgress?.({ phase: 'write', done: 0 });
   let foldSeconds = fold;
   let writeSeconds = 0;
   for (const [table, columns] of tables) {
@@ -68,6 +70,7 @@ export async function bulkBuild(client: PoolClient, schema: string, scope: Build
     writeSeconds += Number(process.hrtime.bigint() - t1) / 1e9;
   }
   clock();
+  onProgress?.({ phase: 'index', done: 0 });
   for (const [i, ix] of indexes.entries()) {
     await client.query(ix.definition);
     onProgress?.({ phase: 'index', done: i + 1, item: ix.name });
