@@ -147,14 +147,32 @@ async function secondaryIndexes(client: PoolClient, schema: string): Promise<{ n
 async function copyInto(client: PoolClient, schema: string, table: string, columns: Column[], rows: unknown[], progress: (n: number) => void): Promise<number> {
   if (!rows.length) return 0;
   const sink = client.query(copyFrom(`COPY ${quoteIdent(schema)}.${quoteIdent(table)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`));
+  const names = columns.map((c) => c.name);
+  const types = columns.map((c) => c.type);
   async function* lines() {
     for (let i = 0; i < rows.length; i += COPY_CHUNK) {
       let text = '';
-      for (const row of rows.slice(i, i + COPY_CHUNK) as Record<string, unknown>[]) {
-        text += columns.map((c) => copyValue(row[c.name], c.type)).join('\t') + '\n';
+      const end = Math.min(i + COPY_CHUNK, rows.length);
+      for (let r = i; r < end; r++) {
+        const row = rows[r] as Record<string, unknown>;
+        // An event nothing modifies has its envelope as its effective form (one object): serialise it once.
+        let seen: unknown = undefined;
+        let seenType = '';
+        let seenText = '';
+        for (let c = 0; c < names.length; c++) {
+          const value = row[names[c]];
+          let cell: string;
+          if (value !== null && typeof value === 'object' && value === seen && types[c] === seenType) cell = seenText;
+          else {
+            cell = copyValue(value, types[c]);
+            if (value !== null && typeof value === 'object') [seen, seenType, seenText] = [value, types[c], cell];
+          }
+          text += c ? '\t' + cell : cell;
+        }
+        text += '\n';
       }
       yield text;
-      progress(Math.min(i + COPY_CHUNK, rows.length));
+      progress(end);
     }
   }
   await pipeline(Readable.from(lines()), sink);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
@@ -7,9 +7,15 @@ import { freePort } from '@ledger/postgres';
 
 const run = promisify(execFile);
 
-/** Where Debian puts a PostgreSQL major version's server binaries (LEDGER_PG_BIN overrides). */
+/** Where Debian puts a PostgreSQL major version's server binaries, the newest installed (LEDGER_PG_BIN overrides). */
 export function postgresBin(): string | undefined {
-  const candidates = [process.env.LEDGER_PG_BIN, '/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'].filter(Boolean) as string[];
+  const installed = existsSync('/usr/lib/postgresql')
+    ? readdirSync('/usr/lib/postgresql')
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+        .map((v) => `/usr/lib/postgresql/${v}/bin`)
+    : [];
+  const candidates = [process.env.LEDGER_PG_BIN, ...installed].filter(Boolean) as string[];
   return candidates.find((dir) => existsSync(join(dir, 'pg_basebackup')) && existsSync(join(dir, 'initdb')));
 }
 
