@@ -95,6 +95,7 @@ describe('cluster: three Kafka brokers, faults under load', () => {
         status503AfterNewLeaders: late.length,
         otherStatuses: others(status),
         unknownOutcomeButApplied: x.unknownOutcomeButApplied,
+        lostSample: x.lostSample,
       },
     });
     expect(late).toEqual([]);
@@ -215,6 +216,7 @@ describe('cluster: three Kafka brokers, faults under load', () => {
       duplicated: e.duplicated,
       lost: e.lost,
       unknownOutcomeButApplied: e.unknownButApplied,
+      lostSample: e.lostSample.join(' ') || 'none',
     };
   }
 });
