@@ -3,16 +3,13 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { GENESIS_HASH, partitionForKey, subjectKey } from '@ledger/contracts';
+import { copyValue } from '@ledger/audit';
 import { cpuWindow } from '../measure/cpu';
 import { backendPid, BackendMeter } from '../measure/backend-cpu';
 import type { CpuUse, Watched } from '../types';
-import { journalRow } from '../world/journal-build';
-import { worldEvents } from '../world/preload';
-import { asLogEnvelope, WorldOptions } from '../world/world';
+import { worldJournalRows } from '../world/journal-build';
+import { WorldOptions } from '../world/world';
 
-/** Record times: one millisecond apart from here, as in the bench's journals (journal-build.ts). */
-const RECORDED_FROM = Date.parse('2027-01-01T00:00:00Z');
 const SCRATCH = 'bench_journal_copy';
 
 /**
@@ -107,31 +104,22 @@ async function measureJournalCopy(pool: Pool, spec: JournalCopySpec): Promise<Jo
 
 /** The journal rows of the world's first `records` events as COPY text, one line each. */
 async function writeRows(spec: JournalCopySpec, out: WriteStream): Promise<void> {
-  const next = new Map<number, number>();
-  const chains = new Map<number, Buffer>();
-  let i = 0;
   let lines: string[] = [];
   const flush = async () => {
     if (!out.write(lines.join(''))) await new Promise<void>((ok) => out.once('drain', () => ok()));
     lines = [];
   };
-  for (const { body } of worldEvents(spec.world, spec.records)) {
-    const event = asLogEnvelope(body, spec.publisher);
-    const partition = partitionForKey(subjectKey(event), spec.partitions);
-    const offset = next.get(partition) ?? 0;
-    next.set(partition, offset + 1);
-    const row = journalRow(event, partition, offset, new Date(RECORDED_FROM + i++).toISOString(), chains.get(partition) ?? GENESIS_HASH);
-    chains.set(partition, row.hash);
+  for (const row of worldJournalRows(spec)) {
     const cells = [
       String(row.partition),
       row.offset,
       row.eventId ?? '\\N',
       row.disposition,
-      row.type === null ? '\\N' : copyText(row.type),
+      copyValue(row.type, 'text'),
       row.occurredStart ?? '\\N',
       row.recordedAt,
       row.contentSha256 ?? '\\N',
-      row.envelope === null ? '\\N' : copyText(JSON.stringify(row.envelope)),
+      copyValue(row.envelope, 'jsonb'),
       `\\\\x${row.hash.toString('hex')}`,
     ];
     lines.push(cells.join('\t') + '\n');
@@ -139,11 +127,6 @@ async function writeRows(spec: JournalCopySpec, out: WriteStream): Promise<void>
   }
   await flush();
   await new Promise<void>((ok, fail) => out.end((e?: Error | null) => (e ? fail(e) : ok())));
-}
-
-/** A value in COPY's text format: backslash, tab, newline and carriage return escaped. */
-function copyText(value: string): string {
-  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : value;
 }
 
 /** One line for a scenario's notes: what the baseline is and what it measured. */

@@ -23,14 +23,9 @@ export async function writeJournal(
   const next = new Map<number, number>();
   const chains = new Map<number, Buffer>();
   let rows: JournalRow[] = [];
-  let i = 0;
-  for (const { body } of worldEvents(spec.world, spec.records)) {
-    const event = asLogEnvelope(body, spec.publisher);
-    const partition = partitionForKey(subjectKey(event), spec.partitions);
-    const offset = next.get(partition) ?? 0;
-    next.set(partition, offset + 1);
-    const row = journalRow(event, partition, offset, new Date(RECORDED_FROM + i++).toISOString(), chains.get(partition) ?? GENESIS_HASH);
-    chains.set(partition, row.hash);
+  for (const row of worldJournalRows(spec)) {
+    next.set(row.partition, Number(row.offset) + 1);
+    chains.set(row.partition, row.hash);
     rows.push(row);
     if (rows.length === ROWS_PER_TRANSACTION) {
       const batch = rows;
@@ -41,6 +36,25 @@ export async function writeJournal(
   if (rows.length) await inTransaction(pool, (client) => insertJournal(client, rows));
   for (const [partition, n] of next) await setOffset(pool, { group: spec.group, topic: spec.topic }, partition, String(n), chains.get(partition));
   return next;
+}
+
+/**
+ * The journal rows of the world's first `records` events, in order: partition and offset as Kafka's
+ * partitioner gives them, record times a millisecond apart, the hash chain per partition.
+ */
+export function* worldJournalRows(spec: { world: WorldOptions; records: number; publisher: string; partitions: number }): Generator<JournalRow> {
+  const next = new Map<number, number>();
+  const chains = new Map<number, Buffer>();
+  let i = 0;
+  for (const { body } of worldEvents(spec.world, spec.records)) {
+    const event = asLogEnvelope(body, spec.publisher);
+    const partition = partitionForKey(subjectKey(event), spec.partitions);
+    const offset = next.get(partition) ?? 0;
+    next.set(partition, offset + 1);
+    const row = journalRow(event, partition, offset, new Date(RECORDED_FROM + i++).toISOString(), chains.get(partition) ?? GENESIS_HASH);
+    chains.set(partition, row.hash);
+    yield row;
+  }
 }
 
 /** The journal row the projector writes for a new event (BatchApplier's classify), linked to the partition's previous hash. */

@@ -7,3 +7,4 @@ export * from './signing-key';
 export * from './checkpoint-signing';
 export * from './export-proof';
 export * from './verify-export';
+export * from './bulk-build';
