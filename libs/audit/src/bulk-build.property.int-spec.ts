@@ -3,8 +3,8 @@ import { Pool } from 'pg';
 import { RecordedEvent } from '@ledger/contracts';
 import { createPool, inTransaction, migrate, quoteIdent } from '@ledger/postgres';
 import { insertJournal, LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA } from '@ledger/ledger-store';
-import { readModelDigest, ReadModels, READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
-import { createTestDatabase } from '@ledger/testing';
+import { readModelDigest, READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
+import { applyRecorded, createTestDatabase } from '@ledger/testing';
 import { buildLog, logArb } from '../../read-models/src/__tests__/random-log';
 import { bulkBuild } from './bulk-build';
 
@@ -64,7 +64,7 @@ describe('the bulk build equals the incremental fold', () => {
         const log = buildLog(items);
         await reset();
         await journal(log);
-        for (let i = 0; i < log.length; i += size) await inTransaction(pool, (c) => new ReadModels().apply(c, log.slice(i, i + size)));
+        for (let i = 0; i < log.length; i += size) await inTransaction(pool, (c) => applyRecorded(c, log.slice(i, i + size)));
         const built = await inTransaction(pool, (c) => bulkBuild(c, BULK));
         expect(built.events).toBe(log.length);
         expect(await readModelDigest(pool, BULK)).toEqual(await readModelDigest(pool, READ_SCHEMA));

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { isModifier, KnownAt, KnownTable } from '@ledger/read-models';
+import { EventRow, KnownAt, KnownTable, knownRow } from '@ledger/read-models';
 import { quoteIdent } from '@ledger/postgres';
 
 /** Which journal records a bulk build folds. */
@@ -82,7 +82,7 @@ export async function bulkBuild(client: PoolClient, schema: string, scope: Build
 
 /** The journal's applied records in scope, in log order, as the fold reads them. */
 async function readJournal(client: PoolClient, scope: BuildScope, progress: (n: number) => void) {
-  const rows: ConstructorParameters<typeof KnownAt>[1] = [];
+  const rows: EventRow[] = [];
   const positions = new Map<number, string>();
   let after: [number, string] = [-1, '-1'];
   for (;;) {
@@ -95,16 +95,7 @@ async function readJournal(client: PoolClient, scope: BuildScope, progress: (n: 
     );
     if (!chunk.length) return { rows, positions };
     for (const r of chunk) {
-      const target = isModifier(r.type) ? (r.envelope.data as { targetEventId?: unknown }).targetEventId : null;
-      rows.push({
-        event_id: r.event_id,
-        type: r.type,
-        partition: r.partition,
-        offset: r.offset,
-        recorded_at: r.recorded_at,
-        envelope: r.envelope,
-        target_event_id: typeof target === 'string' ? target.toLowerCase() : null,
-      });
+      rows.push(knownRow(r));
       positions.set(r.partition, r.offset);
     }
     progress(rows.length);

@@ -29,12 +29,12 @@ export async function* exportParty(pool: Pool, scope: ExportScope): AsyncGenerat
   );
   for (const { proposal_id: proposalId } of proposals) {
     const { rows: events } = await pool.query(
-      `SELECT e.event_id, e.type, e.partition, e."offset"::text AS offset, e.recorded_at, e.envelope, e.effective, encode(j.hash, 'hex') AS hash,
-              j.envelope AS journaled,
+      `SELECT e.event_id, e.type, e.partition, e."offset"::text AS offset, e.recorded_at, e.counts, e.revised, encode(j.hash, 'hex') AS hash,
+              j.envelope,
               coalesce((SELECT encode(p.hash, 'hex') FROM ledger.journal p WHERE p.partition = e.partition AND p."offset" < e."offset" ORDER BY p."offset" DESC LIMIT 1),
                        repeat('0', 64)) AS prev_hash
          FROM read_model.events_v1 e
-         LEFT JOIN ledger.journal j ON j.partition = e.partition AND j."offset" = e."offset"
+         JOIN ledger.journal j ON j.partition = e.partition AND j."offset" = e."offset"
         WHERE e.event_id IN (SELECT event_id FROM read_model.position_events_v1 WHERE party = $1 AND proposal_id = $2
                              UNION SELECT event_id FROM read_model.tonal_events_v1 WHERE party = $1 AND proposal_id = $2
                              UNION SELECT event_id FROM read_model.events_v1 WHERE proposal_id = $2 AND type = 'ConditionResolved')
@@ -54,8 +54,9 @@ export async function* exportParty(pool: Pool, scope: ExportScope): AsyncGenerat
         prevHash: e.prev_hash,
         hash: e.hash,
         checkpointId: await proof.cover(e.partition, e.offset),
-        envelope: e.journaled ?? e.envelope,
-        ...(JSON.stringify(e.effective) !== JSON.stringify(e.envelope) ? { effectiveNow: e.effective } : {}),
+        envelope: e.envelope,
+        // Where corrections, citations or a retraction changed it: its effective form now (null: retracted).
+        ...(!e.counts || e.revised !== null ? { effectiveNow: e.counts ? e.revised : null } : {}),
       };
     }
     yield { kind: 'position', party: scope.party, proposalId, steps: await positionHistory(pool, scope.party, proposalId, scope.knownAt ?? null) };

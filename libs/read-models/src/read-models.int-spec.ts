@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { createPool, inTransaction, migrate } from '@ledger/postgres';
-import { createTestDatabase, recordAll, seedEnvelopes } from '@ledger/testing';
+import { applyRecorded, createTestDatabase, recordAll, seedEnvelopes } from '@ledger/testing';
 import { RecordedEvent } from '@ledger/contracts';
 import { ReadModels } from './read-models';
 import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA } from '@ledger/ledger-store';
@@ -19,7 +19,7 @@ describe('read models of the seed case', () => {
     await migrate(pool, READ_SCHEMA, READ_MIGRATIONS_DIR);
     const models = new ReadModels();
     const events = recordAll(seedEnvelopes());
-    for (let i = 0; i < events.length; i += 7) await inTransaction(pool, (c) => models.apply(c, events.slice(i, i + 7)));
+    for (let i = 0; i < events.length; i += 7) await inTransaction(pool, (c) => applyRecorded(c, events.slice(i, i + 7), models));
   });
 
   afterAll(async () => {
@@ -87,9 +87,10 @@ describe('read models of the seed case', () => {
     const other = await createTestDatabase();
     const otherPool = createPool(other.url);
     try {
+      await migrate(otherPool, LEDGER_SCHEMA, LEDGER_MIGRATIONS_DIR);
       await migrate(otherPool, READ_SCHEMA, READ_MIGRATIONS_DIR);
       const events: RecordedEvent[] = recordAll(seedEnvelopes()).reverse();
-      for (const e of events) await inTransaction(otherPool, (c) => new ReadModels().apply(c, [e]));
+      for (const e of events) await inTransaction(otherPool, (c) => applyRecorded(c, [e]));
       expect(await digest(otherPool)).toEqual(await digest(pool));
     } finally {
       await otherPool.end();

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { Pool } from 'pg';
 import { RecordedEvent } from '@ledger/contracts';
 import { createPool, inTransaction, migrate } from '@ledger/postgres';
-import { createTestDatabase } from '@ledger/testing';
+import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA } from '@ledger/ledger-store';
+import { applyRecorded, createTestDatabase } from '@ledger/testing';
 import { readModelDigest } from './digest';
-import { ReadModels } from './read-models';
 import { READ_MIGRATIONS_DIR, READ_SCHEMA } from './schemas';
 import { buildLog, logArb } from './__tests__/random-log';
 
@@ -17,7 +17,10 @@ describe('read models are a pure function of the set of events', () => {
   beforeAll(async () => {
     dbs = await Promise.all([createTestDatabase(), createTestDatabase()]);
     pools = dbs.map((d) => createPool(d.url, { max: 2 }));
-    for (const p of pools) await migrate(p, READ_SCHEMA, READ_MIGRATIONS_DIR);
+    for (const p of pools) {
+      await migrate(p, LEDGER_SCHEMA, LEDGER_MIGRATIONS_DIR);
+      await migrate(p, READ_SCHEMA, READ_MIGRATIONS_DIR);
+    }
   });
 
   afterAll(async () => {
@@ -29,10 +32,10 @@ describe('read models are a pure function of the set of events', () => {
     const { rows } = await pool.query(
       `SELECT string_agg(format('%I.%I', table_schema, table_name), ', ') AS t FROM information_schema.tables WHERE table_schema = 'read_model' AND table_name <> 'schema_migrations'`,
     );
-    await pool.query(`TRUNCATE ${rows[0].t}`);
+    await pool.query(`TRUNCATE ${rows[0].t}, ledger.journal`);
   };
   const applyAll = async (pool: Pool, batches: RecordedEvent[][]) => {
-    for (const batch of batches) await inTransaction(pool, (c) => new ReadModels().apply(c, batch));
+    for (const batch of batches) await inTransaction(pool, (c) => applyRecorded(c, batch));
   };
 
   it('gives identical digests for any order, batching and duplication', async () => {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EventEnvelope, RecordedEvent, subjectKey, validateEnvelope, partitionForKey } from '@ledger/contracts';
+import { PoolClient } from 'pg';
+import { EventEnvelope, occurredStart, RecordedEvent, subjectKey, validateEnvelope, partitionForKey } from '@ledger/contracts';
+import { ReadModels } from '@ledger/read-models';
 import { REPO_ROOT } from './repo-root';
 
 /** The seed case as complete envelopes (data/samples/ceasefire-talks-2025-03.ndjson), validated like the projector does. */
@@ -28,4 +30,34 @@ export function recordAll(events: EventEnvelope[], start = Date.parse('2025-03-1
     next.set(partition, offset + 1);
     return { ...e, partition, offset: String(offset), recordedAt: new Date(start + i).toISOString() };
   });
+}
+
+/**
+ * Folds recorded events into the read models as the projector does, in the caller's transaction:
+ * journaled first (the journal is the fact store: the read models keep no copy of the envelope and
+ * read it from there), then applied. A record whose partition and offset, or whose event id, the
+ * journal already holds as applied is not journaled again. The hash chain is not computed here.
+ */
+export async function applyRecorded(client: PoolClient, events: RecordedEvent[], models: ReadModels = new ReadModels()): Promise<void> {
+  if (!events.length) return;
+  await client.query(
+    `INSERT INTO ledger.journal (partition, "offset", event_id, disposition, type, occurred_start, recorded_at, envelope, hash)
+     SELECT r.partition, r."offset", r.event_id, 'applied', r.type, r.occurred_start, r.recorded_at, r.envelope, '\\x00'
+       FROM jsonb_to_recordset($1::jsonb) AS r(partition int, "offset" bigint, event_id uuid, type text, occurred_start timestamptz, recorded_at timestamptz, envelope jsonb)
+     ON CONFLICT DO NOTHING`,
+    [
+      JSON.stringify(
+        events.map(({ partition, offset, recordedAt, ...envelope }) => ({
+          partition,
+          offset,
+          event_id: envelope.eventId,
+          type: envelope.type,
+          occurred_start: new Date(occurredStart(envelope.occurredAt) ?? 0).toISOString(),
+          recorded_at: recordedAt,
+          envelope,
+        })),
+      ),
+    ],
+  );
+  await models.apply(client, events);
 }

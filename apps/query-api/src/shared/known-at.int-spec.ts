@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEnvelope, validateEnvelope } from '@ledger/contracts';
 import { TokenStore } from '@ledger/ledger-store';
 import { inTransaction } from '@ledger/postgres';
-import { ReadModels } from '@ledger/read-models';
-import { createTestContext, http, recordAll, seedEnvelopes, startTestApp, TestContext } from '@ledger/testing';
+import { applyRecorded, createTestContext, http, recordAll, seedEnvelopes, startTestApp, TestContext } from '@ledger/testing';
 import { QueryApiModule } from '../query-api.module';
 
 // knownAt on every read route: the ledger is told things in two recording waves (the seed and a
@@ -133,9 +132,9 @@ describe('knownAt on every read route', () => {
     const first = firstWave();
     // One log: the second wave continues the first's offsets, recorded days later.
     const recorded = recordAll([...first, ...secondWave()], WAVE_1).map((e, i) => (i < first.length ? e : { ...e, recordedAt: new Date(WAVE_2 + i).toISOString() }));
-    await inTransaction(ctx.pool, (c) => new ReadModels().apply(c, recorded.slice(0, first.length)));
+    await inTransaction(ctx.pool, (c) => applyRecorded(c, recorded.slice(0, first.length)));
     for (const path of ROUTES) live.first[path] = await get(path);
-    await inTransaction(ctx.pool, (c) => new ReadModels().apply(c, recorded.slice(first.length)));
+    await inTransaction(ctx.pool, (c) => applyRecorded(c, recorded.slice(first.length)));
     for (const path of ROUTES) live.second[path] = await get(path);
   });
 

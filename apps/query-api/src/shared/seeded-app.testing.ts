@@ -1,8 +1,7 @@
 import { EventEnvelope, validateEnvelope } from '@ledger/contracts';
 import { TokenStore } from '@ledger/ledger-store';
 import { inTransaction } from '@ledger/postgres';
-import { ReadModels } from '@ledger/read-models';
-import { http, HttpResult, recordAll, seedEnvelopes, createTestContext, startTestApp, TestContext } from '@ledger/testing';
+import { applyRecorded, http, HttpResult, recordAll, seedEnvelopes, createTestContext, startTestApp, TestContext } from '@ledger/testing';
 import { QueryApiModule } from '../query-api.module';
 
 /** A query API on a fresh database holding the seed case (DOMAIN.md §5), folded by the real projections. */
@@ -23,7 +22,7 @@ export async function startSeededQueryApp(extra: Record<string, unknown>[] = [])
   const ctx = await createTestContext();
   try {
     const events = [...seedEnvelopes(), ...extra.map(envelope)];
-    await inTransaction(ctx.pool, (client) => new ReadModels().apply(client, recordAll(events)));
+    await inTransaction(ctx.pool, (client) => applyRecorded(client, recordAll(events)));
     const token = (await new TokenStore(ctx.pool).create({ name: 'dashboard', scopes: ['read'] })).token;
     const app = await startTestApp(ctx, [QueryApiModule]);
     return {

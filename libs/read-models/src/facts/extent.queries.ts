@@ -19,9 +19,9 @@ export async function ledgerExtent(pool: Pool, knownAt: Date | null): Promise<Le
     `SELECT min(x.first) AS first, max(x.last) AS last
        FROM unnest($1::text[]) AS t(type)
       CROSS JOIN LATERAL (
-        SELECT (SELECT occurred_start FROM read_model.events_v1 e WHERE e.type = t.type AND e.effective IS NOT NULL AND ($2::timestamptz IS NULL OR e.recorded_at <= $2)
+        SELECT (SELECT occurred_start FROM read_model.events_v1 e WHERE e.type = t.type AND e.counts AND ($2::timestamptz IS NULL OR e.recorded_at <= $2)
                  ORDER BY occurred_start LIMIT 1) AS first,
-               (SELECT occurred_start FROM read_model.events_v1 e WHERE e.type = t.type AND e.effective IS NOT NULL AND ($2::timestamptz IS NULL OR e.recorded_at <= $2)
+               (SELECT occurred_start FROM read_model.events_v1 e WHERE e.type = t.type AND e.counts AND ($2::timestamptz IS NULL OR e.recorded_at <= $2)
                  ORDER BY occurred_start DESC LIMIT 1) AS last) x`,
     [[...EVENT_TYPES], knownAt],
   );

@@ -3,6 +3,7 @@ import { EventEnvelope, occurredStart, PRECISION_RANK, RecordedEvent } from '@le
 import { effectiveEnvelope, Modifier } from './effective';
 import { Fact, isModifier, RoleVoice } from './fact';
 import { namedActors } from '../voices/event-voices';
+import { factColumns, journalOf, subjectOf } from './fact-columns';
 
 /** What a batch's new facts are written with: their voices, resolved against the registry as it stood before the batch. */
 export type VoicesOf = (e: RecordedEvent) => RoleVoice[];
@@ -24,11 +25,11 @@ export interface WrittenFacts {
 export async function writeFacts(client: PoolClient, events: RecordedEvent[], voicesOf: VoicesOf): Promise<WrittenFacts> {
   if (!events.length) return { changes: new Map(), fresh: new Set(), plain: new Set() };
   const inserted = await client.query(
-    `INSERT INTO events_v1 (event_id, type, partition, "offset", recorded_at, envelope, effective, target_event_id, occurred_start, precision_rank, reported_at, proposal_id,
+    `INSERT INTO events_v1 (event_id, type, partition, "offset", recorded_at, counts, subject, target_event_id, occurred_start, precision_rank, reported_at, proposal_id,
                             actors, voices)
-     SELECT event_id, type, partition, "offset", recorded_at, envelope, envelope, target_event_id, occurred_start, precision_rank, reported_at, proposal_id,
+     SELECT event_id, type, partition, "offset", recorded_at, true, subject, target_event_id, occurred_start, precision_rank, reported_at, proposal_id,
             actors, voices
-       FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, type text, partition int, "offset" bigint, recorded_at timestamptz, envelope jsonb,
+       FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, type text, partition int, "offset" bigint, recorded_at timestamptz, subject text,
             target_event_id uuid, occurred_start timestamptz, precision_rank smallint, reported_at timestamptz, proposal_id text, actors text[], voices jsonb)
      ON CONFLICT (event_id) DO NOTHING
      RETURNING event_id`,
@@ -79,13 +80,14 @@ async function waitingTargets(client: PoolClient, events: RecordedEvent[]): Prom
 /** Recomputes the effective envelope of `ids`; answers the facts that are new or changed. */
 async function recompute(client: PoolClient, ids: string[], fresh: Set<string>): Promise<Fact[]> {
   const { rows } = await client.query(
-    `SELECT e.event_id, e.type, e.partition, e."offset", e.recorded_at, e.envelope, e.effective,
+    `SELECT e.event_id, e.type, e.partition, e."offset", e.recorded_at, j.envelope, e.counts, e.revised,
             coalesce(jsonb_agg(jsonb_build_object('eventId', m.event_id, 'type', m.type, 'recordedAt', m.recorded_at, 'partition', m.partition,
-                     'offset', m."offset"::text, 'data', m.envelope->'data')) FILTER (WHERE m.event_id IS NOT NULL), '[]') AS modifiers
+                     'offset', m."offset"::text, 'data', mj.envelope->'data')) FILTER (WHERE m.event_id IS NOT NULL), '[]') AS modifiers
        FROM events_v1 e
-       LEFT JOIN events_v1 m ON m.target_event_id = e.event_id AND m.effective IS NOT NULL
+       ${journalOf('e', 'j')}
+       LEFT JOIN (events_v1 m ${journalOf('m', 'mj')}) ON m.target_event_id = e.event_id AND m.counts
       WHERE e.event_id = ANY($1::uuid[])
-      GROUP BY e.event_id`,
+      GROUP BY e.event_id, j.partition, j."offset"`,
     [ids],
   );
   const changed: Fact[] = [];
@@ -93,11 +95,12 @@ async function recompute(client: PoolClient, ids: string[], fresh: Set<string>):
   for (const r of rows) {
     const modifiers: Modifier[] = (r.modifiers as any[]).map((m) => ({ ...m, recordedAt: Date.parse(m.recordedAt) }));
     const effective = isModifier(r.type) ? (modifiers.some((m) => m.type === 'EventRetracted') ? null : r.envelope) : effectiveEnvelope(r.envelope, modifiers);
-    const before = JSON.stringify(r.effective);
+    const stored: EventEnvelope | null = r.counts ? (r.revised ?? r.envelope) : null;
+    const before = JSON.stringify(stored);
     const after = JSON.stringify(effective);
     if (before === after && !fresh.has(r.event_id)) continue;
     // Order columns follow the effective form (a correction may move the valid time).
-    if (before !== after) updates.push({ ...orderColumns(effective ?? r.envelope), event_id: r.event_id, effective });
+    if (before !== after) updates.push({ ...orderColumns(effective ?? r.envelope), ...factColumns(r.type, r.envelope, effective), event_id: r.event_id });
     changed.push({
       eventId: r.event_id,
       type: r.type,
@@ -106,14 +109,16 @@ async function recompute(client: PoolClient, ids: string[], fresh: Set<string>):
       recordedAt: (r.recorded_at as Date).toISOString(),
       envelope: r.envelope,
       effective,
-      previous: fresh.has(r.event_id) ? null : r.effective,
+      previous: fresh.has(r.event_id) ? null : stored,
     });
   }
   if (updates.length) {
     await client.query(
       `UPDATE events_v1 e
-          SET effective = u.effective, occurred_start = u.occurred_start, precision_rank = u.precision_rank, reported_at = u.reported_at, proposal_id = u.proposal_id
-         FROM jsonb_to_recordset($1::jsonb) AS u(event_id uuid, effective jsonb, occurred_start timestamptz, precision_rank smallint, reported_at timestamptz, proposal_id text)
+          SET counts = u.counts, revised = u.revised, subject = u.subject,
+              occurred_start = u.occurred_start, precision_rank = u.precision_rank, reported_at = u.reported_at, proposal_id = u.proposal_id
+         FROM jsonb_to_recordset($1::jsonb) AS u(event_id uuid, counts boolean, revised jsonb, subject text, occurred_start timestamptz, precision_rank smallint,
+              reported_at timestamptz, proposal_id text)
         WHERE e.event_id = u.event_id`,
       [JSON.stringify(updates)],
     );
@@ -138,7 +143,7 @@ function toRow(e: RecordedEvent, voicesOf: VoicesOf) {
     partition: e.partition,
     offset: e.offset,
     recorded_at: e.recordedAt,
-    envelope,
+    subject: subjectOf(e.type, envelope),
     target_event_id: isModifier(e.type) ? (e.data as any).targetEventId : null,
   };
 }

@@ -14,9 +14,11 @@ import { statementRow } from '../statements/statements.fold';
 import { threatRows } from '../threats/threats.fold';
 import { resolveVoices } from '../voices/event-voices';
 import { actorsColumn } from '../facts/facts.writer';
+import { factColumns } from '../facts/fact-columns';
+import { LEDGER_SCHEMA } from '@ledger/ledger-store';
 import { keyColumns } from '../positions/fold-order';
 
-interface EventRow {
+export interface EventRow {
   event_id: string;
   type: string;
   partition: number;
@@ -176,13 +178,20 @@ export class KnownAt {
   }
 }
 
-/** Reads the events the ledger had recorded by `at` (events_v1 keeps every applied record with its record time). */
+/** Reads the events the ledger had recorded by `at`: the journal's applied records with their record time. */
 export async function loadKnownAt(pool: Pool, at: Date): Promise<KnownAt> {
-  const { rows } = await pool.query<EventRow>(
-    `SELECT event_id, type, partition, "offset"::text AS "offset", recorded_at, envelope, target_event_id FROM read_model.events_v1 WHERE recorded_at <= $1`,
+  const { rows } = await pool.query<Omit<EventRow, 'target_event_id'>>(
+    `SELECT event_id, type, partition, "offset"::text AS "offset", recorded_at, envelope FROM ${LEDGER_SCHEMA}.journal
+      WHERE disposition = 'applied' AND recorded_at <= $1 ORDER BY partition, "offset"`,
     [at],
   );
-  return new KnownAt(at, rows);
+  return new KnownAt(at, rows.map(knownRow));
+}
+
+/** A journal record as the fold reads it: a modifier's target taken from its data. */
+export function knownRow(r: Omit<EventRow, 'target_event_id'>): EventRow {
+  const target = isModifier(r.type) ? (r.envelope.data as { targetEventId?: unknown }).targetEventId : null;
+  return { ...r, target_event_id: typeof target === 'string' ? target.toLowerCase() : null };
 }
 
 /**
@@ -213,8 +222,7 @@ function eventRow(r: EventRow, effective: EventEnvelope | null) {
     partition: r.partition,
     offset: r.offset,
     recorded_at: r.recorded_at.toISOString(),
-    envelope: r.envelope,
-    effective,
+    ...factColumns(r.type, r.envelope, effective),
     target_event_id: r.target_event_id,
     occurred_start: new Date(occurredStart(e.occurredAt) ?? 0).toISOString(),
     precision_rank: PRECISION_RANK[e.occurredAt.precision],

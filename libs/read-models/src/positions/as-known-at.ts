@@ -38,8 +38,13 @@ interface Row {
  */
 export async function foldAsKnownAt(pool: Pool, party: string, proposalId: string, knownAt: Date): Promise<{ steps: FoldedStep[]; tones: KnownTone[] }> {
   const { rows } = await pool.query<Row>(
-    `SELECT event_id, type, partition, "offset", recorded_at, envelope FROM read_model.events_v1
-      WHERE recorded_at <= $2 AND (envelope->>'proposalId' = $1 OR proposal_id = $1) AND type = ANY($3::text[])`,
+    // About the proposal as recorded (the journal's index), or now, after a correction (events_v1's).
+    `SELECT j.event_id, j.type, j.partition, j."offset", j.recorded_at, j.envelope FROM ledger.journal j
+      WHERE j.disposition = 'applied' AND j.envelope->>'proposalId' = $1 AND j.recorded_at <= $2 AND j.type = ANY($3::text[])
+     UNION
+     SELECT j.event_id, j.type, j.partition, j."offset", j.recorded_at, j.envelope FROM read_model.events_v1 e
+       JOIN ledger.journal j ON j.partition = e.partition AND j."offset" = e."offset"
+      WHERE e.proposal_id = $1 AND e.recorded_at <= $2 AND e.type = ANY($3::text[])`,
     [proposalId, knownAt, [...FOLD_TYPES, ...TONAL_TYPES]],
   );
   const modifiers = await modifiersAt(
@@ -111,8 +116,9 @@ function visible(s: PositionState) {
 async function modifiersAt(pool: Pool, targets: string[], knownAt: Date): Promise<Map<string, Modifier[]>> {
   if (!targets.length) return new Map();
   const { rows } = await pool.query(
-    `SELECT m.event_id, m.type, m.recorded_at, m.partition, m."offset", m.envelope->'data' AS data, m.target_event_id
+    `SELECT m.event_id, m.type, m.recorded_at, m.partition, m."offset", mj.envelope->'data' AS data, m.target_event_id
        FROM read_model.events_v1 m
+       JOIN ledger.journal mj ON mj.partition = m.partition AND mj."offset" = m."offset"
       WHERE m.target_event_id = ANY($1::uuid[]) AND m.recorded_at <= $2
         AND NOT EXISTS (SELECT 1 FROM read_model.events_v1 r WHERE r.target_event_id = m.event_id AND r.type = 'EventRetracted' AND r.recorded_at <= $2)`,
     [targets, knownAt],
@@ -136,8 +142,8 @@ async function registryAt(pool: Pool, ids: string[], knownAt: Date): Promise<Rol
   for (let depth = 0; frontier.length && depth < 7; depth++) {
     frontier.forEach((id) => seen.add(id));
     const { rows } = await pool.query<Row>(
-      `SELECT event_id, type, partition, "offset", recorded_at, envelope FROM read_model.events_v1
-        WHERE recorded_at <= $2 AND ((type = 'ActorRegistered' AND envelope->'data'->>'id' = ANY($1::text[]))
+      `SELECT event_id, type, partition, "offset", recorded_at, envelope FROM ledger.journal
+        WHERE disposition = 'applied' AND recorded_at <= $2 AND ((type = 'ActorRegistered' AND envelope->'data'->>'id' = ANY($1::text[]))
            OR (type IN ('AffiliationAsserted', 'AffiliationEnded') AND envelope->'data'->>'person' = ANY($1::text[])))`,
       [frontier, knownAt],
     );

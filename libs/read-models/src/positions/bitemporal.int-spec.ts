@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { EventEnvelope, RecordedEvent, validateEnvelope } from '@ledger/contracts';
 import { createPool, inTransaction, migrate } from '@ledger/postgres';
-import { createTestDatabase } from '@ledger/testing';
-import { ReadModels } from '../read-models';
+import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA } from '@ledger/ledger-store';
+import { applyRecorded, createTestDatabase } from '@ledger/testing';
 import { READ_MIGRATIONS_DIR, READ_SCHEMA } from '../schemas';
 import { positionAt, positionHistory } from './positions.queries';
 
@@ -32,13 +32,14 @@ describe('positions as of a valid time, as known at a record time', () => {
   };
   const record = async (e: EventEnvelope, recordedAt: string) => {
     const recorded: RecordedEvent = { ...e, partition: 0, offset: String(offset++), recordedAt };
-    await inTransaction(pool, (c) => new ReadModels().apply(c, [recorded]));
+    await inTransaction(pool, (c) => applyRecorded(c, [recorded]));
   };
   const at = (asOf: string, knownAt: string | null) => positionAt(pool, 'UKR', P, new Date(asOf), knownAt ? new Date(knownAt) : null);
 
   beforeAll(async () => {
     db = await createTestDatabase();
     pool = createPool(db.url);
+    await migrate(pool, LEDGER_SCHEMA, LEDGER_MIGRATIONS_DIR);
     await migrate(pool, READ_SCHEMA, READ_MIGRATIONS_DIR);
     // Recorded on 12 March: UKR rejected the proposal on the 10th.
     await record(envelope(ids.rejected, 'ProposalRejected', '2025-03-10', { reasons: ['Not enough guarantees'] }), '2025-03-12T09:00:00Z');

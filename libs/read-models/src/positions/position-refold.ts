@@ -1,3 +1,4 @@
+import { effectiveOf, journalOf } from '../facts/fact-columns';
 import { PoolClient } from 'pg';
 import { EventEnvelope } from '@ledger/contracts';
 import { compareOrder, keyColumns, OrderKey, rowKey, UNKNOWN_AUTHORITY } from './fold-order';
@@ -123,16 +124,18 @@ async function loadInputs(client: PoolClient, keys: string, inMemory: Map<string
   const skip = [...inMemory.keys()];
   const { rows } = await client.query(
     `SELECT k.party, k.proposal_id, true AS own, m.speaker, m.occurred_start, m.precision_rank, m.authority, m.reported_at, m.partition, m."offset",
-            m.event_id, e.type, CASE WHEN e.event_id = ANY($2::uuid[]) THEN NULL ELSE e.effective END AS effective, e.recorded_at
+            m.event_id, e.type, CASE WHEN e.event_id = ANY($2::uuid[]) THEN NULL ELSE ${effectiveOf('e', 'j')} END AS effective, e.recorded_at
        FROM ${PAIRS}
        JOIN position_events_v1 m ON m.party = k.party AND m.proposal_id = k.proposal_id
        JOIN events_v1 e ON e.event_id = m.event_id
+       ${journalOf('e', 'j')}
       WHERE ${keyOf('m')} >= ${FROM}
      UNION ALL
      SELECT k.party, k.proposal_id, false, NULL, e.occurred_start, e.precision_rank, ${UNKNOWN_AUTHORITY}, coalesce(e.reported_at, 'infinity'), e.partition, e."offset",
-            e.event_id, e.type, CASE WHEN e.event_id = ANY($2::uuid[]) THEN NULL ELSE e.effective END, e.recorded_at
+            e.event_id, e.type, CASE WHEN e.event_id = ANY($2::uuid[]) THEN NULL ELSE ${effectiveOf('e', 'j')} END, e.recorded_at
        FROM ${PAIRS}
-       JOIN events_v1 e ON e.proposal_id = k.proposal_id AND e.type = 'ConditionResolved' AND e.effective IS NOT NULL
+       JOIN events_v1 e ON e.proposal_id = k.proposal_id AND e.type = 'ConditionResolved' AND e.counts
+       ${journalOf('e', 'j')}
       WHERE (e.occurred_start, e.precision_rank, ${UNKNOWN_AUTHORITY}, coalesce(e.reported_at, 'infinity'), e.partition, e."offset", e.event_id) >= ${FROM}
         AND NOT EXISTS (SELECT 1 FROM position_events_v1 m WHERE m.party = k.party AND m.proposal_id = k.proposal_id AND m.event_id = e.event_id)`,
     [keys, skip],

@@ -1,3 +1,4 @@
+import { journalOf } from '../facts/fact-columns';
 import { Pool } from 'pg';
 import { Citation, OccurredAt } from '@ledger/contracts';
 import { KnownAt, tableRef } from '../known-at/known-at';
@@ -170,7 +171,8 @@ export async function basisEvents(pool: Pool, ids: string[], known?: KnownAt | n
   if (!ids.length) return new Map();
   const params: unknown[] = [[...new Set(ids)]];
   const events = tableRef('events_v1', params, known);
-  const { rows } = await pool.query(`SELECT event_id, type, recorded_at, coalesce(effective, envelope) AS e FROM ${events} ev WHERE event_id = ANY($1::uuid[])`, params);
+  // A retracted basis still shows the words it said (its envelope as recorded).
+  const { rows } = await pool.query(`SELECT ev.event_id, ev.type, ev.recorded_at, coalesce(ev.revised, j.envelope) AS e FROM ${events} ev ${journalOf('ev', 'j')} WHERE ev.event_id = ANY($1::uuid[])`, params);
   return new Map(
     rows.map((r) => [
       r.event_id,

@@ -1,3 +1,4 @@
+import { journalOf } from '../facts/fact-columns';
 import { PoolClient } from 'pg';
 import { Fact } from '../facts/fact';
 import { REGISTRY_TYPES } from '../read-model-locks';
@@ -28,9 +29,10 @@ export async function refreshRegistry(client: PoolClient, changes: Map<string, F
  */
 async function refreshRows(client: PoolClient, ids: string[], persons: string[]): Promise<void> {
   const { rows } = await client.query(
-    `SELECT event_id, type, partition, "offset"::text AS offset, effective FROM events_v1
-      WHERE effective IS NOT NULL AND ((type = 'ActorRegistered' AND effective->'data'->>'id' = ANY($1::text[]))
-         OR (type IN ('AffiliationAsserted', 'AffiliationEnded') AND effective->'data'->>'person' = ANY($2::text[])))`,
+    `SELECT e.event_id, e.type, e.partition, e."offset"::text AS offset, coalesce(e.revised, j.envelope) AS effective FROM events_v1 e
+       ${journalOf('e', 'j')}
+      WHERE e.counts AND ((e.type = 'ActorRegistered' AND e.subject = ANY($1::text[]))
+         OR (e.type IN ('AffiliationAsserted', 'AffiliationEnded') AND e.subject = ANY($2::text[])))`,
     [ids, persons],
   );
   const { actors, affiliations } = registryRows(rows.map((r) => ({ eventId: r.event_id, type: r.type, partition: r.partition, offset: r.offset, effective: r.effective })));

@@ -1,3 +1,4 @@
+import { journalOf } from '../facts/fact-columns';
 import { PoolClient } from 'pg';
 import { occurredStart } from '@ledger/contracts';
 import { FactChange } from '../facts/fact';
@@ -70,14 +71,15 @@ async function rebuild(client: PoolClient, ids: string[]): Promise<void> {
   await client.query(`DELETE FROM threats_v1 WHERE threat_id = ANY($1::uuid[])`, [ids]);
   await client.query(
     `WITH t AS (
-       SELECT e.event_id, e.effective AS env, e.occurred_start, e.proposal_id,
+       SELECT e.event_id, coalesce(e.revised, j.envelope) AS env, e.occurred_start, e.proposal_id,
               (SELECT v->>'principal' FROM jsonb_array_elements(e.voices) WITH ORDINALITY AS x(v, n)
                 WHERE v->>'role' = 'actor' AND (v->>'counted')::boolean ORDER BY (v->>'authority')::int NULLS LAST, (v->>'idx')::int LIMIT 1) AS by_party,
               ARRAY(SELECT DISTINCT v->>'principal' FROM jsonb_array_elements(e.voices) v
                      WHERE v->>'role' = 'recipient' AND (v->>'counted')::boolean AND v->>'principal' IS NOT NULL ORDER BY 1) AS against,
               (SELECT v->>'principal' FROM jsonb_array_elements(e.voices) WITH ORDINALITY AS x(v, n) WHERE v->>'role' = 'trigger' ORDER BY n LIMIT 1) AS trigger_party
          FROM events_v1 e
-        WHERE e.event_id = ANY($1::uuid[]) AND e.type = 'SanctionThreatened' AND e.effective IS NOT NULL)
+         ${journalOf('e', 'j')}
+        WHERE e.event_id = ANY($1::uuid[]) AND e.type = 'SanctionThreatened' AND e.counts)
      INSERT INTO threats_v1 (threat_id, by_party, against, sanction, trigger_party, trigger_type, trigger_proposal, deadline, ultimatum, proposal_id,
                              occurred_value, occurred_start, triggered_by, triggered_start, executed_by, executed_start)
      SELECT t.event_id, t.by_party, t.against, t.env->'data'->'sanction', t.trigger_party, t.env->'data'->'trigger'->>'eventType',
@@ -87,15 +89,16 @@ async function rebuild(client: PoolClient, ids: string[]): Promise<void> {
        LEFT JOIN LATERAL (
          -- The trigger type's events from the threat on (events_v1_type_time), in fold order, the first in which the trigger party acts.
          SELECT e.event_id, e.occurred_start FROM events_v1 e
+         ${journalOf('e', 'j')}
           WHERE t.trigger_party IS NOT NULL AND e.type = t.env->'data'->'trigger'->>'eventType' AND e.occurred_start >= t.occurred_start
-            AND e.effective IS NOT NULL
+            AND e.counts
             AND (t.env->'data'->'trigger'->>'proposalId' IS NULL OR e.proposal_id = t.env->'data'->'trigger'->>'proposalId')
-            AND NOT coalesce((e.effective->'modality'->>'negated')::boolean, false)
+            AND NOT coalesce((coalesce(e.revised, j.envelope)->'modality'->>'negated')::boolean, false)
             AND EXISTS (SELECT 1 FROM jsonb_array_elements(e.voices) v WHERE v->>'role' = 'actor' AND (v->>'counted')::boolean AND v->>'principal' = t.trigger_party)
           ORDER BY e.occurred_start, e.precision_rank, e.reported_at NULLS LAST, e.partition, e."offset", e.event_id LIMIT 1) trig ON true
        LEFT JOIN LATERAL (
          SELECT e.event_id, e.occurred_start FROM events_v1 e
-          WHERE e.type = 'SanctionImposed' AND e.effective IS NOT NULL AND e.effective->'data'->>'fulfilsThreat' = t.event_id::text
+          WHERE e.type = 'SanctionImposed' AND e.counts AND e.subject = t.event_id::text
           ORDER BY ${ORDER} LIMIT 1) ex ON true`,
     [ids],
   );

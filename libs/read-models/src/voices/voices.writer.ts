@@ -1,3 +1,4 @@
+import { effectiveOf, journalOf } from '../facts/fact-columns';
 import { PoolClient } from 'pg';
 import { Fact, FactChange, isModifier, MODIFIER_TYPES, ResolvedFact, RoleVoice } from '../facts/fact';
 import { actorsColumn } from '../facts/facts.writer';
@@ -32,8 +33,9 @@ export async function refreshVoices(
   for (const id of candidates.keys()) if (fresh.has(id)) stored.set(id, inserted.get(id) ?? { voices: null, actors: [] });
   if (rolledUp.size) {
     const { rows } = await client.query(
-      `SELECT e.event_id, e.type, e.partition, e."offset", e.recorded_at, e.envelope, e.effective, e.voices, e.actors
+      `SELECT e.event_id, e.type, e.partition, e."offset", e.recorded_at, j.envelope, ${effectiveOf('e', 'j')} AS effective, e.voices, e.actors
          FROM events_v1 e
+         ${journalOf('e', 'j')}
         WHERE e.actors && $1::text[] AND NOT (e.event_id = ANY($2::uuid[])) AND e.type <> ALL($3::text[])`,
       [[...rolledUp], [...facts.keys()], MODIFIER_TYPES],
     );
