@@ -31,7 +31,7 @@ describe('the bulk build equals the incremental fold', () => {
   const reset = async () => {
     const { rows } = await pool.query(
       `SELECT string_agg(format('%I.%I', table_schema, table_name), ', ') AS t FROM information_schema.tables
-        WHERE table_schema = $1 AND table_name <> 'schema_migrations'`,
+        WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'`,
       [READ_SCHEMA],
     );
     await pool.query(`TRUNCATE ${rows[0].t}, ledger.journal`);

@@ -55,6 +55,9 @@ describe('the reader and auditor roles', () => {
     await denied(reader, 'SELECT * FROM ledger.tokens');
     await denied(reader, 'SELECT raw FROM ledger.rejections');
     await denied(reader, 'SELECT count(*) FROM ledger.journal');
+    // The events' words are the read models' own (the journal is the fact store): through the view, never the journal's hashes.
+    await expect(reader.query('SELECT event_id, envelope, effective FROM read_model.event_forms')).resolves.toBeDefined();
+    await expect(reader.query('SELECT envelope FROM read_model_at_role_test.event_forms')).resolves.toBeDefined();
     await denied(reader, 'CREATE TEMP TABLE stash (x int)');
     // A token is still checked for the query API, through the lookup function: knowing it is the only way in.
     expect(await new TokenStore(reader).verify(token)).toMatchObject({ name: 'dash', scopes: ['read'] });

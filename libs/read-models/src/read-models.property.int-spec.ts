@@ -30,7 +30,7 @@ describe('read models are a pure function of the set of events', () => {
 
   const reset = async (pool: Pool) => {
     const { rows } = await pool.query(
-      `SELECT string_agg(format('%I.%I', table_schema, table_name), ', ') AS t FROM information_schema.tables WHERE table_schema = 'read_model' AND table_name <> 'schema_migrations'`,
+      `SELECT string_agg(format('%I.%I', table_schema, table_name), ', ') AS t FROM information_schema.tables WHERE table_schema = 'read_model' AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'`,
     );
     await pool.query(`TRUNCATE ${rows[0].t}, ledger.journal`);
   };

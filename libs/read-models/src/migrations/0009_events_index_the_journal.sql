@@ -31,3 +31,13 @@ CREATE INDEX events_v1_subject ON events_v1 (type, subject) WHERE subject IS NOT
 COMMENT ON COLUMN events_v1.revised IS 'The effective form where corrections or added citations changed it; NULL: ledger.journal.envelope (same partition and offset) is the effective form';
 COMMENT ON COLUMN events_v1.counts IS 'Whether the event counts: false once retracted (or, for a modifier, once its own retraction counts)';
 COMMENT ON COLUMN events_v1.subject IS 'What the event is looked up by: the actor id a registration registers, the person of an affiliation, the threat a sanction fulfils';
+
+-- What events_v1 held before, for SQL readers: dashboards connect as ledger_reader, which reads the
+-- read models but not the ledger's tables. A view runs with its owner's rights, so the reader sees
+-- each applied event's envelope as recorded and its effective form (NULL: it does not count) here.
+CREATE VIEW event_forms AS
+  SELECT e.event_id, e.type, e.partition, e."offset", e.recorded_at, j.envelope,
+         CASE WHEN e.counts THEN coalesce(e.revised, j.envelope) END AS effective
+    FROM events_v1 e
+    JOIN ledger.journal j ON j.partition = e.partition AND j."offset" = e."offset";
+COMMENT ON VIEW event_forms IS 'Each applied event with its envelope as recorded (ledger.journal) and its effective form now (NULL: retracted)';
