@@ -2,7 +2,8 @@ import { Pool } from 'pg';
 import { effectiveCodes, EventEnvelope } from '@ledger/contracts';
 import { effectiveEnvelope, Modifier } from '../facts/effective';
 import { ResolvedFact } from '../facts/fact';
-import { ActorInfo, AffiliationInfo, RollupContext } from '../rollup/rollup';
+import { RollupContext } from '../rollup/rollup';
+import { RegistryFact, registryRows, rollupContextOf } from '../registry/registry.fold';
 import { namedActors, resolveVoices } from '../voices/event-voices';
 import { compareOrder, OrderKey } from './fold-order';
 import { foldPosition, INITIAL_STATE, PositionState } from './position-fold';
@@ -132,17 +133,20 @@ async function modifiersAt(pool: Pool, targets: string[], knownAt: Date): Promis
   return out;
 }
 
-/** The registry as recorded by `knownAt`: registrations and roles of the named actors, followed level by level. */
+/**
+ * The registry as recorded by `knownAt`: the registry facts about the named actors, followed level
+ * by level (a spokesperson's principal, an organ's state), in their effective form as known then,
+ * ruled on by registry.fold — the rules the projector and replays apply, so a knownAt answer after
+ * the last record equals the live one.
+ */
 async function registryAt(pool: Pool, ids: string[], knownAt: Date): Promise<RollupContext> {
-  const actors = new Map<string, { info: ActorInfo; key: OrderKey }>();
-  const roles = new Map<string, AffiliationInfo[]>();
-  const ended: Record<string, any>[] = [];
+  const facts: RegistryFact[] = [];
   const seen = new Set<string>();
   let frontier = [...new Set(ids)];
   for (let depth = 0; frontier.length && depth < 7; depth++) {
     frontier.forEach((id) => seen.add(id));
     const { rows } = await pool.query<Row>(
-      `SELECT event_id, type, partition, "offset", recorded_at, envelope FROM ledger.journal
+      `SELECT event_id, type, partition, "offset"::text AS "offset", recorded_at, envelope FROM ledger.journal
         WHERE disposition = 'applied' AND recorded_at <= $2 AND ((type = 'ActorRegistered' AND envelope->'data'->>'id' = ANY($1::text[]))
            OR (type IN ('AffiliationAsserted', 'AffiliationEnded') AND envelope->'data'->>'person' = ANY($1::text[])))`,
       [frontier, knownAt],
@@ -154,29 +158,15 @@ async function registryAt(pool: Pool, ids: string[], knownAt: Date): Promise<Rol
     );
     const next = new Set<string>();
     for (const r of rows) {
-      const e = effectiveEnvelope(r.envelope, modifiers.get(r.event_id) ?? []);
-      if (!e) continue;
-      const d = e.data as Record<string, any>;
-      if (r.type === 'ActorRegistered') {
-        const key = orderKeyOf(e, r.partition, String(r.offset), null);
-        const known = actors.get(d.id);
-        if (!known || compareOrder(known.key, key) < 0) actors.set(d.id, { info: { id: d.id, kind: d.kind, principal: d.principal, members: d.members }, key });
-        [d.principal, ...(d.members ?? [])].forEach((x: unknown) => typeof x === 'string' && next.add(x));
-      } else if (r.type === 'AffiliationAsserted') {
-        roles.set(d.person, [...(roles.get(d.person) ?? []), { eventId: r.event_id, person: d.person, of: d.of, role: d.role, validFrom: d.validFrom, validTo: d.validTo }]);
-        next.add(d.of);
-      } else ended.push(d);
+      const effective = effectiveEnvelope(r.envelope, modifiers.get(r.event_id) ?? []);
+      if (!effective) continue;
+      facts.push({ eventId: r.event_id, type: r.type, partition: r.partition, offset: String(r.offset), effective });
+      const d = effective.data as Record<string, unknown>;
+      if (r.type === 'ActorRegistered') [d.principal, ...((d.members as unknown[]) ?? [])].forEach((x) => typeof x === 'string' && next.add(x));
+      else if (r.type === 'AffiliationAsserted' && typeof d.of === 'string') next.add(d.of);
     }
     frontier = [...next].filter((id) => !seen.has(id));
   }
-  for (const list of roles.values()) {
-    for (const a of list) {
-      const end = ended
-        .filter((x) => x.person === a.person && x.of === a.of && x.role === a.role && x.validTo >= a.validFrom)
-        .map((x) => x.validTo as string)
-        .sort()[0];
-      if (end && (!a.validTo || end < a.validTo)) a.validTo = end;
-    }
-  }
-  return { actor: (id) => actors.get(id)?.info, affiliations: (person) => roles.get(person) ?? [] };
+  const { actors, affiliations } = registryRows(facts);
+  return rollupContextOf(actors, affiliations);
 }
