@@ -61,7 +61,7 @@ export async function bulkBuild(client: PoolClient, schema: string, scope: Build
   let writeSeconds = 0;
   for (const [table, columns] of tables) {
     const t0 = process.hrtime.bigint();
-    const data = known.derive(table as KnownTable) as unknown[] | undefined;
+    const data = known.derive(table as KnownTable) as Iterable<unknown> | undefined;
     if (!data) throw new Error(`the bulk build cannot derive ${schema}.${table}: a read-model table the in-memory fold does not know`);
     const t1 = process.hrtime.bigint();
     written[table] = await copyInto(client, schema, table, columns, data, (n) => onProgress?.({ phase: 'write', done: total + n, item: table }));
@@ -135,39 +135,52 @@ async function secondaryIndexes(client: PoolClient, schema: string): Promise<{ n
   return rows;
 }
 
-async function copyInto(client: PoolClient, schema: string, table: string, columns: Column[], rows: unknown[], progress: (n: number) => void): Promise<number> {
-  if (!rows.length) return 0;
-  const sink = client.query(copyFrom(`COPY ${quoteIdent(schema)}.${quoteIdent(table)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`));
+async function copyInto(client: PoolClient, schema: string, table: string, columns: Column[], rows: Iterable<unknown>, progress: (n: number) => void): Promise<number> {
   const names = columns.map((c) => c.name);
   const types = columns.map((c) => c.type);
-  async function* lines() {
-    for (let i = 0; i < rows.length; i += COPY_CHUNK) {
-      let text = '';
-      const end = Math.min(i + COPY_CHUNK, rows.length);
-      for (let r = i; r < end; r++) {
-        const row = rows[r] as Record<string, unknown>;
-        // An event nothing modifies has its envelope as its effective form (one object): serialise it once.
-        let seen: unknown = undefined;
-        let seenType = '';
-        let seenText = '';
-        for (let c = 0; c < names.length; c++) {
-          const value = row[names[c]];
-          let cell: string;
-          if (value !== null && typeof value === 'object' && value === seen && types[c] === seenType) cell = seenText;
-          else {
-            cell = copyValue(value, types[c]);
-            if (value !== null && typeof value === 'object') [seen, seenType, seenText] = [value, types[c], cell];
-          }
-          text += c ? '\t' + cell : cell;
-        }
-        text += '\n';
+  let count = 0;
+  // Rows are formatted as they come (a derived table may be a generator: its rows die young) and
+  // sent in chunks of COPY_CHUNK lines, each chunk one flat string.
+  function* chunks() {
+    let lines: string[] = [];
+    for (const row of rows) {
+      lines.push(copyLine(row as Record<string, unknown>, names, types));
+      if (lines.length === COPY_CHUNK) {
+        count += lines.length;
+        yield lines.join('');
+        lines = [];
+        progress(count);
       }
-      yield text;
-      progress(end);
+    }
+    if (lines.length) {
+      count += lines.length;
+      yield lines.join('');
+      progress(count);
     }
   }
-  await pipeline(Readable.from(lines()), sink);
-  return rows.length;
+  const sink = client.query(copyFrom(`COPY ${quoteIdent(schema)}.${quoteIdent(table)} (${names.map(quoteIdent).join(', ')}) FROM STDIN`));
+  await pipeline(Readable.from(chunks()), sink);
+  return count;
+}
+
+/** One row as a line of COPY text. */
+function copyLine(row: Record<string, unknown>, names: string[], types: string[]): string {
+  // An object in two columns of one row (a form nothing revised, say) is serialised once.
+  let seen: unknown = undefined;
+  let seenType = '';
+  let seenText = '';
+  let line = '';
+  for (let c = 0; c < names.length; c++) {
+    const value = row[names[c]];
+    let cell: string;
+    if (value !== null && typeof value === 'object' && value === seen && types[c] === seenType) cell = seenText;
+    else {
+      cell = copyValue(value, types[c]);
+      if (value !== null && typeof value === 'object') [seen, seenType, seenText] = [value, types[c], cell];
+    }
+    line += c ? '\t' + cell : cell;
+  }
+  return line + '\n';
 }
 
 /** One value in COPY's text format, as jsonb_to_recordset would have read it from the row's JSON. */
