@@ -132,19 +132,19 @@ export function actorsColumn(type: string, effective: EventEnvelope | null): str
 }
 
 function toRow(e: RecordedEvent, voicesOf: VoicesOf) {
-  const { recordedAt: _r, partition: _p, offset: _o, ...envelope } = e;
+  // A recorded event is its envelope plus where the log put it: read straight from it, no copy.
   const modifier = isModifier(e.type);
   return {
     ...orderColumns(e),
-    actors: actorsColumn(e.type, envelope),
+    actors: actorsColumn(e.type, e),
     voices: modifier ? null : voicesOf(e),
     event_id: e.eventId,
     type: e.type,
     partition: e.partition,
     offset: e.offset,
     recorded_at: e.recordedAt,
-    subject: subjectOf(e.type, envelope),
-    target_event_id: isModifier(e.type) ? (e.data as any).targetEventId : null,
+    subject: subjectOf(e.type, e),
+    target_event_id: modifier ? (e.data as any).targetEventId : null,
   };
 }
 
