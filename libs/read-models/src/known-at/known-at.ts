@@ -3,7 +3,6 @@ import { EventEnvelope, occurredStart, PRECISION_RANK } from '@ledger/contracts'
 import { dyadCells, dyadContributions } from '../dyads/dyads.fold';
 import { effectiveEnvelope, Modifier } from '../facts/effective';
 import { isModifier, ResolvedFact } from '../facts/fact';
-import { INITIAL_STATE } from '../positions/position-fold';
 import { memberships, orderKeyOf } from '../positions/position-membership';
 import { foldSteps, PairInput } from '../positions/position-refold';
 import { tonalRows } from '../positions/positions.projection';
@@ -165,7 +164,7 @@ export class KnownAt {
         const key = orderKeyOf(f.effective!, f.partition, f.offset, null);
         if (!mine.has(key.eventId)) inputs.push({ ...key, own: false, speaker: null, type: f.type, effective: f.effective, recordedAt: f.recordedAt });
       }
-      const folded = foldSteps(pair, INITIAL_STATE, inputs);
+      const folded = foldSteps(pair, inputs);
       history.push(...folded.history);
       current.push(folded.current);
     }

@@ -47,3 +47,26 @@ describe('a party answering its own conditions', () => {
     expect(openConditions(foldPosition(conditional(), other))).toBe(2);
   });
 });
+
+describe('folding copy on write', () => {
+  const deepFreeze = <T>(v: T): T => {
+    if (v && typeof v === 'object') for (const x of Object.values(v)) deepFreeze(x);
+    return Object.freeze(v);
+  };
+
+  it('gives back the state itself for an event that changes nothing', () => {
+    const state = conditional();
+    expect(foldPosition(state, input('StatementMade', '2025-03-14', { proposalId: 'p1', tone: 'critical' }))).toBe(state);
+    expect(foldPosition(state, { ...input('ConditionResolved', '2025-03-14', { conditionId: 'unknown', resolution: 'met' }), own: false })).toBe(state);
+  });
+
+  it('never changes the state it folds from, and shares the conditions it leaves alone', () => {
+    const state = deepFreeze(conditional());
+    const met = foldPosition(state, { ...input('ConditionResolved', '2025-03-14', { conditionId: 'rearm', resolution: 'met' }), own: false });
+    expect(met.conditions.map((c) => c.status)).toEqual(['open', 'met']);
+    expect(met.conditions[0]).toBe(state.conditions[0]);
+    expect(openConditions(foldPosition(state, input('ProposalRejected', '2025-03-20', { proposalId: 'p1' })))).toBe(0);
+    expect(foldPosition(state, input('ConditionStated', '2025-03-20', { condition: { conditionId: 'x', text: 'X', category: 'other', addressedTo: [] } })).conditions).toHaveLength(3);
+    expect(openConditions(state)).toBe(2);
+  });
+});

@@ -33,7 +33,10 @@ interface VoiceRecord {
   category: Category;
 }
 
-/** The fold's state for one (party, proposal). Plain JSON: it is stored with every history step. */
+/**
+ * The fold's state for one (party, proposal). Plain JSON, stored on the history steps where it
+ * changes (a re-fold restarts from it). Immutable: a fold step shares what it leaves unchanged.
+ */
 export interface PositionState {
   category: Category;
   /** The proposal version the stance refers to. */
@@ -105,16 +108,19 @@ export function openConditions(state: Pick<PositionState, 'conditions'>): number
 
 /**
  * Folds one event into a position. Pure: the same state and input always give the same result;
- * no clock, no I/O. Events arrive in the total order of DOMAIN.md §4.
+ * no clock, no I/O. Events arrive in the total order of DOMAIN.md §4. Copy on write: the result
+ * shares the conditions and voices it leaves alone, and an event that changes nothing gives back
+ * `state` itself, so the history needs no deep comparison to see most unchanged steps.
  */
 export function foldPosition(state: PositionState, input: PositionInput): PositionState {
   if (input.modality?.negated || input.modality?.hypothetical) return state;
-  const next: PositionState = { ...state, conditions: state.conditions.map((c) => ({ ...c })) };
+  const next: PositionState = { ...state };
   const intended = applyConditions(next, input);
-  return intended === null ? next : setCategory(next, input, intended);
+  if (intended !== null) return setCategory(next, input, intended);
+  return next.conditions === state.conditions ? state : next;
 }
 
-/** Applies the event's conditions and answers the category it asks for (null: none). */
+/** Applies the event's conditions (replacing `s.conditions` when they change) and answers the category it asks for (null: none). */
 function applyConditions(s: PositionState, e: PositionInput): Category | null {
   const d = e.data;
   switch (e.type) {
@@ -135,8 +141,8 @@ function applyConditions(s: PositionState, e: PositionInput): Category | null {
       addCondition(s, d.condition as ConditionDto, e);
       return s.category === 'ACCEPTED' ? 'CONDITIONAL' : null;
     case 'ConditionResolved': {
-      const c = s.conditions.find((x) => x.conditionId === d.conditionId && x.status === 'open');
-      if (c) Object.assign(c, { status: d.resolution, resolvedBy: e.eventId, resolvedAt: e.occurredValue });
+      const i = s.conditions.findIndex((x) => x.conditionId === d.conditionId && x.status === 'open');
+      if (i >= 0) s.conditions = s.conditions.map((c, j) => (j === i ? { ...c, status: d.resolution, resolvedBy: e.eventId, resolvedAt: e.occurredValue } : c));
       return null;
     }
     case 'ProposalRejected':
@@ -158,7 +164,8 @@ function applyConditions(s: PositionState, e: PositionInput): Category | null {
 
 /** A plain acceptance or a rejection answers the party's own open conditions: superseded, by that event. */
 function supersedeOpen(s: PositionState, e: PositionInput): void {
-  for (const c of s.conditions) if (c.status === 'open') Object.assign(c, { status: 'superseded', resolvedBy: e.eventId, resolvedAt: e.occurredValue });
+  if (!s.conditions.some((c) => c.status === 'open')) return;
+  s.conditions = s.conditions.map((c) => (c.status === 'open' ? { ...c, status: 'superseded', resolvedBy: e.eventId, resolvedAt: e.occurredValue } : c));
 }
 
 function addCondition(s: PositionState, c: ConditionDto, e: PositionInput): void {
@@ -175,8 +182,7 @@ function addCondition(s: PositionState, c: ConditionDto, e: PositionInput): void
     resolvedBy: null,
     resolvedAt: null,
   };
-  if (existing >= 0) s.conditions[existing] = state;
-  else s.conditions.push(state);
+  s.conditions = existing >= 0 ? s.conditions.map((x, i) => (i === existing ? state : x)) : [...s.conditions, state];
 }
 
 /**
@@ -188,8 +194,7 @@ function setCategory(s: PositionState, e: PositionInput, intended: Category): Po
   const day = Math.floor(e.occurredStart / DAY) * DAY;
   const authority = e.authority ?? 9;
   if (authority <= 2) {
-    s.voices = s.voices.filter((v) => v.day >= day - CONTEST_WINDOW_DAYS * DAY);
-    s.voices.push({ eventId: e.eventId, day, speaker: e.speaker, category: intended });
+    s.voices = [...s.voices.filter((v) => v.day >= day - CONTEST_WINDOW_DAYS * DAY), { eventId: e.eventId, day, speaker: e.speaker, category: intended }];
   }
   s.contested = s.voices.some((a) => s.voices.some((b) => a.speaker !== b.speaker && a.category !== b.category));
   const outranked = s.basisDay === day && s.basisAuthority !== null && s.basisAuthority < authority;
@@ -205,4 +210,35 @@ function setCategory(s: PositionState, e: PositionInput, intended: Category): Po
   s.basisDay = day;
   s.basisAuthority = authority;
   return s;
+}
+
+/**
+ * Whether two states are the same JSON value, as PostgreSQL's jsonb `=` sees them once stored (key
+ * order aside; an undefined property is absent, an undefined or non-finite number is null): a
+ * history step whose state is the same as the step before stores none.
+ */
+export function sameState(a: PositionState, b: PositionState): boolean {
+  if (a === b) return true;
+  // The fields most steps change first: most different states differ there.
+  if ((a.basisEventId ?? null) !== (b.basisEventId ?? null) || a.category !== b.category || a.conditions?.length !== b.conditions?.length) return false;
+  return sameJson(a, b);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  a = jsonScalar(a);
+  b = jsonScalar(b);
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => sameJson(x, b[i]));
+  }
+  const [oa, ob] = [a as Record<string, unknown>, b as Record<string, unknown>];
+  const ka = Object.keys(oa).filter((k) => oa[k] !== undefined);
+  return ka.length === Object.keys(ob).filter((k) => ob[k] !== undefined).length && ka.every((k) => ob[k] !== undefined && sameJson(oa[k], ob[k]));
+}
+
+/** A value as JSON.stringify would write it inside an array: undefined and non-finite numbers as null. */
+function jsonScalar(v: unknown): unknown {
+  return v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
 }

@@ -2,7 +2,7 @@ import { effectiveOf, journalOf } from '../facts/fact-columns';
 import { PoolClient } from 'pg';
 import { EventEnvelope } from '@ledger/contracts';
 import { compareOrder, keyColumns, OrderKey, rowKey, UNKNOWN_AUTHORITY } from './fold-order';
-import { foldPosition, INITIAL_STATE, openConditions, POLICY_VERSION, PositionInput, PositionState, scoreOf } from './position-fold';
+import { foldPosition, INITIAL_STATE, openConditions, POLICY_VERSION, PositionInput, PositionState, sameState, scoreOf } from './position-fold';
 
 interface Pair {
   party: string;
@@ -38,8 +38,8 @@ const PAIRS = `jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text, 
 
 /**
  * Re-folds each pair from its insertion point: history from there on is dropped, the state just
- * before it is the starting point, and the pair's events from there on are folded again in the total
- * order. An event appended in order re-folds exactly one step.
+ * before it (the last stored state there) is the starting point, and the pair's events from there on
+ * are folded again in the total order. An event appended in order re-folds exactly one step.
  */
 export async function refoldPairs(client: PoolClient, touched: Pair[], inMemory: Map<string, EventEnvelope> = new Map()): Promise<void> {
   let pairs = touched;
@@ -74,7 +74,7 @@ export async function refoldPairs(client: PoolClient, touched: Pair[], inMemory:
   const current: unknown[] = [];
   for (const pair of pairs) {
     const id = `${pair.party}\u0000${pair.proposalId}`;
-    const folded = foldSteps(pair, snapshots.get(id) ?? INITIAL_STATE, inputs.get(id) ?? []);
+    const folded = foldSteps(pair, inputs.get(id) ?? [], snapshots.get(id) ?? null);
     history.push(...folded.history);
     current.push(folded.current);
   }
@@ -83,16 +83,22 @@ export async function refoldPairs(client: PoolClient, touched: Pair[], inMemory:
 }
 
 /**
- * Folds a pair's events (sorted here, in the total order) from `state`: the position_history_v1
- * rows it steps through and the party_positions_v1 row it ends on. Pure.
+ * Folds a pair's events (sorted here, in the total order) from `restart`, the state after the step
+ * just before them (null: from the pair's beginning): the position_history_v1 rows it steps through
+ * and the party_positions_v1 row it ends on. A step stores the full state only where it differs from
+ * the step before, and the pair's first step always does, so the state at any step is the last one
+ * stored at or before it. Pure.
  */
-export function foldSteps(pair: { party: string; proposalId: string }, state: PositionState, events: PairInput[]) {
-  const history = [];
+export function foldSteps(pair: { party: string; proposalId: string }, events: PairInput[], restart: PositionState | null = null) {
+  const history: ReturnType<typeof historyRow>[] = [];
+  let state = restart ?? INITIAL_STATE;
   let shown = visible(state);
   for (const e of [...events].sort(compareOrder)) {
     const next = foldPosition(state, toInput(e));
-    const nextShown = visible(next);
-    history.push(historyRow(pair, e, next, nextShown !== shown));
+    const first = restart === null && history.length === 0;
+    const same = !first && sameState(next, state);
+    const nextShown = same ? shown : visible(next);
+    history.push(historyRow(pair, e, next, nextShown !== shown, same ? null : next));
     state = next;
     shown = nextShown;
   }
@@ -107,10 +113,11 @@ async function ownedPairs(client: PoolClient, keys: string): Promise<Set<string>
 }
 
 async function loadSnapshots(client: PoolClient, keys: string): Promise<Map<string, PositionState>> {
-  // One backward index scan per pair: the last step before the insertion point.
+  // One backward index scan per pair: the last stored state before the insertion point (the steps
+  // after it that store none have the same state).
   const { rows } = await client.query(
     `SELECT k.party, k.proposal_id, h.state FROM ${PAIRS}
-       JOIN LATERAL (SELECT state FROM position_history_v1 h WHERE h.party = k.party AND h.proposal_id = k.proposal_id
+       JOIN LATERAL (SELECT state FROM position_history_v1 h WHERE h.party = k.party AND h.proposal_id = k.proposal_id AND h.state IS NOT NULL
                       ORDER BY h.occurred_start DESC, h.precision_rank DESC, h.authority DESC, h.reported_at DESC, h.partition DESC, h."offset" DESC, h.event_id DESC
                       LIMIT 1) h ON true`,
     [keys],
@@ -176,7 +183,8 @@ function visible(s: PositionState): string {
   return JSON.stringify([s.category, scoreOf(s), s.conditions, s.contested, s.version]);
 }
 
-function historyRow(pair: { party: string; proposalId: string }, e: PairInput, after: PositionState, changed: boolean) {
+/** One step; `state` is the full state after it, or null when it is the same as the step before. */
+function historyRow(pair: { party: string; proposalId: string }, e: PairInput, after: PositionState, changed: boolean, state: PositionState | null) {
   return {
     ...keyColumns(e),
     party: pair.party,
@@ -191,7 +199,7 @@ function historyRow(pair: { party: string; proposalId: string }, e: PairInput, a
     contested: after.contested,
     basis_event_id: after.basisEventId,
     changed,
-    state: after,
+    state,
   };
 }
 

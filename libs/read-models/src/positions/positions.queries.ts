@@ -70,7 +70,8 @@ export async function positionAt(pool: Pool, party: string, proposalId: string, 
   } else {
     const [history, tonal] = await Promise.all([
       pool.query(
-        `SELECT state FROM read_model.position_history_v1 WHERE party = $1 AND proposal_id = $2 AND occurred_start <= $3
+        // The last stored state up to asOf: the steps after it that store none have the same state.
+        `SELECT state FROM read_model.position_history_v1 WHERE party = $1 AND proposal_id = $2 AND occurred_start <= $3 AND state IS NOT NULL
           ORDER BY occurred_start DESC, precision_rank DESC, authority DESC, reported_at DESC, partition DESC, "offset" DESC, event_id DESC
           LIMIT 1`,
         [party, proposalId, asOf],
@@ -91,9 +92,10 @@ export async function positionAt(pool: Pool, party: string, proposalId: string, 
 export async function stances(pool: Pool, filter: { proposalId?: string; party?: string }, asOf: Date, known?: KnownAt | null): Promise<PositionView[]> {
   const params: unknown[] = [filter.proposalId ?? null, filter.party ?? null, asOf];
   const history = tableRef('position_history_v1', params, known);
+  // Per pair, the last stored state up to asOf (a pair's first step always stores one).
   const { rows } = await pool.query(
     `SELECT DISTINCT ON (party, proposal_id) party, proposal_id, state FROM ${history} h
-      WHERE ($1::text IS NULL OR proposal_id = $1) AND ($2::text IS NULL OR party = $2) AND occurred_start <= $3
+      WHERE ($1::text IS NULL OR proposal_id = $1) AND ($2::text IS NULL OR party = $2) AND occurred_start <= $3 AND state IS NOT NULL
       ORDER BY party, proposal_id, occurred_start DESC, precision_rank DESC, authority DESC, reported_at DESC, partition DESC, "offset" DESC, event_id DESC`,
     params,
   );
