@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { EventRow, KnownAt, KnownTable, knownRow } from '@ledger/read-models';
+import { DERIVE_ORDER, EventRow, KnownAt, KnownTable, knownRow } from '@ledger/read-models';
 import { quoteIdent } from '@ledger/postgres';
 
 /** Which journal records a bulk build folds. */
@@ -59,7 +59,8 @@ export async function bulkBuild(client: PoolClient, schema: string, scope: Build
   onProgress?.({ phase: 'write', done: 0 });
   let foldSeconds = fold;
   let writeSeconds = 0;
-  for (const [table, columns] of tables) {
+  const order = (t: string) => (DERIVE_ORDER.indexOf(t as KnownTable) + DERIVE_ORDER.length + 1) % (DERIVE_ORDER.length + 1);
+  for (const [table, columns] of [...tables].sort((a, b) => order(a[0]) - order(b[0]))) {
     const t0 = process.hrtime.bigint();
     const data = known.derive(table as KnownTable) as Iterable<unknown> | undefined;
     if (!data) throw new Error(`the bulk build cannot derive ${schema}.${table}: a read-model table the in-memory fold does not know`);

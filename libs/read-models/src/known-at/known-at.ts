@@ -41,6 +41,21 @@ export type KnownTable =
   | 'position_events_v1'
   | 'dyads_v1';
 
+/** The order a bulk build derives the tables in: the positions' history before their current rows (one fold). */
+export const DERIVE_ORDER: KnownTable[] = [
+  'actors_v1',
+  'affiliations_v1',
+  'events_v1',
+  'statements_v1',
+  'tonal_events_v1',
+  'position_events_v1',
+  'position_history_v1',
+  'party_positions_v1',
+  'proposals_v1',
+  'threats_v1',
+  'dyads_v1',
+];
+
 /** Modifiers of modifiers settle by this depth, as in the live fold. */
 const MAX_DEPTH = 4;
 
@@ -56,7 +71,8 @@ export class KnownAt {
   private readonly effective = new Map<string, EventEnvelope | null>();
   private readonly registry: { actors: ActorRow[]; affiliations: AffiliationRow[]; ctx: RollupContext };
   private readonly cache = new Map<KnownTable, unknown[]>();
-  private positions?: { current: unknown[]; history: unknown[] };
+  /** The current rows of the positions, kept by a history fold that ran to its end until asked for. */
+  private current?: unknown[];
 
   constructor(
     readonly at: Date,
@@ -97,52 +113,74 @@ export class KnownAt {
 
   /** The rows `table` would hold had the ledger stopped at `at` (jsonb_populate_recordset input). */
   table(table: KnownTable): unknown[] {
-    if (!this.cache.has(table)) this.cache.set(table, this.derive(table));
+    if (!this.cache.has(table)) this.cache.set(table, [...this.derive(table)]);
     return this.cache.get(table)!;
   }
 
   /**
-   * The rows of `table`, derived now and not kept (a replay writes each table once and lets it go;
-   * positions and their history are folded together and kept until both were asked for).
+   * The rows of `table`, derived as they are read and not kept: a replay writes each table once, and
+   * the tables of one row per event (or per step) are generators whose rows die young. Folding the
+   * positions' history also answers their current rows: ask for position_history_v1 before
+   * party_positions_v1 (DERIVE_ORDER) and the pairs are folded once.
    */
-  derive(table: KnownTable): unknown[] {
+  derive(table: KnownTable): Iterable<unknown> {
     switch (table) {
       case 'position_events_v1':
-        return this.facts.flatMap((f) => memberships(f).map((m) => ({ ...keyColumns(m), party: m.party, proposal_id: m.proposalId, event_type: m.eventType, speaker: m.speaker })));
+        return this.positionEvents();
       case 'dyads_v1':
         return dyadCells(this.facts.flatMap(dyadContributions));
-      case 'events_v1': {
-        const voices = new Map(this.facts.map((f) => [f.eventId, f.voices]));
-        return this.rows.map((r) => {
-          const effective = this.effective.get(r.event_id) ?? null;
-          return { ...eventRow(r, effective), actors: actorsColumn(r.type, effective), voices: voices.get(r.event_id) ?? null };
-        });
-      }
+      case 'events_v1':
+        return this.events();
       case 'statements_v1':
-        return this.facts.filter((f) => f.type === 'StatementMade').map(statementRow);
+        return this.statements();
       case 'threats_v1':
         return threatRows(this.facts);
       case 'proposals_v1':
         return proposalRows(this.facts.filter((f) => f.type === 'ProposalMade' || f.type === 'ProposalAmended').map(proposalEvent));
       case 'tonal_events_v1':
-        return this.facts.flatMap(tonalRows);
+        return this.tones();
       case 'actors_v1':
         return this.registry.actors;
       case 'affiliations_v1':
         return this.registry.affiliations;
-      case 'party_positions_v1':
-      case 'position_history_v1': {
-        if (!this.positions) this.positions = this.foldPositions();
-        const rows = table === 'party_positions_v1' ? this.positions.current : this.positions.history;
-        if (table === 'party_positions_v1') this.positions.current = [];
-        else this.positions.history = [];
-        return rows;
+      case 'position_history_v1':
+        return this.foldPositions();
+      case 'party_positions_v1': {
+        if (!this.current) for (const _ of this.foldPositions());
+        const current = this.current!;
+        this.current = undefined;
+        return current;
       }
     }
   }
 
-  /** Every (party, proposal) with events of the party's own, folded from scratch with the projection's fold. */
-  private foldPositions(): { current: unknown[]; history: unknown[] } {
+  private *events(): Generator<unknown> {
+    const voices = new Map(this.facts.map((f) => [f.eventId, f.voices]));
+    for (const r of this.rows) {
+      const effective = this.effective.get(r.event_id) ?? null;
+      yield { ...eventRow(r, effective), actors: actorsColumn(r.type, effective), voices: voices.get(r.event_id) ?? null };
+    }
+  }
+
+  private *statements(): Generator<unknown> {
+    for (const f of this.facts) if (f.type === 'StatementMade') yield statementRow(f);
+  }
+
+  private *tones(): Generator<unknown> {
+    for (const f of this.facts) yield* tonalRows(f);
+  }
+
+  private *positionEvents(): Generator<unknown> {
+    for (const f of this.facts) {
+      for (const m of memberships(f)) yield { ...keyColumns(m), party: m.party, proposal_id: m.proposalId, event_type: m.eventType, speaker: m.speaker };
+    }
+  }
+
+  /**
+   * Every (party, proposal) with events of the party's own, folded from scratch with the projection's
+   * fold: yields the history steps pair by pair, and keeps the current rows once every pair is done.
+   */
+  private *foldPositions(): Generator<unknown> {
     const own = new Map<string, { pair: { party: string; proposalId: string }; inputs: PairInput[] }>();
     const resolutions = new Map<string, ResolvedFact[]>();
     for (const fact of this.facts) {
@@ -156,7 +194,6 @@ export class KnownAt {
         resolutions.set(fact.effective!.proposalId, [...(resolutions.get(fact.effective!.proposalId) ?? []), fact]);
       }
     }
-    const history: unknown[] = [];
     const current: unknown[] = [];
     for (const { pair, inputs } of own.values()) {
       const mine = new Set(inputs.map((i) => i.eventId));
@@ -165,10 +202,10 @@ export class KnownAt {
         if (!mine.has(key.eventId)) inputs.push({ ...key, own: false, speaker: null, type: f.type, effective: f.effective, recordedAt: f.recordedAt });
       }
       const folded = foldSteps(pair, inputs);
-      history.push(...folded.history);
+      yield* folded.history;
       current.push(folded.current);
     }
-    return { history, current };
+    this.current = current;
   }
 
   /** How many events (modifiers included) this fold holds. */
