@@ -4,7 +4,7 @@ export * from './read-models';
 export * from './digest';
 export * from './facts/fact';
 export * from './rollup/rollup';
-export * from './positions/position-fold';
+export * from './positions/positions.fold';
 export * from './positions/fold-order';
 export * from './positions/positions.queries';
 export * from './registry/parties.queries';

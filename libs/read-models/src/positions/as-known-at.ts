@@ -6,7 +6,7 @@ import { RollupContext } from '../rollup/rollup';
 import { RegistryFact, registryRows, rollupContextOf } from '../registry/registry.fold';
 import { namedActors, resolveVoices } from '../voices/event-voices';
 import { compareOrder, OrderKey } from './fold-order';
-import { foldPosition, INITIAL_STATE, PositionState } from './position-fold';
+import { foldPosition, INITIAL_STATE, PositionState } from './positions.fold';
 import { FOLD_TYPES, memberships, orderKeyOf, partyVoices, TONAL_TYPES } from './position-membership';
 
 /** One folded event and the state after it. */

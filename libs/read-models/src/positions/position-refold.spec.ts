@@ -1,4 +1,4 @@
-import { PositionState, sameState } from './position-fold';
+import { PositionState, sameState } from './positions.fold';
 import { foldSteps, PairInput } from './position-refold';
 
 const PAIR = { party: 'RUS', proposalId: 'p1' };

@@ -2,7 +2,7 @@ import { effectiveOf, journalOf } from '../facts/fact-columns';
 import { PoolClient } from 'pg';
 import { EventEnvelope } from '@ledger/contracts';
 import { compareOrder, keyColumns, OrderKey, rowKey, UNKNOWN_AUTHORITY } from './fold-order';
-import { foldPosition, INITIAL_STATE, openConditions, POLICY_VERSION, PositionInput, PositionState, sameState, scoreOf } from './position-fold';
+import { foldPosition, INITIAL_STATE, openConditions, POLICY_VERSION, PositionInput, PositionState, sameState, scoreOf } from './positions.fold';
 
 interface Pair {
   party: string;

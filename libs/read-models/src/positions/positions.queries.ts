@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import { Citation, OccurredAt } from '@ledger/contracts';
 import { KnownAt, tableRef } from '../known-at/known-at';
 import { foldAsKnownAt, KnownTone } from './as-known-at';
-import { Category, ConditionState, openConditions, POLICY_VERSION, PositionState, scoreOf } from './position-fold';
+import { Category, ConditionState, openConditions, POLICY_VERSION, PositionState, scoreOf } from './positions.fold';
 
 /** The event that set a stance, with the words behind it. */
 export interface BasisEvent {

@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import { OccurredAt } from '@ledger/contracts';
 import { KnownAt, tableRef } from '../known-at/known-at';
 import { decodeCursor, encodeCursor, Page } from '@ledger/ledger-store';
-import { Category } from '../positions/position-fold';
+import { Category } from '../positions/positions.fold';
 import { PositionView, stances } from '../positions/positions.queries';
 
 /** One version of a proposal: the ProposalMade (with its terms) or a ProposalAmended (with its delta). */

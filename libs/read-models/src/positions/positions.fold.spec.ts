@@ -1,4 +1,4 @@
-import { foldPosition, INITIAL_STATE, openConditions, PositionInput, PositionState } from './position-fold';
+import { foldPosition, INITIAL_STATE, openConditions, PositionInput, PositionState } from './positions.fold';
 
 const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
 const input = (type: string, d: string, data: Record<string, unknown> = {}, eventId = `${type}-${d}`): PositionInput => ({
