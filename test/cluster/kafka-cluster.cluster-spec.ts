@@ -97,6 +97,7 @@ describe('cluster: three Kafka brokers, faults under load', () => {
         status503Why: why503(load.outcomes),
         otherStatuses: others(status),
         unknownOutcomeButApplied: x.unknownOutcomeButApplied,
+        duplicateRecordsSkipped: x.duplicateRecordsSkipped,
         ...x.lostFigures,
       },
     });
@@ -228,6 +229,8 @@ describe('cluster: three Kafka brokers, faults under load', () => {
     return {
       counts: { acknowledged: e.acknowledged, applied: e.applied, duplicated: e.duplicated, lost: e.lost },
       unknownOutcomeButApplied: e.unknownButApplied,
+      /** Journal rows `duplicate` in the scenario's database so far (C1 runs first: its own). */
+      duplicateRecordsSkipped: e.duplicateRecords,
       /** Figures on the lost ones, when there are any. */
       lostFigures: (e.lost ? { lostSample: e.lostSample.join(' '), lostAfter15s: lostAfter15s ?? '?', lostTrace: lostTrace.join(' | ') } : {}) as Record<string, string | number>,
       lostTrace,
