@@ -14,8 +14,8 @@ import { sweepLevels } from '../harness/ledger/sweep';
 
 const TARGET_EVENTS_PER_SEC = 50_000;
 const EVENTS_PER_REQUEST = 100;
-/** What our producer does (libs/kafka KafkaEventLog): acks from all replicas, idempotent, one request in flight. */
-const OUR_PRODUCER = { acks: 'all', 'enable.idempotence': 'true', 'max.in.flight.requests.per.connection': '1' };
+/** What our producer does (libs/log KafkaEventLog, PRODUCER_OPTIONS): acks from all replicas, not idempotent, one request in flight. */
+const OUR_PRODUCER = { acks: 'all', 'enable.idempotence': 'false', 'max.in.flight.requests.per.connection': '1' };
 
 /**
  * Figure 2: 100-event batches. Closed-loop runs at a few concurrency levels find the best rate of

@@ -3,6 +3,7 @@ import { KafkaEventLog } from '@ledger/log';
 import { recordFigures } from '../faults/figures';
 import { AppProcess } from '../faults/harness/apps';
 import { exactness, waitCaughtUp } from '../faults/harness/ledger';
+import { traceLost } from '../faults/harness/lost';
 import { firstAnswer, Load, Outcome, sleep } from '../faults/harness/load';
 import { FaultScenario } from '../faults/harness/scenario';
 import { expectSettled, settle, settledCounts, settledFigures } from '../faults/harness/settle';
@@ -76,7 +77,7 @@ describe('cluster: three Kafka brokers, faults under load', () => {
     const status = load.tally();
     recordFigures({
       scenario: 'cluster-leader-kill',
-      ...x,
+      ...x.counts,
       recoverySeconds: Math.max(...outages.map((o) => o.electMs)) / 1000,
       extra: {
         brokers: 3,
@@ -93,15 +94,17 @@ describe('cluster: three Kafka brokers, faults under load', () => {
         backInSyncSeconds: outages.map((o) => seconds(o.inSyncMs)).join(' / '),
         status503: count503(status),
         status503AfterNewLeaders: late.length,
+        status503Why: why503(load.outcomes),
         otherStatuses: others(status),
         unknownOutcomeButApplied: x.unknownOutcomeButApplied,
-        lostSample: x.lostSample,
+        duplicateRecordsSkipped: x.duplicateRecordsSkipped,
+        ...x.lostFigures,
       },
     });
     expect(late).toEqual([]);
     expect(others(status)).toBe('none');
-    expect({ lost: x.lost, duplicated: x.duplicated }).toEqual({ lost: 0, duplicated: 0 });
-    expect(x.applied).toBe(x.acknowledged);
+    expect({ lost: x.counts.lost, duplicated: x.counts.duplicated, lostTrace: x.lostTrace }).toEqual({ lost: 0, duplicated: 0, lostTrace: [] });
+    expect(x.counts.applied).toBe(x.counts.acknowledged);
   }, 300_000);
 
   it('cuts one broker off (SIGSTOP) for 20 s, past the election of new leaders, then lets it back: nothing acknowledged lost or doubled', async () => {
@@ -128,7 +131,7 @@ describe('cluster: three Kafka brokers, faults under load', () => {
     const status = load.tally();
     recordFigures({
       scenario: 'cluster-broker-pause',
-      ...x,
+      ...x.counts,
       recoverySeconds: seconds(elected.ms),
       extra: {
         brokers: 3,
@@ -146,11 +149,12 @@ describe('cluster: three Kafka brokers, faults under load', () => {
         status503Window: window503(load.outcomes, pausedAt),
         otherStatuses: others(status),
         unknownOutcomeButApplied: x.unknownOutcomeButApplied,
+        ...x.lostFigures,
       },
     });
     expect(others(status)).toBe('none');
-    expect({ lost: x.lost, duplicated: x.duplicated }).toEqual({ lost: 0, duplicated: 0 });
-    expect(x.applied).toBe(x.acknowledged);
+    expect({ lost: x.counts.lost, duplicated: x.counts.duplicated, lostTrace: x.lostTrace }).toEqual({ lost: 0, duplicated: 0, lostTrace: [] });
+    expect(x.counts.applied).toBe(x.counts.acknowledged);
   }, 240_000);
 
   it('refuses writes (503) with two brokers down, acknowledges none, and loses nothing when they return', async () => {
@@ -206,17 +210,30 @@ describe('cluster: three Kafka brokers, faults under load', () => {
     expectSettled(x);
   }, 300_000);
 
-  /** Waits for the projector to apply the whole log, then counts what became of every event `load` sent. */
+  /**
+   * Waits for the projector to apply the whole log, then counts what became of every event `load`
+   * sent. When some acknowledged events are not applied, traces each one (traceLost), counts again
+   * 15 s later (applied late, or not at all) and keeps the scenario's data with LEDGER_FAULTS_KEEP=1.
+   */
   async function counted(load: Load) {
     await waitCaughtUp(s.pool, s.log, s.group, { timeoutMs: 180_000 });
     const e = await exactness(s.pool, load.acknowledged(), load.unacknowledged());
+    let lostTrace: string[] = [];
+    let lostAfter15s: number | undefined;
+    if (e.lost) {
+      lostTrace = await traceLost(s.pool, s.log, load.outcomes, e.lostIds);
+      await sleep(15_000);
+      lostAfter15s = (await exactness(s.pool, load.acknowledged(), load.unacknowledged())).lost;
+      s.keepForInspection(`${e.lost} acknowledged events not applied`);
+    }
     return {
-      acknowledged: e.acknowledged,
-      applied: e.applied,
-      duplicated: e.duplicated,
-      lost: e.lost,
+      counts: { acknowledged: e.acknowledged, applied: e.applied, duplicated: e.duplicated, lost: e.lost },
       unknownOutcomeButApplied: e.unknownButApplied,
-      lostSample: e.lostSample.join(' ') || 'none',
+      /** Journal rows `duplicate` in the scenario's database so far (C1 runs first: its own). */
+      duplicateRecordsSkipped: e.duplicateRecords,
+      /** Figures on the lost ones, when there are any. */
+      lostFigures: (e.lost ? { lostSample: e.lostSample.join(' '), lostAfter15s: lostAfter15s ?? '?', lostTrace: lostTrace.join(' | ') } : {}) as Record<string, string | number>,
+      lostTrace,
     };
   }
 });
@@ -237,6 +254,16 @@ function others(tally: Record<string, number>): string {
       .map(([k, v]) => `${k}×${v}`)
       .join(', ') || 'none'
   );
+}
+
+/** The 503s by the reason their problem document gave (numbers and ids blanked), as `reason×n`. */
+function why503(outcomes: Outcome[]): string {
+  const why = new Map<string, number>();
+  for (const o of outcomes.filter((o) => o.status === 503)) {
+    const reason = (o.detail ?? o.code ?? '?').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'ID').replace(/\d+/g, 'N');
+    why.set(reason, (why.get(reason) ?? 0) + 1);
+  }
+  return [...why].map(([k, v]) => `${k} ×${v}`).join('; ') || 'none';
 }
 
 /** When the 503s were sent, in seconds from `since`: first – last. */

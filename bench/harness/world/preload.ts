@@ -22,7 +22,7 @@ export interface Preloaded {
 
 /**
  * Writes `records` events of a world straight to the log, as a direct publisher would (our
- * KafkaEventLog, acks=all, idempotent): the registry first, then the stream. The same options give
+ * KafkaEventLog, acks=all): the registry first, then the stream. The same options give
  * the same events again (`worldEvents`), for the baselines.
  */
 export async function preloadWorld(brokers: string[], topic: string, world: WorldOptions, records: number, publisher: string): Promise<Preloaded> {

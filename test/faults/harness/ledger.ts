@@ -22,6 +22,8 @@ export interface Exactness {
   duplicateRecords: number;
   /** A few lost ids, to look up. */
   lostSample: string[];
+  /** Every lost id (traceLost says where each went). */
+  lostIds: string[];
 }
 
 /** Counts, per event id the load sent, its applied journal rows and its read-model row. */
@@ -53,6 +55,7 @@ export async function exactness(pool: Pool, acknowledged: string[], unacknowledg
     unknownButApplied: unacknowledged.filter((id) => byId.get(id)?.applied === 1).length,
     duplicateRecords: Number(totals.duplicates),
     lostSample: lostIds.slice(0, 5),
+    lostIds,
   };
 }
 

@@ -9,6 +9,11 @@ export interface Outcome {
   status: number;
   /** The problem document's code (503s, 4xx), or the connection error's code. */
   code?: string;
+  /** The problem document's detail (why a 503), for tracing an event afterwards. */
+  detail?: string;
+  /** Where the log said it wrote the event (a 202's partition and offset). */
+  partition?: number;
+  offset?: string;
   /** The content type of an answer other than 202. */
   contentType?: string;
 }
@@ -143,17 +148,18 @@ export class Load {
         body,
       });
       const text = await res.body.text();
-      let code: string | undefined;
-      let contentType: string | undefined;
-      if (res.statusCode !== 202) {
-        contentType = String(res.headers['content-type'] ?? '');
-        try {
-          code = (JSON.parse(text) as { code?: string }).code;
-        } catch {
-          code = 'not-json';
-        }
+      const doneAt = Date.now();
+      let answer: { code?: string; detail?: string; partition?: number; offset?: string } = {};
+      try {
+        answer = JSON.parse(text);
+      } catch {
+        answer = { code: 'not-json' };
       }
-      this.outcomes.push({ eventId, sentAt, doneAt: Date.now(), status: res.statusCode, code, contentType });
+      if (res.statusCode === 202) this.outcomes.push({ eventId, sentAt, doneAt, status: 202, partition: answer.partition, offset: answer.offset });
+      else {
+        const contentType = String(res.headers['content-type'] ?? '');
+        this.outcomes.push({ eventId, sentAt, doneAt, status: res.statusCode, code: answer.code, detail: answer.detail, contentType });
+      }
     } catch (e) {
       this.outcomes.push({ eventId, sentAt, doneAt: Date.now(), status: 0, code: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
     }

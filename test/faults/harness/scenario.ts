@@ -44,6 +44,8 @@ export class FaultScenario {
   readonly apps: AppProcess[] = [];
   /** Loads, readers and samplers to stop first when the scenario closes (a failed test leaves them running). */
   private readonly running: { stop(): Promise<void> }[] = [];
+  /** Why `close` leaves the database and the broker's data in place (see `keepForInspection`). */
+  private kept?: string;
   readonly log: KafkaEventLog;
   readonly pool: Pool;
 
@@ -103,12 +105,28 @@ export class FaultScenario {
     return thing;
   }
 
+  /**
+   * With LEDGER_FAULTS_KEEP=1, `close` leaves this scenario's database, its brokers (running) and
+   * its data folder as they are, and says where, so a failure can be looked into by hand; the next
+   * run of a scenario on the same brokers wipes them. Without it, nothing changes.
+   */
+  keepForInspection(reason: string): void {
+    if (process.env.LEDGER_FAULTS_KEEP === '1') this.kept = reason;
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.running.map((r) => r.stop().catch(() => undefined)));
     await Promise.all(this.apps.map((a) => a.kill()));
     this.keepLogs();
     await this.log.close().catch(() => undefined);
     await this.pool.end().catch(() => undefined);
+    if (this.kept) {
+      const where = `database ${this.databaseUrl}, Kafka ${this.broker.brokers} (data ${this.broker.dataDir}), data folder ${this.dataDir}`;
+      writeFileSync(join(FIGURES_DIR, 'logs', this.name, 'KEPT.txt'), `${this.kept}\n${where}\n`);
+      process.stderr.write(`${this.name}: kept for inspection (${this.kept}): ${where}\n`);
+      await this.broker.release();
+      return;
+    }
     await this.dropDatabase().catch(() => undefined);
     await this.broker.reset().catch(() => undefined);
     await this.broker.release();

@@ -1,9 +1,12 @@
 import { Exactness, exactness, freshFoldDiffers, AuditOutcome, verifyAndReplay, waitCaughtUp } from './ledger';
 import { Load } from './load';
+import { traceLost } from './lost';
 import { FaultScenario } from './scenario';
 
 export interface Settled {
   exactness: Exactness;
+  /** Where each lost event went (traceLost), when some are lost. */
+  lostTrace: string[];
   /** Read-model tables where the live models differ from a fresh fold of the journal (none expected); undefined: not compared here (`ledger verify` compares them too). */
   freshFoldDiffers?: string[];
   /** Exit codes of the graceful stop (SIGTERM) of every app process after the load. */
@@ -22,10 +25,12 @@ export interface Settled {
 export async function settle(s: FaultScenario, load: Load, options: { freshFold?: boolean } = {}): Promise<Settled> {
   const drainMs = await waitCaughtUp(s.pool, s.log, s.group, { timeoutMs: 180_000 });
   const counted = await exactness(s.pool, load.acknowledged(), load.unacknowledged());
+  const lostTrace = counted.lost ? await traceLost(s.pool, s.log, load.outcomes, counted.lostIds) : [];
+  if (counted.lost) s.keepForInspection(`${counted.lost} acknowledged events not applied`);
   const differs = options.freshFold ? await freshFoldDiffers(s.pool) : undefined;
   const exitCodes = await s.stopApps();
   const audit = await verifyAndReplay(s.pool, s.env());
-  return { exactness: counted, freshFoldDiffers: differs, exitCodes, audit, drainSeconds: drainMs / 1000 };
+  return { exactness: counted, lostTrace, freshFoldDiffers: differs, exitCodes, audit, drainSeconds: drainMs / 1000 };
 }
 
 /** The counts every scenario's figures open with: acknowledged, applied, duplicated, lost. */
@@ -39,6 +44,7 @@ export function settledFigures(x: Settled): Record<string, number | string> {
   return {
     unknownOutcomeButApplied: x.exactness.unknownButApplied,
     duplicateRecordsSkipped: x.exactness.duplicateRecords,
+    ...(x.lostTrace.length ? { lostTrace: x.lostTrace.join(' | ') } : {}),
     ...(x.freshFoldDiffers ? { freshFoldEqualsLive: x.freshFoldDiffers.length === 0 ? 'yes' : `no (${x.freshFoldDiffers.join(', ')})` } : {}),
     verify: x.audit.verifyOk ? `ok (${x.audit.records} records, checkpoints ${x.audit.checkpointsValid})` : `FAILED: ${x.audit.verifyFirstMismatch ?? x.audit.verifyCode}`,
     replayDigestUnchanged:
@@ -50,7 +56,7 @@ export function settledFigures(x: Settled): Record<string, number | string> {
 
 /** The assertions every scenario ends with. */
 export function expectSettled(x: Settled): void {
-  expect({ lost: x.exactness.lost, duplicated: x.exactness.duplicated, lostSample: x.exactness.lostSample }).toEqual({ lost: 0, duplicated: 0, lostSample: [] });
+  expect({ lost: x.exactness.lost, duplicated: x.exactness.duplicated, lostTrace: x.lostTrace }).toEqual({ lost: 0, duplicated: 0, lostTrace: [] });
   expect(x.exactness.applied).toBe(x.exactness.acknowledged);
   if (x.freshFoldDiffers) expect(x.freshFoldDiffers).toEqual([]);
   expect(Object.values(x.exitCodes).every((c) => c === 0)).toBe(true);

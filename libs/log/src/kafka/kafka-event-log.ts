@@ -1,4 +1,4 @@
-import { Admin, ConfigResourceTypes, Consumer, IHeaders, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Consumer, IHeaders, Kafka, KafkaMessage, Producer, ProducerConfig, RecordMetadata, logLevel } from 'kafkajs';
 import { LEDGER_TOPIC_PARTITIONS, LogMessage, LogUnavailableError, partitionForKey } from '@ledger/contracts';
 import { Appended, BatchResult, EventLog, LogBatch, LogEntry, OffsetBehindLogStartError, PartitionBounds, SubscribeOptions, Subscription } from '../event-log';
 import { kafkaConfig, KafkaConnection } from './kafka-options';
@@ -15,6 +15,18 @@ const DEFAULT_BATCHING: BatcherOptions = { maxQueued: 50_000, maxBatch: 2_000, m
  * silent broker stops every write until it comes back, long after the cluster moved its partitions.
  */
 const ABANDON_AFTER_ACK_TIMEOUT_MS = 5_000;
+/**
+ * The ledger's kafkajs producer. Not idempotent: kafkajs 2.2.4 can leave its sequence numbers behind
+ * the broker's after retrying a send across a leader change (it rolls back a partition's sequence
+ * numbers when its request to the dead leader fails, though that leader wrote and replicated the
+ * records, and it may resolve the send without sending that partition again). The broker then takes
+ * the next batch of the same size on that partition for a retry of the old one and answers with the
+ * old one's offset: acknowledged, never written (scenario C1, docs/reliability.md). Without a
+ * producer id the broker writes every batch it acknowledges; a copy a retry leaves in the log is
+ * skipped by the projector, which applies each event id once. One request in flight per connection
+ * keeps each partition in send order.
+ */
+export const PRODUCER_OPTIONS = { idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 5 } } satisfies ProducerConfig;
 /** Largest record batch the ledger topics take: a 1,000-event batch request about one proposal fits. */
 const MAX_MESSAGE_BYTES = String(8 * 1024 * 1024);
 
@@ -27,9 +39,9 @@ export interface PartitionReplicas {
 }
 
 /**
- * The log port on Apache Kafka. Producing is idempotent with acks from all in-sync replicas and one
- * request in flight, through a bounded micro-batcher; partitions are chosen with Kafka's murmur2 so
- * each message's offset is known from the broker's answer.
+ * The log port on Apache Kafka. Producing waits for acks from all in-sync replicas, with one request
+ * in flight (PRODUCER_OPTIONS), through a bounded micro-batcher; partitions are chosen with Kafka's
+ * murmur2 so each message's offset is known from the broker's answer.
  */
 export class KafkaEventLog extends EventLog {
   private readonly kafka: Kafka;
@@ -63,9 +75,8 @@ export class KafkaEventLog extends EventLog {
     const producer = await this.connectedProducer();
     const count = await this.partitionCount(topic);
     const partitions = messages.map((m) => partitionForKey(m.key, count));
-    let metadata;
     try {
-      metadata = await withDeadline(
+      const answer = await withDeadline(
         producer.send({
           topic,
           acks: -1,
@@ -74,23 +85,14 @@ export class KafkaEventLog extends EventLog {
         }),
         this.batching.ackTimeoutMs + ABANDON_AFTER_ACK_TIMEOUT_MS,
       );
+      return appendedFrom(partitions, answer);
     } catch (e) {
-      // After a failed send kafkajs may hold sequence numbers the broker no longer agrees with
-      // (some partitions of the request were written): every later send would fail. A new producer
-      // gets a new producer id and starts clean; the caller retries with the same event ids.
+      // A failed or incomplete send may leave requests of this producer still going, and kafkajs'
+      // view of what the brokers hold in doubt: a new producer starts clean (new connections). The
+      // caller gets 503 and retries with the same event ids.
       this.discardProducer();
       throw e;
     }
-    // Messages of one partition are appended in send order from the partition's base offset.
-    const next = new Map<number, { offset: bigint; time: string }>();
-    for (const md of metadata) next.set(md.partition, { offset: BigInt(md.baseOffset ?? '0'), time: md.logAppendTime ?? '-1' });
-    return partitions.map((p) => {
-      const slot = next.get(p);
-      if (!slot) throw new Error(`broker answered without partition ${p}`);
-      const offset = slot.offset;
-      slot.offset += 1n;
-      return { partition: p, offset: offset.toString(), timestamp: slot.time === '-1' ? String(Date.now()) : slot.time };
-    });
   }
 
   private connectedProducer(): Promise<Producer> {
@@ -104,7 +106,7 @@ export class KafkaEventLog extends EventLog {
         shift === 0
           ? this.kafka
           : new Kafka({ ...kafkaConfig({ ...this.connection, brokers: [...brokers.slice(shift), ...brokers.slice(0, shift)] }), logLevel: logLevel.NOTHING });
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 5 } });
+      const producer = kafka.producer(PRODUCER_OPTIONS);
       await producer.connect();
       return producer;
     })().catch((e) => {
@@ -404,6 +406,24 @@ export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   });
   work.catch(() => undefined);
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Each message's partition and offset from a send's answer (the messages of one partition are
+ * appended in send order from its base offset). An answer that lacks a partition is a failure, not
+ * a partial success: kafkajs resolves a send so when a partition moved, during its retries, to a
+ * broker that had already answered, and it never sent that partition's messages there.
+ */
+export function appendedFrom(partitions: number[], answer: Pick<RecordMetadata, 'partition' | 'baseOffset' | 'logAppendTime'>[]): Appended[] {
+  const next = new Map<number, { offset: bigint; time: string }>();
+  for (const md of answer) next.set(md.partition, { offset: BigInt(md.baseOffset ?? '0'), time: md.logAppendTime ?? '-1' });
+  return partitions.map((p) => {
+    const slot = next.get(p);
+    if (!slot) throw new LogUnavailableError(`the log answered without partition ${p}; the outcome is unknown, retry with the same eventId`);
+    const offset = slot.offset;
+    slot.offset += 1n;
+    return { partition: p, offset: offset.toString(), timestamp: slot.time === '-1' ? String(Date.now()) : slot.time };
+  });
 }
 
 function toEntry(m: KafkaMessage): LogEntry {
