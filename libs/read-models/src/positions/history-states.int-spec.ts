@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Pool } from 'pg';
 import { RecordedEvent, validateEnvelope } from '@ledger/contracts';
 import { createPool, inTransaction, migrate } from '@ledger/postgres';
 import { createTestDatabase } from '@ledger/testing';
+import { readModelDigest } from '../digest';
 import { loadKnownAt } from '../known-at/known-at';
 import { ReadModels } from '../read-models';
 import { READ_MIGRATIONS_DIR, READ_SCHEMA } from '../schemas';
@@ -65,5 +68,24 @@ describe('history steps that store no state', () => {
     expect(ukr(await stances(pool, { proposalId: P }, asOf))).toMatchObject({ category: 'CONDITIONAL', openConditions: 0, score: 0.5 });
     const known = await loadKnownAt(pool, new Date('2025-03-15T00:00:00Z'));
     expect(ukr(await stances(pool, { proposalId: P }, asOf, known))).toMatchObject({ category: 'CONDITIONAL', openConditions: 1, score: 0.4 });
+  });
+
+  it('migration 0008 turns full states on every step (as earlier versions stored them) into exactly what the fold stores', async () => {
+    const lean = await readModelDigest(pool);
+    const order = (t: string) => `(${t}.occurred_start, ${t}.precision_rank, ${t}.authority, ${t}.reported_at, ${t}.partition, ${t}."offset", ${t}.event_id)`;
+    await pool.query(
+      `UPDATE read_model.position_history_v1 h SET state = (
+         SELECT s.state FROM read_model.position_history_v1 s
+          WHERE s.party = h.party AND s.proposal_id = h.proposal_id AND s.state IS NOT NULL AND ${order('s')} <= ${order('h')}
+          ORDER BY ${order('s')} DESC LIMIT 1)
+        WHERE h.state IS NULL`,
+    );
+    expect((await pool.query(`SELECT count(*)::int AS n FROM read_model.position_history_v1 WHERE state IS NULL`)).rows[0].n).toBe(0);
+    const migration = readFileSync(join(READ_MIGRATIONS_DIR, '0008_history_state_changes.sql'), 'utf8');
+    await inTransaction(pool, async (c) => {
+      await c.query(`SET LOCAL search_path = ${READ_SCHEMA}`);
+      await c.query(migration);
+    });
+    expect(await readModelDigest(pool)).toEqual(lean);
   });
 });
