@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { RecordedEvent, validateEnvelope } from '@ledger/contracts';
 import { createPool, inTransaction, migrate } from '@ledger/postgres';
-import { createTestDatabase } from '@ledger/testing';
+import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA } from '@ledger/ledger-store';
+import { applyRecorded, createTestDatabase } from '@ledger/testing';
 import { readModelDigest } from '../digest';
 import { loadKnownAt } from '../known-at/known-at';
-import { ReadModels } from '../read-models';
 import { READ_MIGRATIONS_DIR, READ_SCHEMA } from '../schemas';
 import { positionAt, stances } from './positions.queries';
 
@@ -24,13 +24,14 @@ describe('history steps that store no state', () => {
     const r = validateEnvelope({ eventId: randomUUID(), type, schemaVersion: 1, occurredAt, actors: [{ actorId: actor }], proposalId: P, source: { publisher: 't' }, data });
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     const recorded: RecordedEvent = { ...r.event, partition: 0, offset: String(offset++), recordedAt };
-    await inTransaction(pool, (c) => new ReadModels().apply(c, [recorded]));
+    await inTransaction(pool, (c) => applyRecorded(c, [recorded]));
   };
   const ukr = <T extends { party: string }>(rows: T[]) => rows.find((r) => r.party === 'UKR')!;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     pool = createPool(db.url);
+    await migrate(pool, LEDGER_SCHEMA, LEDGER_MIGRATIONS_DIR);
     await migrate(pool, READ_SCHEMA, READ_MIGRATIONS_DIR);
     const guarantees = { conditionId: 'ukr-guarantees', text: 'Security guarantees', category: 'security', addressedTo: ['USA'] };
     await record('ProposalAcceptedConditionally', '2025-03-10', 'UKR', { version: 1, conditions: [guarantees] }, '2025-03-10T09:00:00Z');
