@@ -15,7 +15,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * The cluster suite's three Kafka brokers, run by `deploy/local/kafka.sh cluster` on ports of their
- * own (LEDGER_CLUSTER_KAFKA_PORT, default 49092, 49093, 49094; controllers on 49095-49097) and a
+ * own (LEDGER_CLUSTER_KAFKA_PORT, default 19292, 19293, 19294; controllers on 19295-19297, below the ephemeral port range) and a
  * data folder of their own (deploy/local/.cache/cluster-tests-<port>), so a scenario may kill and
  * pause them without touching any other broker. Broker n is Kafka node id n.
  */
@@ -24,7 +24,7 @@ export class KafkaCluster implements ScenarioKafka {
   readonly dataDir: string;
   private lock?: FileLock;
 
-  constructor(port = Number(process.env.LEDGER_CLUSTER_KAFKA_PORT || 49092)) {
+  constructor(port = Number(process.env.LEDGER_CLUSTER_KAFKA_PORT || 19292)) {
     this.port = port;
     this.dataDir = join(REPO_ROOT, 'deploy/local/.cache', `cluster-tests-${port}`);
   }

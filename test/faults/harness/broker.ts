@@ -9,15 +9,17 @@ const SCRIPT = join(REPO_ROOT, 'deploy/local/kafka.sh');
 /**
  * A Kafka broker of the fault suite's own, run by deploy/local/kafka.sh on its own port and data
  * folder, so a scenario may kill it without touching the broker the other tests share (19092).
- * The port is fixed (LEDGER_FAULTS_KAFKA_PORT, default 39192; the controller takes the next one)
- * so a broker left behind by an interrupted run is found, stopped and wiped by the next `reset`.
+ * The port is fixed (LEDGER_FAULTS_KAFKA_PORT, default 19192; the controller takes the next one)
+ * so a broker left behind by an interrupted run is found, stopped and wiped by the next `reset`. It is
+ * below Linux's ephemeral range (32768–60999): there, any outgoing connection may hold it as its local
+ * port, and the broker could not bind it (seen in CI: three scenarios in a row).
  */
 export class FaultBroker {
   readonly port: number;
   readonly dataDir: string;
   private lock?: FileLock;
 
-  constructor(port = Number(process.env.LEDGER_FAULTS_KAFKA_PORT || 39192)) {
+  constructor(port = Number(process.env.LEDGER_FAULTS_KAFKA_PORT || 19192)) {
     if (port === 19092) throw new Error('the fault suite never runs its broker on the shared port 19092');
     this.port = port;
     this.dataDir = join(REPO_ROOT, 'deploy/local/.cache', `data-faults-${port}`);
