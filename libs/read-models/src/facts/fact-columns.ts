@@ -20,7 +20,14 @@ export function factColumns(type: string, envelope: EventEnvelope, effective: Ev
 
 export function subjectOf(type: string, effective: EventEnvelope): string | null {
   const data = effective.data as Record<string, unknown>;
-  const value = type === 'ActorRegistered' ? data.id : type === 'AffiliationAsserted' || type === 'AffiliationEnded' ? data.person : type === 'SanctionImposed' ? data.fulfilsThreat : undefined;
+  const value =
+    type === 'ActorRegistered'
+      ? data.id
+      : type === 'AffiliationAsserted' || type === 'AffiliationEnded'
+        ? data.person
+        : type === 'SanctionImposed'
+          ? data.fulfilsThreat
+          : undefined;
   return typeof value === 'string' ? value : null;
 }
 

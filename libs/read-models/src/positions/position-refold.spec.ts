@@ -42,7 +42,11 @@ const viaJsonb = (v: unknown): any => {
   return Object.fromEntries(keys.filter((k) => (v as any)[k] !== undefined).map((k) => [k, viaJsonb((v as any)[k])]));
 };
 /** The state after step i: the last one stored at or before it, as every reader takes it. */
-const stateAt = (history: { state: PositionState | null }[], i: number) => history.slice(0, i + 1).reverse().find((h) => h.state !== null)!.state!;
+const stateAt = (history: { state: PositionState | null }[], i: number) =>
+  history
+    .slice(0, i + 1)
+    .reverse()
+    .find((h) => h.state !== null)!.state!;
 
 describe('history steps store the full state only where it changes', () => {
   it('stores it on the first step and on steps that change it; NULL on the others', () => {
@@ -57,7 +61,15 @@ describe('history steps store the full state only where it changes', () => {
       ['StatementMade', 'same', 'ACCEPTED', false],
     ]);
     // The step's own columns are on every row, whatever its state column holds.
-    expect(history.map((h) => [h.score, h.open_conditions])).toEqual([[0.3, 2], [0.3, 2], [0.4, 1], [0.4, 1], [0.4, 1], [1, 0], [1, 0]]);
+    expect(history.map((h) => [h.score, h.open_conditions])).toEqual([
+      [0.3, 2],
+      [0.3, 2],
+      [0.4, 1],
+      [0.4, 1],
+      [0.4, 1],
+      [1, 0],
+      [1, 0],
+    ]);
   });
 
   it('stores the first step even when it changes nothing (a pair has a state to start from at its first step)', () => {

@@ -66,7 +66,9 @@ describe('folding copy on write', () => {
     expect(met.conditions.map((c) => c.status)).toEqual(['open', 'met']);
     expect(met.conditions[0]).toBe(state.conditions[0]);
     expect(openConditions(foldPosition(state, input('ProposalRejected', '2025-03-20', { proposalId: 'p1' })))).toBe(0);
-    expect(foldPosition(state, input('ConditionStated', '2025-03-20', { condition: { conditionId: 'x', text: 'X', category: 'other', addressedTo: [] } })).conditions).toHaveLength(3);
+    expect(foldPosition(state, input('ConditionStated', '2025-03-20', { condition: { conditionId: 'x', text: 'X', category: 'other', addressedTo: [] } })).conditions).toHaveLength(
+      3,
+    );
     expect(openConditions(state)).toBe(2);
   });
 });

@@ -174,7 +174,10 @@ export async function basisEvents(pool: Pool, ids: string[], known?: KnownAt | n
   const params: unknown[] = [[...new Set(ids)]];
   const events = tableRef('events_v1', params, known);
   // A retracted basis still shows the words it said (its envelope as recorded).
-  const { rows } = await pool.query(`SELECT ev.event_id, ev.type, ev.recorded_at, coalesce(ev.revised, j.envelope) AS e FROM ${events} ev ${journalOf('ev', 'j')} WHERE ev.event_id = ANY($1::uuid[])`, params);
+  const { rows } = await pool.query(
+    `SELECT ev.event_id, ev.type, ev.recorded_at, coalesce(ev.revised, j.envelope) AS e FROM ${events} ev ${journalOf('ev', 'j')} WHERE ev.event_id = ANY($1::uuid[])`,
+    params,
+  );
   return new Map(
     rows.map((r) => [
       r.event_id,
