@@ -33,12 +33,18 @@ export async function runCommand(entry: string, args: string[], env: Record<stri
 /** Runs an external program (kcat, pg_basebackup…) to completion, feeding it `stdin`; resolves with its output, rejects naming its exit code. */
 export function runTool(command: string, args: string[], stdin?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // No input: stdin is /dev/null. Writing an empty input to a tool that had already exited (kcat -l
+    // reading a file) failed a test with EPIPE although the tool exited 0.
+    const child = spawn(command, args, { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} exited ${code}: ${output}`))));
-    child.stdin!.end(stdin ?? '');
+    if (stdin !== undefined) {
+      // A tool that stops reading closes the pipe: its exit code, not the broken pipe, says what happened.
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(stdin);
+    }
   });
 }
