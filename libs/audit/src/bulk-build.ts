@@ -59,8 +59,9 @@ export async function bulkBuild(client: PoolClient, schema: string, scope: Build
   onProgress?.({ phase: 'write', done: 0 });
   let foldSeconds = fold;
   let writeSeconds = 0;
-  const order = (t: string) => (DERIVE_ORDER.indexOf(t as KnownTable) + DERIVE_ORDER.length + 1) % (DERIVE_ORDER.length + 1);
-  for (const [table, columns] of [...tables].sort((a, b) => order(a[0]) - order(b[0]))) {
+  // DERIVE_ORDER first (the positions' history before their current rows); a table it does not name last, to fail below.
+  const rank = (t: string) => (DERIVE_ORDER.includes(t as KnownTable) ? DERIVE_ORDER.indexOf(t as KnownTable) : DERIVE_ORDER.length);
+  for (const [table, columns] of [...tables].sort((a, b) => rank(a[0]) - rank(b[0]))) {
     const t0 = process.hrtime.bigint();
     const data = known.derive(table as KnownTable) as Iterable<unknown> | undefined;
     if (!data) throw new Error(`the bulk build cannot derive ${schema}.${table}: a read-model table the in-memory fold does not know`);
@@ -166,21 +167,8 @@ async function copyInto(client: PoolClient, schema: string, table: string, colum
 
 /** One row as a line of COPY text. */
 function copyLine(row: Record<string, unknown>, names: string[], types: string[]): string {
-  // An object in two columns of one row (a form nothing revised, say) is serialised once.
-  let seen: unknown = undefined;
-  let seenType = '';
-  let seenText = '';
   let line = '';
-  for (let c = 0; c < names.length; c++) {
-    const value = row[names[c]];
-    let cell: string;
-    if (value !== null && typeof value === 'object' && value === seen && types[c] === seenType) cell = seenText;
-    else {
-      cell = copyValue(value, types[c]);
-      if (value !== null && typeof value === 'object') [seen, seenType, seenText] = [value, types[c], cell];
-    }
-    line += c ? '\t' + cell : cell;
-  }
+  for (let c = 0; c < names.length; c++) line += (c ? '\t' : '') + copyValue(row[names[c]], types[c]);
   return line + '\n';
 }
 

@@ -36,7 +36,12 @@ export function journalOf(e: string, j: string): string {
   return `JOIN ${LEDGER_SCHEMA}.journal ${j} ON ${j}.partition = ${e}.partition AND ${j}."offset" = ${e}."offset"`;
 }
 
+/** The form of events_v1 `e` now with its journal row `j` (journalOf): revised where a correction changed it, else as recorded; retracted or not. */
+export function formOf(e: string, j: string): string {
+  return `coalesce(${e}.revised, ${j}.envelope)`;
+}
+
 /** The effective form of events_v1 `e` with its journal row `j` (journalOf): NULL when it does not count. */
 export function effectiveOf(e: string, j: string): string {
-  return `CASE WHEN ${e}.counts THEN coalesce(${e}.revised, ${j}.envelope) END`;
+  return `CASE WHEN ${e}.counts THEN ${formOf(e, j)} END`;
 }

@@ -1,4 +1,4 @@
-import { journalOf } from '../facts/fact-columns';
+import { formOf, journalOf } from '../facts/fact-columns';
 import { Pool } from 'pg';
 import { Citation, OccurredAt } from '@ledger/contracts';
 import { KnownAt, tableRef } from '../known-at/known-at';
@@ -175,7 +175,7 @@ export async function basisEvents(pool: Pool, ids: string[], known?: KnownAt | n
   const events = tableRef('events_v1', params, known);
   // A retracted basis still shows the words it said (its envelope as recorded).
   const { rows } = await pool.query(
-    `SELECT ev.event_id, ev.type, ev.recorded_at, coalesce(ev.revised, j.envelope) AS e FROM ${events} ev ${journalOf('ev', 'j')} WHERE ev.event_id = ANY($1::uuid[])`,
+    `SELECT ev.event_id, ev.type, ev.recorded_at, ${formOf('ev', 'j')} AS e FROM ${events} ev ${journalOf('ev', 'j')} WHERE ev.event_id = ANY($1::uuid[])`,
     params,
   );
   return new Map(

@@ -1,4 +1,4 @@
-import { journalOf } from '../facts/fact-columns';
+import { formOf, journalOf } from '../facts/fact-columns';
 import { PoolClient } from 'pg';
 import { FactChange } from '../facts/fact';
 import { Projection } from '../projection';
@@ -19,7 +19,7 @@ export class ProposalsProjection implements Projection {
     if (!ids.size) return;
     await client.query(`DELETE FROM proposals_v1 WHERE id = ANY($1::text[])`, [[...ids]]);
     const { rows } = await client.query(
-      `SELECT e.event_id, e.type, e.partition, e."offset", coalesce(e.revised, j.envelope) AS effective,
+      `SELECT e.event_id, e.type, e.partition, e."offset", ${formOf('e', 'j')} AS effective,
               (SELECT coalesce(v->>'principal', v->>'actorId') FROM jsonb_array_elements(e.voices) v WHERE v->>'role' = 'actor'
                 ORDER BY (v->>'counted')::boolean DESC, (v->>'idx')::int LIMIT 1) AS proposer
          FROM events_v1 e

@@ -1,4 +1,4 @@
-import { journalOf } from '../facts/fact-columns';
+import { formOf, journalOf } from '../facts/fact-columns';
 import { PoolClient } from 'pg';
 import { Fact } from '../facts/fact';
 import { REGISTRY_TYPES } from '../read-model-locks';
@@ -29,7 +29,7 @@ export async function refreshRegistry(client: PoolClient, changes: Map<string, F
  */
 async function refreshRows(client: PoolClient, ids: string[], persons: string[]): Promise<void> {
   const { rows } = await client.query(
-    `SELECT e.event_id, e.type, e.partition, e."offset"::text AS offset, coalesce(e.revised, j.envelope) AS effective FROM events_v1 e
+    `SELECT e.event_id, e.type, e.partition, e."offset"::text AS offset, ${formOf('e', 'j')} AS effective FROM events_v1 e
        ${journalOf('e', 'j')}
       WHERE e.counts AND ((e.type = 'ActorRegistered' AND e.subject = ANY($1::text[]))
          OR (e.type IN ('AffiliationAsserted', 'AffiliationEnded') AND e.subject = ANY($2::text[])))`,

@@ -1,4 +1,4 @@
-import { journalOf } from '../facts/fact-columns';
+import { formOf, journalOf } from '../facts/fact-columns';
 import { PoolClient } from 'pg';
 import { occurredStart } from '@ledger/contracts';
 import { FactChange } from '../facts/fact';
@@ -71,7 +71,7 @@ async function rebuild(client: PoolClient, ids: string[]): Promise<void> {
   await client.query(`DELETE FROM threats_v1 WHERE threat_id = ANY($1::uuid[])`, [ids]);
   await client.query(
     `WITH t AS (
-       SELECT e.event_id, coalesce(e.revised, j.envelope) AS env, e.occurred_start, e.proposal_id,
+       SELECT e.event_id, ${formOf('e', 'j')} AS env, e.occurred_start, e.proposal_id,
               (SELECT v->>'principal' FROM jsonb_array_elements(e.voices) WITH ORDINALITY AS x(v, n)
                 WHERE v->>'role' = 'actor' AND (v->>'counted')::boolean ORDER BY (v->>'authority')::int NULLS LAST, (v->>'idx')::int LIMIT 1) AS by_party,
               ARRAY(SELECT DISTINCT v->>'principal' FROM jsonb_array_elements(e.voices) v
@@ -93,7 +93,7 @@ async function rebuild(client: PoolClient, ids: string[]): Promise<void> {
           WHERE t.trigger_party IS NOT NULL AND e.type = t.env->'data'->'trigger'->>'eventType' AND e.occurred_start >= t.occurred_start
             AND e.counts
             AND (t.env->'data'->'trigger'->>'proposalId' IS NULL OR e.proposal_id = t.env->'data'->'trigger'->>'proposalId')
-            AND NOT coalesce((coalesce(e.revised, j.envelope)->'modality'->>'negated')::boolean, false)
+            AND NOT coalesce((${formOf('e', 'j')}->'modality'->>'negated')::boolean, false)
             AND EXISTS (SELECT 1 FROM jsonb_array_elements(e.voices) v WHERE v->>'role' = 'actor' AND (v->>'counted')::boolean AND v->>'principal' = t.trigger_party)
           ORDER BY e.occurred_start, e.precision_rank, e.reported_at NULLS LAST, e.partition, e."offset", e.event_id LIMIT 1) trig ON true
        LEFT JOIN LATERAL (
