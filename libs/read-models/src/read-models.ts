@@ -1,7 +1,7 @@
 import { PoolClient } from 'pg';
 import { RecordedEvent } from '@ledger/contracts';
 import { quoteIdent } from '@ledger/postgres';
-import { FactChange, isModifier } from './facts/fact';
+import { FactChange } from './facts/fact';
 import { writeFacts } from './facts/facts.writer';
 import { DyadsProjection } from './dyads/dyads.projection';
 import { PositionsProjection } from './positions/positions.projection';
@@ -13,8 +13,8 @@ import { READ_SCHEMA } from './schemas';
 import { StatementsProjection } from './statements/statements.projection';
 import { ThreatsProjection } from './threats/threats.projection';
 import { refreshVoices, Stored } from './voices/voices.writer';
-import { namedActors, resolveVoices } from './voices/event-voices';
-import { loadRollupContext } from './registry/rollup-context';
+import { resolveVoices } from './voices/event-voices';
+import { RegistryCache } from './registry/rollup-context';
 import { actorsColumn } from './facts/facts.writer';
 
 /** What one batch changed in the read models. */
@@ -31,6 +31,7 @@ export interface ReadModelChanges {
  */
 export class ReadModels {
   private readonly positions = new PositionsProjection();
+  private readonly registry = new RegistryCache();
   private readonly others: Projection[] = [new StatementsProjection(), new ProposalsProjection(), new ThreatsProjection(), new DyadsProjection()];
 
   constructor(readonly schema: string = READ_SCHEMA) {}
@@ -51,8 +52,7 @@ export class ReadModels {
     await client.query(`SET LOCAL search_path TO ${quoteIdent(this.schema)}, public`);
     // New facts are written with their voices resolved against the registry as it stands: one row
     // per event, updated only when the batch's own registry facts or corrections resolve it anew.
-    const ids = new Set(events.flatMap((e) => (isModifier(e.type) ? [] : namedActors(e))));
-    const ctx = await loadRollupContext(client, ids);
+    const ctx = await this.registry.context(client);
     const inserted = new Map<string, Stored>();
     const written = await writeFacts(client, events, (e) => {
       const voices = resolveVoices(e, ctx);
@@ -60,7 +60,7 @@ export class ReadModels {
       return voices;
     });
     const rolledUp = await refreshRegistry(client, written.changes);
-    const changes = await refreshVoices(client, written.changes, written.fresh, inserted, rolledUp, { ctx, ids, plain: written.plain });
+    const changes = await refreshVoices(client, written.changes, written.fresh, inserted, rolledUp, { ctx, plain: written.plain });
     const positions = await this.positions.refreshPairs(client, changes);
     for (const projection of this.others) await projection.refresh(client, changes, lock);
     return { changes, positions };

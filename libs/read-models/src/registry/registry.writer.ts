@@ -3,6 +3,7 @@ import { PoolClient } from 'pg';
 import { Fact } from '../facts/fact';
 import { REGISTRY_TYPES } from '../read-model-locks';
 import { registryRows } from './registry.fold';
+import { moveRegistryEpoch } from './rollup-context';
 
 /**
  * Keeps actors_v1 and affiliations_v1 in step with the batch's registry facts, and answers the
@@ -20,6 +21,7 @@ export async function refreshRegistry(client: PoolClient, changes: Map<string, F
     for (const d of forms) if (typeof d[key] === 'string') (f.type === 'ActorRegistered' ? actorIds : persons).add(d[key] as string);
   }
   await refreshRows(client, [...actorIds], [...persons]);
+  await moveRegistryEpoch(client);
   return closure(client, new Set([...actorIds, ...persons]));
 }
 

@@ -25,7 +25,7 @@ export async function refreshVoices(
   fresh: Set<string>,
   inserted: Map<string, Stored>,
   rolledUp: Set<string>,
-  resolvedWith?: { ctx: RollupContext; ids: Set<string>; plain: Set<string> },
+  resolvedWith?: { ctx: RollupContext; plain: Set<string> },
 ): Promise<FactChange[]> {
   // Corrections, retractions and citations act through their targets; they have no voices of their own.
   const candidates = new Map([...facts].filter(([, f]) => !isModifier(f.type)));
@@ -59,10 +59,14 @@ export async function refreshVoices(
     for (const r of rows) stored.set(r.event_id, { voices: r.voices, actors: r.actors });
   }
   const live = [...candidates.values()].filter((f) => f.effective !== null);
-  const needed = live.flatMap((f) => namedActors(f.effective!));
-  // The registry the batch's new facts were resolved against still holds when nothing in it changed.
-  const reused = !!resolvedWith && !rolledUp.size && needed.every((id) => resolvedWith.ids.has(id));
-  const ctx = reused ? resolvedWith!.ctx : await loadRollupContext(client, needed);
+  // The registry the batch's new facts were resolved against (all of it, RegistryCache) still holds when nothing in it changed.
+  const reused = !!resolvedWith && !rolledUp.size;
+  const ctx = reused
+    ? resolvedWith!.ctx
+    : await loadRollupContext(
+        client,
+        live.flatMap((f) => namedActors(f.effective!)),
+      );
 
   const changes: FactChange[] = [];
   const updates: { event_id: string; voices: RoleVoice[] | null; actors: string[] }[] = [];
