@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyValue } from '@ledger/audit';
+import { copyValue } from '@ledger/postgres';
 import { cpuWindow } from '../measure/cpu';
 import { backendPid, BackendMeter } from '../measure/backend-cpu';
 import type { CpuUse, Watched } from '../types';

@@ -41,8 +41,8 @@ const nodeSeconds = (since: NodeJS.CpuUsage) => {
  * `batchSize` records each) as the projector fetches them; for each batch, timed one stage after
  * the other: decode (JSON.parse of the value), validate (the compiled ajv schemas, validateEnvelope),
  * hash (one canonical serialisation: the chain hash and the content hash), then one transaction on
- * one connection: the duplicate lookup, the journal rows (formatted as JSON for jsonb_to_recordset
- * and inserted), the read models (ReadModels.apply: fold, formatting and writing, all Node-side work
+ * one connection: the duplicate lookup, the journal rows (one COPY, each envelope as the canonical
+ * JSON hashed just before), the read models (ReadModels.apply: fold, formatting and writing, all Node-side work
  * of the read models), commit. The same library calls BatchApplier makes, separated so that each
  * can be timed; offsets and notifications (a few rows per batch) are left out.
  */
@@ -78,7 +78,7 @@ export async function projectionStages(pool: Pool, spec: { world: WorldOptions; 
       const hashed = events.map((event) => {
         const canonical = canonicalEnvelope(event);
         chain = chainHash(chain, canonical.bytes);
-        return { event, contentSha256: canonical.contentSha256, hash: chain };
+        return { event, contentSha256: canonical.contentSha256, text: canonical.text, hash: chain };
       });
       chains.set(partition, chain);
       add(HASH, nodeSeconds(t));
@@ -115,7 +115,7 @@ const DECODE = 'decode (JSON.parse of the Kafka value)';
 const VALIDATE = 'validate (compiled ajv schemas, validateEnvelope)';
 const HASH = 'hash (canonical JSON once: chain hash and content hash)';
 const DUPLICATES = 'duplicate lookup (journal by event id)';
-const JOURNAL = 'journal rows (format as JSON, INSERT … jsonb_to_recordset)';
+const JOURNAL = 'journal rows (COPY lines, the canonical JSON as hashed)';
 const READ_MODELS = 'read models (ReadModels.apply: fold, format, write)';
 const TRANSACTION = 'BEGIN and COMMIT';
 const STAGES = [DECODE, VALIDATE, HASH, DUPLICATES, JOURNAL, READ_MODELS, TRANSACTION];
@@ -129,7 +129,7 @@ async function timed<T>(backend: BackendMeter, add: (stage: string, node: number
   return result;
 }
 
-function journalRowOf(h: { event: EventEnvelope; contentSha256: string; hash: Buffer }, partition: number, m: { offset: number; recordedAt: string }): JournalRow {
+function journalRowOf(h: { event: EventEnvelope; contentSha256: string; text: string; hash: Buffer }, partition: number, m: { offset: number; recordedAt: string }): JournalRow {
   return {
     partition,
     offset: String(m.offset),
@@ -140,6 +140,7 @@ function journalRowOf(h: { event: EventEnvelope; contentSha256: string; hash: Bu
     recordedAt: m.recordedAt,
     contentSha256: h.contentSha256,
     envelope: h.event,
+    envelopeText: h.text,
     hash: h.hash,
   };
 }

@@ -1,9 +1,6 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { DERIVE_ORDER, EventRow, KnownAt, KnownTable, knownRow } from '@ledger/read-models';
-import { quoteIdent } from '@ledger/postgres';
+import { copyLines, copyValue, quoteIdent } from '@ledger/postgres';
 
 /** Which journal records a bulk build folds. */
 export interface BuildScope {
@@ -160,8 +157,7 @@ async function copyInto(client: PoolClient, schema: string, table: string, colum
       progress(count);
     }
   }
-  const sink = client.query(copyFrom(`COPY ${quoteIdent(schema)}.${quoteIdent(table)} (${names.map(quoteIdent).join(', ')}) FROM STDIN`));
-  await pipeline(Readable.from(chunks()), sink);
+  await copyLines(client, `COPY ${quoteIdent(schema)}.${quoteIdent(table)} (${names.map(quoteIdent).join(', ')}) FROM STDIN`, chunks());
   return count;
 }
 
@@ -170,27 +166,6 @@ function copyLine(row: Record<string, unknown>, names: string[], types: string[]
   let line = '';
   for (let c = 0; c < names.length; c++) line += (c ? '\t' : '') + copyValue(row[names[c]], types[c]);
   return line + '\n';
-}
-
-/** One value in COPY's text format, as jsonb_to_recordset would have read it from the row's JSON. */
-export function copyValue(value: unknown, type: string): string {
-  if (value === null || value === undefined) return '\\N';
-  let text: string;
-  if (type === 'jsonb' || type === 'json') text = JSON.stringify(value);
-  else if (type.startsWith('_')) text = arrayLiteral(value as unknown[]);
-  else if (type === 'bool') text = value ? 't' : 'f';
-  else if (value instanceof Date) text = value.toISOString();
-  else if (typeof value === 'object') text = JSON.stringify(value);
-  else text = String(value);
-  return escapeCopy(text);
-}
-
-function arrayLiteral(values: unknown[]): string {
-  return `{${values.map((v) => (v === null || v === undefined ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
-}
-
-function escapeCopy(text: string): string {
-  return /[\\\n\r\t]/.test(text) ? text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') : text;
 }
 
 function stopwatch(): () => number {

@@ -90,6 +90,8 @@ export function contentHash(event: EventEnvelope): string {
 export interface CanonicalEnvelope {
   /** canonicalJson(event) as UTF-8: the Kafka value and the bytes of the partition's hash chain. */
   bytes: Buffer;
+  /** The same JSON as text (what the journal stores). */
+  text: string;
   /** The same as `contentHash(event)`. */
   contentSha256: string;
 }
@@ -112,8 +114,10 @@ export function canonicalEnvelope(event: EventEnvelope): CanonicalEnvelope {
     full = full ? full + ',' + member : member;
     if (k !== 'source') fact = fact ? fact + ',' + member : member;
   }
+  const text = '{' + full + '}';
   return {
-    bytes: Buffer.from('{' + full + '}', 'utf8'),
+    bytes: Buffer.from(text, 'utf8'),
+    text,
     contentSha256: createHash('sha256')
       .update('{' + fact + '}')
       .digest('hex'),

@@ -116,6 +116,7 @@ export class BatchApplier {
         occurredStart: new Date(occurredStart(event.occurredAt) ?? 0).toISOString(),
         contentSha256: hash,
         envelope: event,
+        envelopeText: canonical!.text,
       };
       const contradiction = headerContradiction(entry, event);
       if (contradiction) {

@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { COPY_NULL, copyLines, copyNullable } from '@ledger/postgres';
 
 /** One record of the log as the projector journals it. */
 export interface JournalRow {
@@ -11,6 +12,8 @@ export interface JournalRow {
   recordedAt: string;
   contentSha256: string | null;
   envelope: unknown | null;
+  /** The envelope as JSON text, when the caller has it already (the canonical JSON it hashed): not serialised again. */
+  envelopeText?: string;
   /** Its link in the partition's hash chain. */
   hash: Buffer;
 }
@@ -28,30 +31,20 @@ export interface RejectionRow {
   recordedAt: string;
 }
 
+/**
+ * Journals a batch's records with one COPY: the envelope goes as the JSON text the projector already
+ * has (`envelopeText`, the canonical bytes it hashed) and PostgreSQL parses it once, into jsonb.
+ */
 export async function insertJournal(client: PoolClient, rows: JournalRow[]): Promise<void> {
   if (!rows.length) return;
-  await client.query(
-    `INSERT INTO ledger.journal (partition, "offset", event_id, disposition, type, occurred_start, recorded_at, content_sha256, envelope, hash)
-     SELECT partition, "offset", event_id, disposition, type, occurred_start, recorded_at, content_sha256, envelope, decode(hash, 'hex')
-       FROM jsonb_to_recordset($1::jsonb) AS r(partition int, "offset" bigint, event_id uuid, disposition text, type text,
-            occurred_start timestamptz, recorded_at timestamptz, content_sha256 text, envelope jsonb, hash text)`,
-    [
-      JSON.stringify(
-        rows.map((r) => ({
-          partition: r.partition,
-          offset: r.offset,
-          event_id: r.eventId,
-          disposition: r.disposition,
-          type: r.type,
-          occurred_start: r.occurredStart,
-          recorded_at: r.recordedAt,
-          content_sha256: r.contentSha256,
-          envelope: r.envelope,
-          hash: r.hash.toString('hex'),
-        })),
-      ),
-    ],
-  );
+  let lines = '';
+  for (const r of rows) {
+    const envelope = r.envelopeText ?? (r.envelope === null ? null : JSON.stringify(r.envelope));
+    lines +=
+      `${r.partition}\t${r.offset}\t${r.eventId ?? COPY_NULL}\t${r.disposition}\t${copyNullable(r.type)}\t${r.occurredStart ?? COPY_NULL}\t${r.recordedAt}\t` +
+      `${r.contentSha256 ?? COPY_NULL}\t${copyNullable(envelope)}\t\\\\x${r.hash.toString('hex')}\n`;
+  }
+  await copyLines(client, `COPY ledger.journal (partition, "offset", event_id, disposition, type, occurred_start, recorded_at, content_sha256, envelope, hash) FROM STDIN`, lines);
 }
 
 export async function insertRejections(client: PoolClient, rows: RejectionRow[]): Promise<void> {

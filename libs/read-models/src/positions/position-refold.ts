@@ -1,5 +1,6 @@
 import { effectiveOf, journalOf } from '../facts/fact-columns';
 import { PoolClient } from 'pg';
+import { COPY_NULL, copyLines, copyText } from '@ledger/postgres';
 import { EventEnvelope } from '@ledger/contracts';
 import { compareOrder, keyColumns, OrderKey, rowKey, UNKNOWN_AUTHORITY } from './fold-order';
 import { foldPosition, INITIAL_STATE, openConditions, POLICY_VERSION, PositionInput, PositionState, sameState, scoreOf } from './positions.fold';
@@ -70,7 +71,7 @@ export async function refoldPairs(client: PoolClient, touched: Pair[], inMemory:
   const snapshots = await loadSnapshots(client, keys);
   const from = pairs.map((p) => (snapshots.has(`${p.party}\u0000${p.proposalId}`) ? p : { ...p, from: BEGINNING }));
   const inputs = await loadInputs(client, JSON.stringify(from.map((p) => ({ ...keyColumns(p.from), party: p.party, proposal_id: p.proposalId }))), inMemory);
-  const history: unknown[] = [];
+  const history: ReturnType<typeof historyRow>[] = [];
   const current: unknown[] = [];
   for (const pair of pairs) {
     const id = `${pair.party}\u0000${pair.proposalId}`;
@@ -220,18 +221,25 @@ function currentRow(pair: { party: string; proposalId: string }, s: PositionStat
   };
 }
 
-async function insertHistory(client: PoolClient, rows: unknown[]): Promise<void> {
+const HISTORY_COLUMNS = `party, proposal_id, occurred_start, precision_rank, authority, reported_at, partition, "offset", event_id,
+  event_type, occurred_value, occurred_precision, recorded_at, category, score, open_conditions, contested, basis_event_id, changed, state`;
+
+/**
+ * The steps, with one COPY: a stored state is a few kilobytes of JSON (a pair's conditions
+ * accumulate), and inside a jsonb_to_recordset parameter PostgreSQL parsed it twice and printed it
+ * once; as a COPY field it is parsed once. Each line is built for this table's columns, in their order.
+ */
+async function insertHistory(client: PoolClient, rows: ReturnType<typeof historyRow>[]): Promise<void> {
   if (!rows.length) return;
-  await client.query(
-    `INSERT INTO position_history_v1 (party, proposal_id, occurred_start, precision_rank, authority, reported_at, partition, "offset", event_id,
-            event_type, occurred_value, occurred_precision, recorded_at, category, score, open_conditions, contested, basis_event_id, changed, state)
-     SELECT party, proposal_id, occurred_start, precision_rank, authority, reported_at, partition, "offset", event_id,
-            event_type, occurred_value, occurred_precision, recorded_at, category, score, open_conditions, contested, basis_event_id, changed, state
-       FROM jsonb_to_recordset($1::jsonb) AS r(party text, proposal_id text, occurred_start timestamptz, precision_rank smallint, authority smallint,
-            reported_at timestamptz, partition int, "offset" bigint, event_id uuid, event_type text, occurred_value text, occurred_precision text,
-            recorded_at timestamptz, category text, score numeric, open_conditions int, contested boolean, basis_event_id uuid, changed boolean, state jsonb)`,
-    [JSON.stringify(rows)],
-  );
+  let lines = '';
+  for (const r of rows) {
+    lines +=
+      `${copyText(r.party)}\t${copyText(r.proposal_id)}\t${r.occurred_start}\t${r.precision_rank}\t${r.authority}\t${r.reported_at}\t${r.partition}\t${r.offset}\t` +
+      `${r.event_id}\t${copyText(r.event_type)}\t${copyText(r.occurred_value)}\t${copyText(r.occurred_precision)}\t${r.recorded_at}\t${copyText(r.category)}\t` +
+      `${r.score ?? COPY_NULL}\t${r.open_conditions}\t${r.contested ? 't' : 'f'}\t${r.basis_event_id ?? COPY_NULL}\t${r.changed ? 't' : 'f'}\t` +
+      `${r.state === null ? COPY_NULL : copyText(JSON.stringify(r.state))}\n`;
+  }
+  await copyLines(client, `COPY position_history_v1 (${HISTORY_COLUMNS}) FROM STDIN`, lines);
 }
 
 async function upsertCurrent(client: PoolClient, rows: unknown[]): Promise<void> {
