@@ -58,23 +58,27 @@ export async function refreshVoices(
     const { rows } = await client.query(`SELECT event_id, voices, actors FROM events_v1 WHERE event_id = ANY($1::uuid[])`, [unread]);
     for (const r of rows) stored.set(r.event_id, { voices: r.voices, actors: r.actors });
   }
-  const live = [...candidates.values()].filter((f) => f.effective !== null);
-  // The registry the batch's new facts were resolved against (all of it, RegistryCache) still holds when nothing in it changed.
-  const reused = !!resolvedWith && !rolledUp.size;
-  const ctx = reused
-    ? resolvedWith!.ctx
-    : await loadRollupContext(
-        client,
-        live.flatMap((f) => namedActors(f.effective!)),
-      );
+  // A new event nothing modifies was resolved at insert against the registry as the batch found it
+  // (all of it, RegistryCache). That still holds unless the batch's registry facts moved the roll-up
+  // of an actor it names (rolledUp: the changed actors and everyone who rolls up through them).
+  const settled = new Set<string>();
+  const needed: string[] = [];
+  for (const [eventId, fact] of candidates) {
+    if (fact.effective === null) continue;
+    const named = namedActors(fact.effective);
+    const asInserted = !!resolvedWith && resolvedWith.plain.has(eventId) && !!stored.get(eventId)?.voices;
+    if (asInserted && !named.some((id) => rolledUp.has(id))) settled.add(eventId);
+    else needed.push(...named);
+  }
+  const ctx = resolvedWith && !rolledUp.size ? resolvedWith.ctx : await loadRollupContext(client, needed);
 
   const changes: FactChange[] = [];
   const updates: { event_id: string; voices: RoleVoice[] | null; actors: string[] }[] = [];
   for (const [eventId, fact] of candidates) {
     const inserted = stored.get(eventId);
-    if (reused && resolvedWith!.plain.has(eventId) && inserted?.voices) {
-      // A new event nothing modifies, against the registry it was inserted with: resolved already.
-      changes.push({ eventId, type: fact.type, previous: null, previousVoices: null, after: { ...fact, voices: inserted.voices } });
+    if (settled.has(eventId)) {
+      // Resolved already, and nothing changed what it resolved to.
+      changes.push({ eventId, type: fact.type, previous: null, previousVoices: null, after: { ...fact, voices: inserted!.voices! } });
       continue;
     }
     const before = inserted ?? { voices: null, actors: [] };
