@@ -25,6 +25,9 @@ const toBool = ({ value }: { value: unknown }) =>
  * Every setting, from the environment (docs/configuration.md lists them). Validated at boot: a bad
  * value stops the process with a message naming the variable.
  */
+/** The projector's default transaction size, in records (LEDGER_PROJECTOR_TRANSACTION_RECORDS). */
+export const PROJECTOR_TRANSACTION_RECORDS = 1000;
+
 export class LedgerConfig {
   /** HTTP port. */
   @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT = 3000;
@@ -53,6 +56,8 @@ export class LedgerConfig {
   @IsOptional() @IsString() @MinLength(16, { message: 'LEDGER_BOOTSTRAP_TOKEN must be at least 16 characters' }) LEDGER_BOOTSTRAP_TOKEN?: string;
   /** Consumer group of the projector. */
   @IsString() LEDGER_PROJECTOR_GROUP = 'ledger-projector';
+  /** Most records the projector applies in one transaction; a larger fetched batch is applied in parts, in order. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000) LEDGER_PROJECTOR_TRANSACTION_RECORDS = PROJECTOR_TRANSACTION_RECORDS;
   /** Largest request body, in bytes (413 beyond). */
   @Transform(toInt) @IsInt() @Min(1024) @Max(64 * 1024 * 1024) LEDGER_MAX_BODY_BYTES = 5 * 1024 * 1024;
   /** How long a publish waits for the log's acknowledgement before answering 503. */

@@ -182,4 +182,60 @@ describe('BatchApplier', () => {
       { reason: 'headers.mismatch', source: '2/1' },
     ]);
   });
+
+  describe('a batch larger than one transaction', () => {
+    let parts: BatchApplier;
+    const seen: number[] = [];
+    const partition = 4; // its own: the tests above use partitions 0–3
+
+    beforeAll(async () => {
+      const config = Object.assign(Object.create(Object.getPrototypeOf(ctx.config)), ctx.config, { LEDGER_PROJECTOR_TRANSACTION_RECORDS: 2 }) as LedgerConfig;
+      const moduleRef = await Test.createTestingModule({
+        providers: [
+          BatchApplier,
+          { provide: PG_POOL, useValue: ctx.pool },
+          { provide: EventLog, useValue: ctx.log },
+          { provide: LEDGER_TOPICS, useValue: topics },
+          { provide: LedgerConfig, useValue: config },
+        ],
+      }).compile();
+      parts = moduleRef.get(BatchApplier);
+      parts.onApplied((b) => seen.push(b.applied.length));
+    });
+
+    const stored = async () => (await rows(`SELECT next_offset::text AS n FROM ledger.consumer_offsets WHERE topic = $1 AND partition = $2`, [topics.events, partition]))[0]?.n;
+
+    it('is applied in parts of that size, in order, each committing its own offset', async () => {
+      const events = [envelope(), envelope(), envelope(), envelope(), envelope()];
+      expect((await parts.handle(batch(events.map(bytes), partition, 0))).nextOffset).toBe('5');
+      expect(seen).toEqual([2, 2, 1]);
+      expect(await stored()).toBe('5');
+      expect(await rows(`SELECT "offset"::int AS o FROM ledger.journal WHERE partition = $1 AND disposition = 'applied' ORDER BY 1`, [partition])).toEqual(
+        [0, 1, 2, 3, 4].map((o) => ({ o })),
+      );
+    });
+
+    it("takes a gap between parts as the log's own (records it did not return), not a missed message", async () => {
+      const b = batch([bytes(envelope()), bytes(envelope()), bytes(envelope()), bytes(envelope())], partition, 5);
+      b.messages[2].offset = '9';
+      b.messages[3].offset = '10';
+      expect((await parts.handle(b)).nextOffset).toBe('11');
+      expect(await rows(`SELECT "offset"::int AS o FROM ledger.journal WHERE partition = $1 AND "offset" >= 5 ORDER BY 1`, [partition])).toEqual([5, 6, 9, 10].map((o) => ({ o })));
+    });
+
+    it('skips a redelivered part and applies the parts after it', async () => {
+      const fresh = [envelope(), envelope()];
+      const b = batch([Buffer.from('old'), Buffer.from('old'), ...fresh.map(bytes)], partition, 9);
+      expect((await parts.handle(b)).nextOffset).toBe('13');
+      expect(await rows(`SELECT event_id FROM ledger.journal WHERE partition = $1 AND "offset" >= 11 ORDER BY "offset"`, [partition])).toEqual(
+        fresh.map((e) => ({ event_id: e.eventId })),
+      );
+    });
+
+    it('stops at a part that starts after the stored offset and asks to be sent back there', async () => {
+      const b = batch([bytes(envelope()), bytes(envelope()), bytes(envelope())], partition, 20);
+      expect((await parts.handle(b)).nextOffset).toBe('13');
+      expect(await stored()).toBe('13');
+    });
+  });
 });

@@ -49,7 +49,31 @@ export class BatchApplier {
     this.listeners.push(listener);
   }
 
+  /**
+   * A fetched batch is applied in transactions of at most LEDGER_PROJECTOR_TRANSACTION_RECORDS
+   * records, one after the other, each with its own offset and chain link: a batch's rows stay
+   * alive across every await of its transaction, and past about a thousand records the garbage
+   * collector's copying of them costs more per event than the statements a smaller transaction
+   * repeats (docs/benchmarks.md). A part that does not end where the next begins (the stored offset
+   * moved: a redelivery or another consumer) ends the batch there; the consumer seeks.
+   */
   async handle(batch: LogBatch): Promise<BatchResult> {
+    const size = this.config.LEDGER_PROJECTOR_TRANSACTION_RECORDS;
+    if (batch.messages.length <= size) return this.handleOne(batch);
+    let fetchedFrom = batch.fetchedFrom;
+    let result: BatchResult = { nextOffset: batch.messages[0].offset };
+    for (let i = 0; i < batch.messages.length; i += size) {
+      const messages = batch.messages.slice(i, i + size);
+      result = await this.handleOne({ ...batch, messages, fetchedFrom });
+      const end = (BigInt(messages[messages.length - 1].offset) + 1n).toString();
+      if (result.nextOffset !== end) return result;
+      // The next part starts where this one ended, as the log returned them: a gap between is the log's own.
+      fetchedFrom = end;
+    }
+    return result;
+  }
+
+  private async handleOne(batch: LogBatch): Promise<BatchResult> {
     const decoded = batch.messages.map((m) => ({ entry: m, decoded: decodeEvent(m.value) }));
     const outcome = await contended(() => inTransaction(this.pool, (client) => this.applyInTransaction(client, batch, decoded)));
     if (outcome.applied) for (const listener of this.listeners) listener(outcome.applied);
