@@ -1,7 +1,10 @@
-import { Pool } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { canonicalEnvelope, chainHash, EventEnvelope, GENESIS_HASH, occurredStart, partitionForKey, RecordedEvent, validateEnvelope } from '@ledger/contracts';
 import { appliedContent, insertJournal, JournalRow } from '@ledger/ledger-store';
+import { StatisticsKeeper } from '@ledger/postgres';
+import { PROJECTOR_ANALYZE_SECONDS } from '@ledger/config';
 import { ReadModels } from '@ledger/read-models';
+import { projectorLookups } from '../../../apps/projector/src/projection/batch-applier';
 import type { Table } from '../types';
 import { fmt } from '../report/format';
 import { worldEvents } from '../world/preload';
@@ -61,6 +64,10 @@ export async function projectionStages(pool: Pool, spec: { world: WorldOptions; 
   let wall = 0n;
   try {
     const backend = new BackendMeter(await backendPid(client));
+    // The projector's StatisticsKeeper, on this run's one connection.
+    const statistics = new StatisticsKeeper({ connect: async () => ({ query: client.query.bind(client) as PoolClient['query'], release: () => undefined }) }, projectorLookups(), {
+      everyMs: PROJECTOR_ANALYZE_SECONDS * 1000,
+    });
     const applyBatch = async (partition: number, batch: { value: Buffer; offset: number; recordedAt: string }[]) => {
       const started = process.hrtime.bigint();
       let t = process.cpuUsage();
@@ -99,6 +106,8 @@ export async function projectionStages(pool: Pool, spec: { world: WorldOptions; 
       const recorded: RecordedEvent[] = hashed.map((h, i) => ({ ...h.event, recordedAt: batch[i].recordedAt, partition, offset: String(batch[i].offset) }));
       await timed(backend, add, READ_MODELS, () => models.apply(client, recorded));
       await timed(backend, add, TRANSACTION, () => client.query('COMMIT'));
+      // As BatchApplier does before each batch (there in the background, on a connection of its own).
+      await timed(backend, add, STATISTICS, () => statistics.maybeRun());
       wall += process.hrtime.bigint() - started;
     };
     await inBatches(spec, applyBatch);
@@ -118,7 +127,8 @@ const DUPLICATES = 'duplicate lookup (journal by event id)';
 const JOURNAL = 'journal rows (COPY lines, the canonical JSON as hashed)';
 const READ_MODELS = 'read models (ReadModels.apply: fold, format, write)';
 const TRANSACTION = 'BEGIN and COMMIT';
-const STAGES = [DECODE, VALIDATE, HASH, DUPLICATES, JOURNAL, READ_MODELS, TRANSACTION];
+const STATISTICS = 'planner statistics (ANALYZE of stale tables, every 10 s at most)';
+const STAGES = [DECODE, VALIDATE, HASH, DUPLICATES, JOURNAL, READ_MODELS, TRANSACTION, STATISTICS];
 
 /** Runs one database step, adding this process's CPU and the backend's to `stage`. */
 async function timed<T>(backend: BackendMeter, add: (stage: string, node: number, postgres: number) => void, stage: string, step: () => Promise<T>): Promise<T> {

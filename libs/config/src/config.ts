@@ -26,7 +26,9 @@ const toBool = ({ value }: { value: unknown }) =>
  * value stops the process with a message naming the variable.
  */
 /** The projector's default transaction size, in records (LEDGER_PROJECTOR_TRANSACTION_RECORDS). */
-export const PROJECTOR_TRANSACTION_RECORDS = 1000;
+export const PROJECTOR_TRANSACTION_RECORDS = 2000;
+/** How often, at most, the projector refreshes stale planner statistics by default (LEDGER_PROJECTOR_ANALYZE_SECONDS). */
+export const PROJECTOR_ANALYZE_SECONDS = 10;
 
 export class LedgerConfig {
   /** HTTP port. */
@@ -58,6 +60,8 @@ export class LedgerConfig {
   @IsString() LEDGER_PROJECTOR_GROUP = 'ledger-projector';
   /** Most records the projector applies in one transaction; a larger fetched batch is applied in parts, in order. */
   @Transform(toInt) @IsInt() @Min(1) @Max(100_000) LEDGER_PROJECTOR_TRANSACTION_RECORDS = PROJECTOR_TRANSACTION_RECORDS;
+  /** How often (at most) the projector refreshes the planner statistics of the tables it writes, when they went stale; 0: never. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(86_400) LEDGER_PROJECTOR_ANALYZE_SECONDS = PROJECTOR_ANALYZE_SECONDS;
   /** Largest request body, in bytes (413 beyond). */
   @Transform(toInt) @IsInt() @Min(1024) @Max(64 * 1024 * 1024) LEDGER_MAX_BODY_BYTES = 5 * 1024 * 1024;
   /** How long a publish waits for the log's acknowledgement before answering 503. */

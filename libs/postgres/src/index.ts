@@ -3,3 +3,4 @@ export * from './migrate';
 export * from './server/embedded-postgres';
 export * from './unavailable';
 export * from './copy-text';
+export * from './statistics';

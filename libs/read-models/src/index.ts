@@ -15,3 +15,4 @@ export * from './dyads/dyads.queries';
 export * from './known-at/known-at';
 export * from './read-model-locks';
 export * from './facts/extent.queries';
+export * from './lookup-statistics';

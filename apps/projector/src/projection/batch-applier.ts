@@ -1,10 +1,21 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { canonicalEnvelope, CE_HEADERS, chainHash, decodeEvent, Decoded, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
 import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/log';
-import { inTransaction, PG_POOL } from '@ledger/postgres';
-import { advanceOffset, announceApplied, appliedContent, insertJournal, insertRejections, JournalRow, lockOffset, RejectionRow } from '@ledger/ledger-store';
-import { FactChange, ReadModels } from '@ledger/read-models';
+import { inTransaction, PG_POOL, StatisticsKeeper, StatisticsTarget } from '@ledger/postgres';
+import {
+  advanceOffset,
+  announceApplied,
+  appliedContent,
+  insertJournal,
+  insertRejections,
+  JOURNAL_LOOKUPS,
+  JournalRow,
+  LEDGER_SCHEMA,
+  lockOffset,
+  RejectionRow,
+} from '@ledger/ledger-store';
+import { FactChange, READ_MODEL_LOOKUPS, READ_SCHEMA, ReadModels } from '@ledger/read-models';
 import { LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
 import { toDeadLetter } from './dead-letter';
 
@@ -37,13 +48,21 @@ export class BatchApplier {
   private readonly readModels = new ReadModels();
   private readonly listeners: ((batch: AppliedBatch) => void)[] = [];
   private lastPruned = 0;
+  private readonly logger = new Logger('projector');
+  /** The journal's and the read models' planner statistics, kept fresh (StatisticsKeeper). */
+  private readonly statistics: StatisticsKeeper;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly log: EventLog,
     @Inject(LEDGER_TOPICS) private readonly topics: LedgerTopics,
     private readonly config: LedgerConfig,
-  ) {}
+  ) {
+    this.statistics = new StatisticsKeeper(pool, projectorLookups(), {
+      everyMs: config.LEDGER_PROJECTOR_ANALYZE_SECONDS * 1000,
+      onError: (e) => this.logger.warn(`refreshing planner statistics failed (the next batch tries again): ${(e as Error).message}`),
+    });
+  }
 
   onApplied(listener: (batch: AppliedBatch) => void): void {
     this.listeners.push(listener);
@@ -52,12 +71,14 @@ export class BatchApplier {
   /**
    * A fetched batch is applied in transactions of at most LEDGER_PROJECTOR_TRANSACTION_RECORDS
    * records, one after the other, each with its own offset and chain link: a batch's rows stay
-   * alive across every await of its transaction, and past about a thousand records the garbage
+   * alive across every await of its transaction, and past a few thousand records the garbage
    * collector's copying of them costs more per event than the statements a smaller transaction
    * repeats (docs/benchmarks.md). A part that does not end where the next begins (the stored offset
    * moved: a redelivery or another consumer) ends the batch there; the consumer seeks.
    */
   async handle(batch: LogBatch): Promise<BatchResult> {
+    // In the background, on a connection of its own: ANALYZE blocks no writer.
+    void this.statistics.maybeRun();
     const size = this.config.LEDGER_PROJECTOR_TRANSACTION_RECORDS;
     if (batch.messages.length <= size) return this.handleOne(batch);
     let fetchedFrom = batch.fetchedFrom;
@@ -242,4 +263,9 @@ function headerEventId(entry: LogEntry): string | null {
 
 function rejection(batch: LogBatch, entry: LogEntry, recordedAt: string, eventId: string | null, reason: string, problems: unknown): RejectionRow {
   return { topic: batch.topic, partition: batch.partition, offset: entry.offset, eventId, reason, problems, raw: entry.value, headers: entry.headers, recordedAt };
+}
+
+/** The tables (and columns) whose planner statistics the projector keeps fresh: the journal and the read models it looks rows up in. */
+export function projectorLookups(): StatisticsTarget[] {
+  return [{ schema: LEDGER_SCHEMA, ...JOURNAL_LOOKUPS }, ...READ_MODEL_LOOKUPS.map((t) => ({ schema: READ_SCHEMA, ...t }))];
 }

@@ -1,6 +1,9 @@
 import { PoolClient } from 'pg';
 import { COPY_NULL, copyLines, copyNullable } from '@ledger/postgres';
 
+/** The journal's columns its readers look records up by (the projector's duplicate lookup, verify, replays): what the planner needs statistics of. */
+export const JOURNAL_LOOKUPS = { table: 'journal', columns: ['event_id', 'disposition', 'partition', 'offset'] };
+
 /** One record of the log as the projector journals it. */
 export interface JournalRow {
   partition: number;
