@@ -1,6 +1,6 @@
 import { PoolClient } from 'pg';
 import { DERIVE_ORDER, EventRow, KnownAt, KnownTable, knownRow } from '@ledger/read-models';
-import { copyLines, copyValue, quoteIdent } from '@ledger/postgres';
+import { copyLines, copyRow, quoteIdent } from '@ledger/postgres';
 
 /** Which journal records a bulk build folds. */
 export interface BuildScope {
@@ -143,7 +143,7 @@ async function copyInto(client: PoolClient, schema: string, table: string, colum
   function* chunks() {
     let lines: string[] = [];
     for (const row of rows) {
-      lines.push(copyLine(row as Record<string, unknown>, names, types));
+      lines.push(copyRow(row as Record<string, unknown>, names, types));
       if (lines.length === COPY_CHUNK) {
         count += lines.length;
         yield lines.join('');
@@ -159,13 +159,6 @@ async function copyInto(client: PoolClient, schema: string, table: string, colum
   }
   await copyLines(client, `COPY ${quoteIdent(schema)}.${quoteIdent(table)} (${names.map(quoteIdent).join(', ')}) FROM STDIN`, chunks());
   return count;
-}
-
-/** One row as a line of COPY text. */
-function copyLine(row: Record<string, unknown>, names: string[], types: string[]): string {
-  let line = '';
-  for (let c = 0; c < names.length; c++) line += (c ? '\t' : '') + copyValue(row[names[c]], types[c]);
-  return line + '\n';
 }
 
 function stopwatch(): () => number {

@@ -39,6 +39,17 @@ export function copyValue(value: unknown, type: string): string {
   return copyText(text);
 }
 
+/**
+ * One row as a line of COPY text: `names` in order, each value formatted for its column's type
+ * (`types`, information_schema's udt_name) by copyValue. Here beside copyValue, so that the call
+ * for every value stays within this module.
+ */
+export function copyRow(row: Record<string, unknown>, names: string[], types: string[]): string {
+  let line = '';
+  for (let c = 0; c < names.length; c++) line += (c ? '\t' : '') + copyValue(row[names[c]], types[c]);
+  return line + '\n';
+}
+
 function arrayLiteral(values: unknown[]): string {
   return `{${values.map((v) => (v === null || v === undefined ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
 }
