@@ -15,19 +15,25 @@ describe('BatchApplier', () => {
   let applier: BatchApplier;
   let topics: LedgerTopics;
 
-  beforeAll(async () => {
-    ctx = await createTestContext();
-    topics = ctx.topics;
+  /** A BatchApplier on the test context, with these settings changed. */
+  const applierWith = async (settings: Partial<LedgerConfig> = {}): Promise<BatchApplier> => {
+    const config = Object.assign(Object.create(Object.getPrototypeOf(ctx.config)), ctx.config, settings) as LedgerConfig;
     const moduleRef = await Test.createTestingModule({
       providers: [
         BatchApplier,
         { provide: PG_POOL, useValue: ctx.pool },
         { provide: EventLog, useValue: ctx.log },
         { provide: LEDGER_TOPICS, useValue: topics },
-        { provide: LedgerConfig, useValue: ctx.config },
+        { provide: LedgerConfig, useValue: config },
       ],
     }).compile();
-    applier = moduleRef.get(BatchApplier);
+    return moduleRef.get(BatchApplier);
+  };
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    topics = ctx.topics;
+    applier = await applierWith();
   });
 
   afterAll(async () => ctx?.close());
@@ -189,17 +195,7 @@ describe('BatchApplier', () => {
     const partition = 4; // its own: the tests above use partitions 0–3
 
     beforeAll(async () => {
-      const config = Object.assign(Object.create(Object.getPrototypeOf(ctx.config)), ctx.config, { LEDGER_PROJECTOR_TRANSACTION_RECORDS: 2 }) as LedgerConfig;
-      const moduleRef = await Test.createTestingModule({
-        providers: [
-          BatchApplier,
-          { provide: PG_POOL, useValue: ctx.pool },
-          { provide: EventLog, useValue: ctx.log },
-          { provide: LEDGER_TOPICS, useValue: topics },
-          { provide: LedgerConfig, useValue: config },
-        ],
-      }).compile();
-      parts = moduleRef.get(BatchApplier);
+      parts = await applierWith({ LEDGER_PROJECTOR_TRANSACTION_RECORDS: 2 });
       parts.onApplied((b) => seen.push(b.applied.length));
     });
 

@@ -40,6 +40,8 @@ describe('the registry held between batches', () => {
     return { ...(checked.event as EventEnvelope), partition: 0, offset: String(n), recordedAt: new Date(Date.parse('2025-03-14T18:00:00Z') + n).toISOString() };
   };
   const statement = (text: string) => recorded({ type: 'StatementMade', actors: [{ actorId: 'novak' }], data: { text, tone: 'neutral', topics: [] } });
+  const roleOf = (of: string) =>
+    recorded({ type: 'AffiliationAsserted', actors: [{ actorId: 'novak' }], data: { person: 'novak', of, role: 'foreign_minister', validFrom: '2025-01-01' } });
   const principalOf = async (eventId: string) =>
     (await pool.query(`SELECT e.voices->0->>'principal' AS principal FROM read_model.events_v1 e WHERE e.event_id = $1`, [eventId])).rows[0]?.principal ?? null;
 
@@ -50,11 +52,7 @@ describe('the registry held between batches', () => {
     await inTransaction(pool, (c) => applyRecorded(c, [before], one));
     expect(await principalOf(before.eventId)).toBeNull();
 
-    const role = recorded({
-      type: 'AffiliationAsserted',
-      actors: [{ actorId: 'novak' }],
-      data: { person: 'novak', of: 'SRB', role: 'foreign_minister', validFrom: '2025-01-01' },
-    });
+    const role = roleOf('SRB');
     await inTransaction(pool, (c) => applyRecorded(c, [role], other));
     // The process that wrote the role re-resolved the earlier statement in the same transaction.
     expect(await principalOf(before.eventId)).toBe('SRB');
@@ -74,11 +72,7 @@ describe('the registry held between batches', () => {
     await inTransaction(pool, (c) => applyRecorded(c, [orphan], models));
     expect(await principalOf(orphan.eventId)).toBeNull();
 
-    const role = recorded({
-      type: 'AffiliationAsserted',
-      actors: [{ actorId: 'novak' }],
-      data: { person: 'novak', of: 'MNE', role: 'foreign_minister', validFrom: '2025-01-01' },
-    });
+    const role = roleOf('MNE');
     await inTransaction(pool, (c) => applyRecorded(c, [role], models));
     expect((await pool.query(`SELECT count(*)::int AS n FROM read_model.registry_epoch`)).rows[0].n).toBe(1);
   });
