@@ -21,15 +21,15 @@ const toBool = ({ value }: { value: unknown }) =>
         ? false
         : value;
 
-/**
- * Every setting, from the environment (docs/configuration.md lists them). Validated at boot: a bad
- * value stops the process with a message naming the variable.
- */
 /** The projector's default transaction size, in records (LEDGER_PROJECTOR_TRANSACTION_RECORDS). */
 export const PROJECTOR_TRANSACTION_RECORDS = 2000;
 /** How often, at most, the projector refreshes stale planner statistics by default (LEDGER_PROJECTOR_ANALYZE_SECONDS). */
 export const PROJECTOR_ANALYZE_SECONDS = 10;
 
+/**
+ * Every setting, from the environment (docs/configuration.md lists them). Validated at boot: a bad
+ * value stops the process with a message naming the variable.
+ */
 export class LedgerConfig {
   /** HTTP port. */
   @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT = 3000;

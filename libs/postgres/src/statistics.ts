@@ -17,11 +17,10 @@ export interface StatisticsTarget {
  * Keeps the planner's statistics of tables a process writes from going missing or far out of date:
  * a table that grew by more than `1,000 + fraction × the rows it had` since its last ANALYZE or
  * VACUUM (by anyone; default fraction 1: it doubled; a table never analysed: 1,000 rows) is
- * analysed again. The projector's read-backs look a
- * batch's rows up by key; on a table never analysed (autovacuum off, as on the machines this
- * project's CI runs on, or not yet round while a projector catches up at thousands of rows a
- * second) PostgreSQL guesses its size and may scan it whole, so that every batch costs more than
- * the one before. Once a table has statistics the planner scales their row counts with its pages,
+ * analysed again. The projector's read-backs look a batch's rows up by key; on a table never
+ * analysed (autovacuum off, as on the machines this project's CI runs on, or not yet round while a
+ * projector catches up at thousands of rows a second) PostgreSQL guesses its size and may scan it
+ * whole, so that every batch costs more than the one before. Once a table has statistics the planner scales their row counts with its pages,
  * so analysing again each time it doubled keeps the plans right at a cost that adds up to a few
  * analyses per table (autovacuum's own threshold, 10 %, is for the steady state, where it runs).
  * Only the columns rows are looked up by are analysed (a jsonb document or a tsvector column costs

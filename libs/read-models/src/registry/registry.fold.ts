@@ -78,8 +78,13 @@ export function registryRows(facts: RegistryFact[]): { actors: ActorRow[]; affil
   return { actors, affiliations };
 }
 
-/** The roll-up context of registry rows (what loadRollupContext reads from the tables). */
-export function rollupContextOf(actors: ActorRow[], affiliations: AffiliationRow[]): RollupContext {
+/** What the roll-up reads of an actors_v1 row. */
+export type RollupActorRow = Pick<ActorRow, 'id' | 'kind' | 'principal' | 'members'>;
+/** What the roll-up reads of an affiliations_v1 row. */
+export type RollupAffiliationRow = Pick<AffiliationRow, 'event_id' | 'person' | 'of' | 'role' | 'valid_from' | 'valid_to'>;
+
+/** The roll-up context of registry rows (what loadRollupContext and RegistryCache read from the tables). */
+export function rollupContextOf(actors: RollupActorRow[], affiliations: RollupAffiliationRow[]): RollupContext {
   const info = new Map<string, ActorInfo>(
     actors.map((a) => [a.id, { id: a.id, kind: a.kind as ActorInfo['kind'], principal: a.principal ?? undefined, members: a.members ?? undefined }]),
   );

@@ -1,6 +1,10 @@
 import { PoolClient } from 'pg';
-import { ActorInfo, AffiliationInfo, RollupContext } from '../rollup/rollup';
-import { ActorRow, AffiliationRow, rollupContextOf } from './registry.fold';
+import { RollupContext } from '../rollup/rollup';
+import { RollupActorRow, RollupAffiliationRow, rollupContextOf } from './registry.fold';
+
+/** The registry's rows as the roll-up reads them; a WHERE clause may follow. */
+const ACTORS = `SELECT id, kind, principal, members FROM actors_v1`;
+const AFFILIATIONS = `SELECT event_id, person, of, role, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to FROM affiliations_v1`;
 
 /**
  * Loads the registry an event set's roll-up needs: the named actors, their roles, and whatever
@@ -8,34 +12,24 @@ import { ActorRow, AffiliationRow, rollupContextOf } from './registry.fold';
  * level.
  */
 export async function loadRollupContext(client: PoolClient, ids: Iterable<string>): Promise<RollupContext> {
-  const actors = new Map<string, ActorInfo>();
-  const affiliations = new Map<string, AffiliationInfo[]>();
+  const actors: RollupActorRow[] = [];
+  const affiliations: RollupAffiliationRow[] = [];
   const seen = new Set<string>();
   let frontier = [...new Set(ids)];
   for (let depth = 0; frontier.length && depth < 7; depth++) {
     frontier.forEach((id) => seen.add(id));
     const [a, f] = await Promise.all([
-      client.query(`SELECT id, kind, principal, members FROM actors_v1 WHERE id = ANY($1::text[])`, [frontier]),
-      client.query(
-        `SELECT event_id, person, of, role, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to
-           FROM affiliations_v1 WHERE person = ANY($1::text[])`,
-        [frontier],
-      ),
+      client.query<RollupActorRow>(`${ACTORS} WHERE id = ANY($1::text[])`, [frontier]),
+      client.query<RollupAffiliationRow>(`${AFFILIATIONS} WHERE person = ANY($1::text[])`, [frontier]),
     ]);
     const next = new Set<string>();
-    for (const r of a.rows) {
-      actors.set(r.id, { id: r.id, kind: r.kind, principal: r.principal ?? undefined, members: r.members ?? undefined });
-      [r.principal, ...(r.members ?? [])].forEach((x: string | null) => x && next.add(x));
-    }
-    for (const r of f.rows) {
-      const list = affiliations.get(r.person) ?? [];
-      list.push({ eventId: r.event_id, person: r.person, of: r.of, role: r.role, validFrom: r.valid_from, validTo: r.valid_to ?? undefined });
-      affiliations.set(r.person, list);
-      next.add(r.of);
-    }
+    for (const r of a.rows) [r.principal, ...(r.members ?? [])].forEach((x) => x && next.add(x));
+    for (const r of f.rows) next.add(r.of);
+    actors.push(...a.rows);
+    affiliations.push(...f.rows);
     frontier = [...next].filter((id) => !seen.has(id));
   }
-  return { actor: (id) => actors.get(id), affiliations: (person) => affiliations.get(person) ?? [] };
+  return rollupContextOf(actors, affiliations);
 }
 
 /**
@@ -56,12 +50,7 @@ export class RegistryCache {
     // and hold nothing; the next registry write puts a row back.
     const epoch = rows[0]?.epoch as string | undefined;
     if (epoch !== undefined && this.held?.epoch === epoch) return this.held.ctx;
-    const [actors, affiliations] = await Promise.all([
-      client.query<ActorRow>(`SELECT id, kind, principal, members FROM actors_v1`),
-      client.query<AffiliationRow>(
-        `SELECT event_id, person, of, role, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to FROM affiliations_v1`,
-      ),
-    ]);
+    const [actors, affiliations] = await Promise.all([client.query<RollupActorRow>(ACTORS), client.query<RollupAffiliationRow>(AFFILIATIONS)]);
     const ctx = rollupContextOf(actors.rows, affiliations.rows);
     this.held = epoch === undefined ? undefined : { epoch, ctx };
     return ctx;
