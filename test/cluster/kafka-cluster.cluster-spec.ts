@@ -1,5 +1,4 @@
 import { DEFAULT_TOPICS } from '@ledger/contracts';
-import { KafkaEventLog } from '@ledger/log';
 import { recordFigures } from '../faults/figures';
 import { AppProcess } from '../faults/harness/apps';
 import { exactness, waitCaughtUp } from '../faults/harness/ledger';
@@ -8,6 +7,7 @@ import { firstAnswer, Load, Outcome, sleep } from '../faults/harness/load';
 import { FaultScenario } from '../faults/harness/scenario';
 import { expectSettled, settle, settledCounts, settledFigures } from '../faults/harness/settle';
 import { busiestLeader, fullyInSync, KafkaCluster, ledgerReplicas, ledOtherwise, waitPartitions } from './harness/cluster';
+import { BrokerObserver } from './harness/observer';
 
 const RATE = 1_000;
 /** How long a client takes to learn of a new leader after the cluster elected it (metadata refresh and a retry). */
@@ -24,12 +24,12 @@ describe('cluster: three Kafka brokers, faults under load', () => {
   let s: FaultScenario;
   let ingest: AppProcess;
   let projector: AppProcess;
-  const observers: KafkaEventLog[] = [];
+  const observers: BrokerObserver[] = [];
   /** A metadata client that never asks `node` (a paused broker would hold its requests). */
-  const observer = (node?: number) => {
-    const log = new KafkaEventLog({ brokers: node ? cluster.brokersExcept(node) : cluster.brokers.split(','), clientId: `cluster-observer-${node ?? 'all'}` });
-    observers.push(log);
-    return log;
+  const observer = (node: number) => {
+    const o = new BrokerObserver(cluster.brokersExcept(node));
+    observers.push(o);
+    return o;
   };
 
   beforeAll(async () => {
@@ -39,6 +39,9 @@ describe('cluster: three Kafka brokers, faults under load', () => {
     await ingest.start();
     await projector.start();
   }, 180_000);
+
+  // A test that fails between a fault and its repair leaves the cluster whole for the next.
+  afterEach(() => cluster.whole(), 120_000);
 
   afterAll(async () => {
     await Promise.all(observers.map((o) => o.close().catch(() => undefined)));

@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_TOPICS } from '@ledger/contracts';
-import { KafkaEventLog, PartitionReplicas } from '@ledger/log';
+import { PartitionReplicas } from '@ledger/log';
 import { REPO_ROOT } from '@ledger/testing';
 import { FileLock } from '../../faults/harness/file-lock';
+import { ReplicaSource } from './observer';
 import { ScenarioKafka } from '../../faults/harness/scenario';
 
 const SCRIPT = join(REPO_ROOT, 'deploy/local/kafka.sh');
@@ -91,6 +92,12 @@ export class KafkaCluster implements ScenarioKafka {
     return this.run(['resume', String(node)]);
   }
 
+  /** Every broker running and not paused (after a test that failed between a fault and its repair). */
+  async whole(): Promise<void> {
+    for (const n of this.nodes) await this.resume(n).catch(() => undefined);
+    await this.start();
+  }
+
   /** Each broker's log, kept with the scenario's logs (test-results/faults/logs/<scenario>/broker-<n>.log). */
   logFiles(): Record<string, string> {
     return Object.fromEntries(this.nodes.map((n) => [`broker-${n}.log`, join(this.dataDir, `node-${n}`, 'broker.log')]));
@@ -152,7 +159,7 @@ function listening(port: number): Promise<boolean> {
 }
 
 /** The ledger topic's partitions as the cluster reports them (asked of `observer`), retried while the metadata is in motion. */
-export async function ledgerReplicas(observer: KafkaEventLog, timeoutMs = 15_000): Promise<PartitionReplicas[]> {
+export async function ledgerReplicas(observer: ReplicaSource, timeoutMs = 15_000): Promise<PartitionReplicas[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -176,7 +183,7 @@ export function busiestLeader(partitions: PartitionReplicas[]): number {
  * resolves with the time it took (ms) and the partitions it saw last.
  */
 export async function waitPartitions(
-  observer: KafkaEventLog,
+  observer: ReplicaSource,
   ok: (partitions: PartitionReplicas[]) => boolean,
   what: string,
   timeoutMs = 60_000,
