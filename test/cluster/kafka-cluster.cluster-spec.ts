@@ -1,4 +1,5 @@
 import { DEFAULT_TOPICS } from '@ledger/contracts';
+import { BrokerReplicas } from '@ledger/log';
 import { recordFigures } from '../faults/figures';
 import { AppProcess } from '../faults/harness/apps';
 import { exactness, waitCaughtUp } from '../faults/harness/ledger';
@@ -7,7 +8,6 @@ import { firstAnswer, Load, Outcome, sleep } from '../faults/harness/load';
 import { FaultScenario } from '../faults/harness/scenario';
 import { expectSettled, settle, settledCounts, settledFigures } from '../faults/harness/settle';
 import { busiestLeader, fullyInSync, KafkaCluster, ledgerReplicas, ledOtherwise, waitPartitions } from './harness/cluster';
-import { BrokerObserver } from './harness/observer';
 
 const RATE = 1_000;
 /** How long a client takes to learn of a new leader after the cluster elected it (metadata refresh and a retry). */
@@ -24,10 +24,10 @@ describe('cluster: three Kafka brokers, faults under load', () => {
   let s: FaultScenario;
   let ingest: AppProcess;
   let projector: AppProcess;
-  const observers: BrokerObserver[] = [];
+  const observers: BrokerReplicas[] = [];
   /** A metadata client that never asks `node` (a paused broker would hold its requests). */
   const observer = (node: number) => {
-    const o = new BrokerObserver(cluster.brokersExcept(node));
+    const o = new BrokerReplicas(cluster.brokersExcept(node));
     observers.push(o);
     return o;
   };

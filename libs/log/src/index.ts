@@ -5,3 +5,4 @@ export * from './kafka/topic-replication';
 export * from './embedded/embedded-event-log';
 export * from './produce-batcher';
 export * from './kafka/kafka-probe';
+export * from './kafka/broker-replicas';

@@ -6,8 +6,12 @@ import { DEFAULT_TOPICS } from '@ledger/contracts';
 import { PartitionReplicas } from '@ledger/log';
 import { REPO_ROOT } from '@ledger/testing';
 import { FileLock } from '../../faults/harness/file-lock';
-import { ReplicaSource } from './observer';
 import { ScenarioKafka } from '../../faults/harness/scenario';
+
+/** What the helpers below ask for a topic's partitions (a KafkaEventLog, a BrokerReplicas). */
+export interface ReplicaSource {
+  replicas(topic: string): Promise<PartitionReplicas[]>;
+}
 
 const SCRIPT = join(REPO_ROOT, 'deploy/local/kafka.sh');
 export const SIZE = 3;
