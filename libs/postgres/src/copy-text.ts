@@ -50,6 +50,32 @@ export function copyRow(row: Record<string, unknown>, names: string[], types: st
   return line + '\n';
 }
 
+/** A table's columns for copyRows: each name with its PostgreSQL type (udt_name: text, int4, jsonb, _text…), in COPY order. */
+export class CopyColumns {
+  readonly names: string[];
+  readonly types: string[];
+  /** The column list of the COPY statement. */
+  readonly list: string;
+
+  constructor(columns: Record<string, string>) {
+    this.names = Object.keys(columns);
+    this.types = Object.values(columns);
+    this.list = this.names.map((n) => `"${n.replace(/"/g, '""')}"`).join(', ');
+  }
+}
+
+/**
+ * Writes `rows` (objects keyed by column name) into `table` with one COPY, each value formatted for
+ * its column by copyRow: what `INSERT … SELECT FROM jsonb_to_recordset` did without the JSON
+ * document around the rows. `table` is found on the caller's search_path.
+ */
+export async function copyRows(client: PoolClient, table: string, columns: CopyColumns, rows: Record<string, unknown>[]): Promise<void> {
+  if (!rows.length) return;
+  let data = '';
+  for (const row of rows) data += copyRow(row, columns.names, columns.types);
+  await copyLines(client, `COPY ${table} (${columns.list}) FROM STDIN`, data);
+}
+
 function arrayLiteral(values: unknown[]): string {
   return `{${values.map((v) => (v === null || v === undefined ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
 }

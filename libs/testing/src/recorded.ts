@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PoolClient } from 'pg';
+import { quoteIdent } from '@ledger/postgres';
 import { EventEnvelope, occurredStart, RecordedEvent, subjectKey, validateEnvelope, partitionForKey } from '@ledger/contracts';
 import { ReadModels } from '@ledger/read-models';
 import { REPO_ROOT } from './repo-root';
@@ -36,7 +37,10 @@ export function recordAll(events: EventEnvelope[], start = Date.parse('2025-03-1
  * Folds recorded events into the read models as the projector does, in the caller's transaction:
  * journaled first (the journal is the fact store: the read models keep no copy of the envelope and
  * read it from there), then applied. A record whose partition and offset, or whose event id, the
- * journal already holds as applied is not journaled again. The hash chain is not computed here.
+ * journal already holds as applied is not journaled again, and an event the read models already
+ * hold is not applied again (BatchApplier hands over only what its journal rows took: the read
+ * models write each new event with one COPY, and a repeat would fail the transaction). The hash
+ * chain is not computed here.
  */
 export async function applyRecorded(client: PoolClient, events: RecordedEvent[], models: ReadModels = new ReadModels()): Promise<void> {
   if (!events.length) return;
@@ -59,5 +63,14 @@ export async function applyRecorded(client: PoolClient, events: RecordedEvent[],
       ),
     ],
   );
-  await models.apply(client, events);
+  // As BatchApplier hands them over: each event once, and none the read models already hold.
+  const { rows } = await client.query(`SELECT event_id FROM ${quoteIdent(models.schema)}.events_v1 WHERE event_id = ANY($1::uuid[])`, [events.map((e) => e.eventId)]);
+  const held = new Set(rows.map((r) => r.event_id as string));
+  await models.apply(
+    client,
+    events.filter((e) => {
+      const id = e.eventId.toLowerCase();
+      return !held.has(id) && !!held.add(id);
+    }),
+  );
 }

@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { COPY_NULL, copyLines, copyNullable, copyText, copyValue } from '@ledger/postgres';
 import { EventEnvelope, occurredStart, PRECISION_RANK, RecordedEvent } from '@ledger/contracts';
 import { effectiveEnvelope, Modifier } from './effective';
 import { Fact, isModifier, RoleVoice } from './fact';
@@ -24,22 +25,13 @@ export interface WrittenFacts {
  */
 export async function writeFacts(client: PoolClient, events: RecordedEvent[], voicesOf: VoicesOf): Promise<WrittenFacts> {
   if (!events.length) return { changes: new Map(), fresh: new Set(), plain: new Set() };
-  const inserted = await client.query(
-    `INSERT INTO events_v1 (event_id, type, partition, "offset", recorded_at, counts, subject, target_event_id, occurred_start, precision_rank, reported_at, proposal_id,
-                            actors, voices)
-     SELECT event_id, type, partition, "offset", recorded_at, true, subject, target_event_id, occurred_start, precision_rank, reported_at, proposal_id,
-            actors, voices
-       FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, type text, partition int, "offset" bigint, recorded_at timestamptz, subject text,
-            target_event_id uuid, occurred_start timestamptz, precision_rank smallint, reported_at timestamptz, proposal_id text, actors text[], voices jsonb)
-     ON CONFLICT (event_id) DO NOTHING
-     RETURNING event_id`,
-    [JSON.stringify(events.map((e) => toRow(e, voicesOf)))],
-  );
+  // One COPY: every event here is new to the read models (BatchApplier hands over only what the
+  // journal took as applied in this transaction, and the journal's unique applied event id holds
+  // that across processes), so there is no conflict to skip; one would fail the batch whole.
+  await copyLines(client, `COPY events_v1 (${FACT_COLUMNS}) FROM STDIN`, events.map((e) => factLine(e, voicesOf)).join(''));
   const changes = new Map<string, Fact>();
   const plain = new Set<string>();
-  // Only what this batch really added is new: a redelivered event is not, and changes nothing.
-  const fresh = new Set<string>(inserted.rows.map((r) => r.event_id));
-  events = events.filter((e) => fresh.has(e.eventId));
+  const fresh = new Set<string>(events.map((e) => e.eventId));
   // A new event nothing modifies is its own effective form: no need to read it back. The rest —
   // new modifiers (one may already be retracted), their targets, and new events that earlier
   // modifiers were waiting for — are recomputed; a modifier whose own effect changes queues its
@@ -131,21 +123,18 @@ export function actorsColumn(type: string, effective: EventEnvelope | null): str
   return effective && !isModifier(type) ? namedActors(effective).sort() : [];
 }
 
-function toRow(e: RecordedEvent, voicesOf: VoicesOf) {
-  // A recorded event is its envelope plus where the log put it: read straight from it, no copy.
+const FACT_COLUMNS = 'event_id, type, partition, "offset", recorded_at, counts, subject, target_event_id, occurred_start, precision_rank, reported_at, proposal_id, actors, voices';
+
+/** A new event's events_v1 row as a COPY line (FACT_COLUMNS), read straight from the recorded event. */
+function factLine(e: RecordedEvent, voicesOf: VoicesOf): string {
   const modifier = isModifier(e.type);
-  return {
-    ...orderColumns(e),
-    actors: actorsColumn(e.type, e),
-    voices: modifier ? null : voicesOf(e),
-    event_id: e.eventId,
-    type: e.type,
-    partition: e.partition,
-    offset: e.offset,
-    recorded_at: e.recordedAt,
-    subject: subjectOf(e.type, e),
-    target_event_id: modifier ? (e.data as any).targetEventId : null,
-  };
+  const voices = modifier ? null : voicesOf(e);
+  return (
+    `${e.eventId}\t${copyText(e.type)}\t${e.partition}\t${e.offset}\t${e.recordedAt}\tt\t${copyNullable(subjectOf(e.type, e))}\t` +
+    `${modifier ? copyNullable((e.data as { targetEventId?: string }).targetEventId) : COPY_NULL}\t${new Date(occurredStart(e.occurredAt) ?? 0).toISOString()}\t` +
+    `${PRECISION_RANK[e.occurredAt.precision]}\t${copyNullable(e.reportedAt)}\t${copyNullable(e.proposalId)}\t${copyValue(actorsColumn(e.type, e), '_text')}\t` +
+    `${voices === null ? COPY_NULL : copyText(JSON.stringify(voices))}\n`
+  );
 }
 
 function orderColumns(e: EventEnvelope) {

@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { CopyColumns, copyRows } from '@ledger/postgres';
 import { effectiveCodes } from '@ledger/contracts';
 import { FactChange, ResolvedFact } from '../facts/fact';
 import { Projection } from '../projection';
@@ -23,7 +24,8 @@ export class PositionsProjection implements Projection {
 
   /** Refreshes and answers the (party, proposal) pairs re-folded, for the live stream. */
   async refreshPairs(client: PoolClient, changes: FactChange[]): Promise<{ party: string; proposalId: string }[]> {
-    const ids = changes.map((c) => c.eventId);
+    // Rows exist only for what counted before this batch (a change with a previous form).
+    const derived = changes.filter((c) => c.previous !== null).map((c) => c.eventId);
     const pairs = new Map<string, Pair>();
     const touch = (party: string, proposalId: string, from: OrderKey) => {
       const key = `${party}\u0000${proposalId}`;
@@ -31,20 +33,20 @@ export class PositionsProjection implements Projection {
       if (!known || compareOrder(from, known.from) < 0) pairs.set(key, { party, proposalId, from });
     };
 
-    const { rows: old } = await client.query(`DELETE FROM position_events_v1 WHERE event_id = ANY($1::uuid[]) RETURNING *`, [ids]);
-    for (const r of old) touch(r.party, r.proposal_id, rowKey(r));
+    if (derived.length) {
+      const { rows: old } = await client.query(`DELETE FROM position_events_v1 WHERE event_id = ANY($1::uuid[]) RETURNING *`, [derived]);
+      for (const r of old) touch(r.party, r.proposal_id, rowKey(r));
+    }
     const fresh = changes.flatMap((c) => (c.after ? memberships(c.after) : []));
     for (const m of fresh) touch(m.party, m.proposalId, m);
-    if (fresh.length) {
-      await client.query(
-        `INSERT INTO position_events_v1 (party, proposal_id, event_id, occurred_start, precision_rank, authority, reported_at, partition, "offset", event_type, speaker)
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(party text, proposal_id text, event_id uuid, occurred_start timestamptz, precision_rank smallint,
-                authority smallint, reported_at timestamptz, partition int, "offset" bigint, event_type text, speaker text)`,
-        [JSON.stringify(fresh.map((m) => ({ ...keyColumns(m), party: m.party, proposal_id: m.proposalId, event_type: m.eventType, speaker: m.speaker })))],
-      );
-    }
+    await copyRows(
+      client,
+      'position_events_v1',
+      POSITION_EVENT_COLUMNS,
+      fresh.map((m) => ({ ...keyColumns(m), party: m.party, proposal_id: m.proposalId, event_type: m.eventType, speaker: m.speaker })),
+    );
     await this.touchConditionResolutions(client, changes, touch);
-    await refreshTonal(client, changes);
+    await refreshTonal(client, changes, derived);
     const inMemory = new Map(changes.flatMap((c) => (c.after?.effective ? [[c.eventId.toLowerCase(), c.after.effective] as const] : [])));
     if (pairs.size) await refoldPairs(client, [...pairs.values()], inMemory);
     return [...pairs.values()].map(({ party, proposalId }) => ({ party, proposalId }));
@@ -69,16 +71,31 @@ export class PositionsProjection implements Projection {
 }
 
 /** Tonal events per (party, proposal): the lean is summed from them at query time, anchored to asOf. */
-async function refreshTonal(client: PoolClient, changes: FactChange[]): Promise<void> {
-  await client.query(`DELETE FROM tonal_events_v1 WHERE event_id = ANY($1::uuid[])`, [changes.map((c) => c.eventId)]);
-  const rows = changes.flatMap((c) => (c.after ? tonalRows(c.after) : []));
-  if (!rows.length) return;
-  await client.query(
-    `INSERT INTO tonal_events_v1 (party, proposal_id, event_id, occurred_start, goldstein)
-     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(party text, proposal_id text, event_id uuid, occurred_start timestamptz, goldstein numeric)`,
-    [JSON.stringify(rows)],
+async function refreshTonal(client: PoolClient, changes: FactChange[], derived: string[]): Promise<void> {
+  if (derived.length) await client.query(`DELETE FROM tonal_events_v1 WHERE event_id = ANY($1::uuid[])`, [derived]);
+  await copyRows(
+    client,
+    'tonal_events_v1',
+    TONAL_COLUMNS,
+    changes.flatMap((c) => (c.after ? tonalRows(c.after) : [])),
   );
 }
+
+const POSITION_EVENT_COLUMNS = new CopyColumns({
+  party: 'text',
+  proposal_id: 'text',
+  event_id: 'uuid',
+  occurred_start: 'timestamptz',
+  precision_rank: 'int2',
+  authority: 'int2',
+  reported_at: 'timestamptz',
+  partition: 'int4',
+  offset: 'int8',
+  event_type: 'text',
+  speaker: 'text',
+});
+
+const TONAL_COLUMNS = new CopyColumns({ party: 'text', proposal_id: 'text', event_id: 'uuid', occurred_start: 'timestamptz', goldstein: 'numeric' });
 
 /** The tonal_events_v1 rows of one fact: one per party whose voice it carries, when it is tonal and counts. */
 export function tonalRows(fact: ResolvedFact) {

@@ -16,7 +16,8 @@ export class ThreatsProjection implements Projection {
   readonly name = 'threats_v1';
 
   async refresh(client: PoolClient, changes: FactChange[], lock: KeyLocker): Promise<void> {
-    const ids = changes.map((c) => c.eventId);
+    // Only an event that counted before this batch can be a threat's trigger or execution already.
+    const ids = changes.filter((c) => c.previous !== null).map((c) => c.eventId);
     const threats = new Set(changes.filter((c) => c.type === 'SanctionThreatened').map((c) => c.eventId));
     for (const c of changes) {
       for (const e of [c.previous, c.after?.effective]) {
