@@ -4,18 +4,21 @@ import { resolveActor, RollupContext } from '../rollup/rollup';
 
 /** Every actor id an envelope names, in any role: what a registry change must look for. */
 export function namedActors(e: EventEnvelope): string[] {
+  // Called for every event, more than once: a plain loop, in the order the roles are listed.
   const d = e.data as Record<string, any>;
-  const ids = [
-    ...e.actors.flatMap((a) => [a.actorId, a.onBehalfOf]),
-    ...(e.recipients ?? []).flatMap((a) => [a.actorId, a.onBehalfOf]),
-    ...(d.participants ?? []),
-    ...(d.signatories ?? []),
-    d.trigger?.party,
-    d.by,
-    d.host,
-    d.mediator,
-  ];
-  return [...new Set(ids.filter((x): x is string => typeof x === 'string'))];
+  const ids = new Set<string>();
+  const add = (x: unknown) => {
+    if (typeof x === 'string') ids.add(x);
+  };
+  for (const a of e.actors) add(a.actorId), add(a.onBehalfOf);
+  if (e.recipients) for (const a of e.recipients) add(a.actorId), add(a.onBehalfOf);
+  if (Array.isArray(d.participants)) d.participants.forEach(add);
+  if (Array.isArray(d.signatories)) d.signatories.forEach(add);
+  add(d.trigger?.party);
+  add(d.by);
+  add(d.host);
+  add(d.mediator);
+  return [...ids];
 }
 
 /** The references of each role an event has: its actors, recipients, and the ids its data names. */
