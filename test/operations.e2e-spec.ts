@@ -123,6 +123,9 @@ describe('health, metrics and request ids', () => {
     expect((await http('POST', `${app.url}/v1/events`, { json: event, token })).status).toBe(202);
     const refused = await http('POST', `${app.url}/v1/events`, { json: statementMade({ type: 'PeaceBrokeOut' }), token });
     expect(refused.body.code).toBe('event.unknown_type');
+    // A refused batch counts each of its events.
+    const batch = await http('POST', `${app.url}/v1/events/batch`, { json: { events: [statementMade(), statementMade({ type: 'PeaceBrokeOut' }), statementMade()] }, token });
+    expect(batch.body.code).toBe('batch.invalid');
 
     const after = await eventually(
       async () => {
@@ -135,6 +138,7 @@ describe('health, metrics and request ids', () => {
     const delta = (name: string, labels: Record<string, string> = {}) => metric(after, name, labels) - metric(before, name, labels);
     expect(delta('ledger_events_accepted_total', { type: 'StatementMade' })).toBe(1);
     expect(delta('ledger_events_rejected_total', { code: 'event.unknown_type' })).toBe(1);
+    expect(delta('ledger_events_rejected_total', { code: 'batch.invalid' })).toBe(3);
     expect(delta('ledger_events_applied_total')).toBe(1);
     expect(delta('ledger_projection_batch_seconds_count')).toBeGreaterThanOrEqual(1);
     expect(delta('ledger_projection_latency_seconds_count')).toBe(1);

@@ -1,12 +1,13 @@
-import { Body, Controller, HttpCode, Post, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { FieldProblem, isPlainObject, LedgerError, InvalidEventError, prepareEnvelope } from '@ledger/contracts';
 import { Principal } from '@ledger/ledger-store';
+import { LedgerMetrics } from '@ledger/ops';
 import { ApiProblems, CurrentPrincipal, RequireScopes } from '@ledger/http';
 import { PublishResult } from '../shared/publish-result';
-import { CountRejections } from './count-rejections.interceptor';
+import { countRejections } from './count-rejections';
 import { EVENT_BODY, EVENT_EXAMPLES, PUBLISH_RESULT } from './envelope.schemas';
 import { PublishEventsCommand } from './publish-events.command';
 
@@ -27,9 +28,11 @@ const BATCH_RESULT = { type: 'object', required: ['results'], properties: { resu
  */
 @ApiTags('events')
 @Controller('v1/events/batch')
-@UseInterceptors(CountRejections)
 export class RecordBatchController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly metrics: LedgerMetrics,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -40,27 +43,29 @@ export class RecordBatchController {
   @ApiResponse({ status: 200, description: 'Every event was a duplicate', schema: BATCH_RESULT })
   @ApiProblems(400, 409, 413, 415, 503)
   async record(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ results: PublishResult[] }> {
-    const items = batchItems(body);
-    const problems: FieldProblem[] = [];
-    const events = items.flatMap((item, index) => {
-      try {
-        return [prepareEnvelope(item, principal.publisher)];
-      } catch (e) {
-        if (!(e instanceof InvalidEventError)) throw e;
-        const errors = e.extra.errors as { field: string; message: string }[];
-        problems.push(...errors.map((p) => ({ field: `events.${index}${p.field ? '.' + p.field : ''}`, message: p.message })));
-        return [];
-      }
+    return countRejections(this.metrics, body, async () => {
+      const items = batchItems(body);
+      const problems: FieldProblem[] = [];
+      const events = items.flatMap((item, index) => {
+        try {
+          return [prepareEnvelope(item, principal.publisher)];
+        } catch (e) {
+          if (!(e instanceof InvalidEventError)) throw e;
+          const errors = e.extra.errors as { field: string; message: string }[];
+          problems.push(...errors.map((p) => ({ field: `events.${index}${p.field ? '.' + p.field : ''}`, message: p.message })));
+          return [];
+        }
+      });
+      if (problems.length)
+        throw new InvalidEventError(
+          'batch.invalid',
+          problems,
+          `${new Set(problems.map((p) => p.field.split('.')[1])).size} of ${items.length} events are not valid; nothing was published`,
+        );
+      const results = await this.commands.execute(new PublishEventsCommand(events));
+      if (results.every((r) => r.status === 'duplicate')) void reply.status(200);
+      return { results };
     });
-    if (problems.length)
-      throw new InvalidEventError(
-        'batch.invalid',
-        problems,
-        `${new Set(problems.map((p) => p.field.split('.')[1])).size} of ${items.length} events are not valid; nothing was published`,
-      );
-    const results = await this.commands.execute(new PublishEventsCommand(events));
-    if (results.every((r) => r.status === 'duplicate')) void reply.status(200);
-    return { results };
   }
 }
 

@@ -1,21 +1,24 @@
-import { Body, Controller, Headers, HttpCode, Post, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Principal } from '@ledger/ledger-store';
+import { LedgerMetrics } from '@ledger/ops';
 import { ApiProblems, CurrentPrincipal, RequireScopes } from '@ledger/http';
 import { checkIdempotencyKey, prepareEnvelope } from '@ledger/contracts';
 import { PublishResult } from '../shared/publish-result';
-import { CountRejections } from './count-rejections.interceptor';
+import { countRejections } from './count-rejections';
 import { EVENT_BODY, EVENT_EXAMPLES, PUBLISH_RESULT } from './envelope.schemas';
 import { PublishEventsCommand } from './publish-events.command';
 
 /** POST /v1/events: one envelope → 202 once the log acknowledged it (200 when it is a duplicate). */
 @ApiTags('events')
 @Controller('v1/events')
-@UseInterceptors(CountRejections)
 export class RecordEventController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly metrics: LedgerMetrics,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -32,9 +35,11 @@ export class RecordEventController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PublishResult> {
-    const event = prepareEnvelope(body, principal.publisher, checkIdempotencyKey(idempotencyKey));
-    const [result] = await this.commands.execute(new PublishEventsCommand([event]));
-    if (result.status === 'duplicate') void reply.status(200);
-    return result;
+    return countRejections(this.metrics, body, async () => {
+      const event = prepareEnvelope(body, principal.publisher, checkIdempotencyKey(idempotencyKey));
+      const [result] = await this.commands.execute(new PublishEventsCommand([event]));
+      if (result.status === 'duplicate') void reply.status(200);
+      return result;
+    });
   }
 }
