@@ -10,8 +10,10 @@ export function namedActors(e: EventEnvelope): string[] {
   const add = (x: unknown) => {
     if (typeof x === 'string') ids.add(x);
   };
-  for (const a of e.actors) add(a.actorId), add(a.onBehalfOf);
-  if (e.recipients) for (const a of e.recipients) add(a.actorId), add(a.onBehalfOf);
+  for (const a of [...e.actors, ...(e.recipients ?? [])]) {
+    add(a.actorId);
+    add(a.onBehalfOf);
+  }
   if (Array.isArray(d.participants)) d.participants.forEach(add);
   if (Array.isArray(d.signatories)) d.signatories.forEach(add);
   add(d.trigger?.party);
