@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { quoteIdent } from './migrate';
 
 // COPY's text format (https://www.postgresql.org/docs/current/sql-copy.html, "Text Format"): one
 // line per row, fields separated by tabs, \N for NULL, and backslash, newline, carriage return and
@@ -60,7 +61,7 @@ export class CopyColumns {
   constructor(columns: Record<string, string>) {
     this.names = Object.keys(columns);
     this.types = Object.values(columns);
-    this.list = this.names.map((n) => `"${n.replace(/"/g, '""')}"`).join(', ');
+    this.list = this.names.map(quoteIdent).join(', ');
   }
 }
 

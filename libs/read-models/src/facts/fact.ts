@@ -44,6 +44,14 @@ export interface FactChange {
   after: ResolvedFact | null;
 }
 
+/**
+ * The changed events the read models derived rows from before this batch: those with a previous
+ * form. A new event, or one that did not count, has nothing to delete or look up.
+ */
+export function derivedBefore(changes: FactChange[]): string[] {
+  return changes.filter((c) => c.previous !== null).map((c) => c.eventId);
+}
+
 /** Types that modify another event rather than state a fact of their own. */
 export const MODIFIER_TYPES = ['EventCorrected', 'EventRetracted', 'CitationAdded'] as const;
 

@@ -1,7 +1,7 @@
 import { PoolClient } from 'pg';
 import { CopyColumns, copyRows } from '@ledger/postgres';
 import { effectiveCodes } from '@ledger/contracts';
-import { FactChange, ResolvedFact } from '../facts/fact';
+import { derivedBefore, FactChange, ResolvedFact } from '../facts/fact';
 import { Projection } from '../projection';
 import { compareOrder, keyColumns, OrderKey, rowKey } from './fold-order';
 import { memberships, orderKeyOf, partyVoices, TONAL_TYPES } from './position-membership';
@@ -24,8 +24,7 @@ export class PositionsProjection implements Projection {
 
   /** Refreshes and answers the (party, proposal) pairs re-folded, for the live stream. */
   async refreshPairs(client: PoolClient, changes: FactChange[]): Promise<{ party: string; proposalId: string }[]> {
-    // Rows exist only for what counted before this batch (a change with a previous form).
-    const derived = changes.filter((c) => c.previous !== null).map((c) => c.eventId);
+    const derived = derivedBefore(changes);
     const pairs = new Map<string, Pair>();
     const touch = (party: string, proposalId: string, from: OrderKey) => {
       const key = `${party}\u0000${proposalId}`;

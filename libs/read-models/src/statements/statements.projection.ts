@@ -1,6 +1,6 @@
 import { PoolClient } from 'pg';
 import { CopyColumns, copyRows } from '@ledger/postgres';
-import { FactChange } from '../facts/fact';
+import { derivedBefore, FactChange } from '../facts/fact';
 import { Projection } from '../projection';
 import { statementRow } from './statements.fold';
 
@@ -31,8 +31,7 @@ export class StatementsProjection implements Projection {
   async refresh(client: PoolClient, changes: FactChange[]): Promise<void> {
     const relevant = changes.filter((c) => c.type === 'StatementMade');
     if (!relevant.length) return;
-    // Rows exist only for what counted before this batch (a change with a previous form).
-    const derived = relevant.filter((c) => c.previous !== null).map((c) => c.eventId);
+    const derived = derivedBefore(relevant);
     if (derived.length) await client.query(`DELETE FROM statements_v1 WHERE event_id = ANY($1::uuid[])`, [derived]);
     const rows = relevant.flatMap((c) => (c.after?.effective ? [statementRow(c.after)] : []));
     await copyRows(client, 'statements_v1', STATEMENT_COLUMNS, rows);

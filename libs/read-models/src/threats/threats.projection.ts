@@ -1,7 +1,7 @@
 import { formOf, journalOf } from '../facts/fact-columns';
 import { PoolClient } from 'pg';
 import { occurredStart } from '@ledger/contracts';
-import { FactChange } from '../facts/fact';
+import { derivedBefore, FactChange } from '../facts/fact';
 import { KeyLocker, Projection } from '../projection';
 
 const ORDER = `e.occurred_start, e.precision_rank, e.reported_at NULLS LAST, e.partition, e."offset", e.event_id`;
@@ -17,7 +17,7 @@ export class ThreatsProjection implements Projection {
 
   async refresh(client: PoolClient, changes: FactChange[], lock: KeyLocker): Promise<void> {
     // Only an event that counted before this batch can be a threat's trigger or execution already.
-    const ids = changes.filter((c) => c.previous !== null).map((c) => c.eventId);
+    const ids = derivedBefore(changes);
     const threats = new Set(changes.filter((c) => c.type === 'SanctionThreatened').map((c) => c.eventId));
     for (const c of changes) {
       for (const e of [c.previous, c.after?.effective]) {
