@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TokenStore } from '@ledger/ledger-store';
 import { eventually, http, REPO_ROOT, runCommand, createTestContext, startTestApp, TestContext } from '@ledger/testing';
@@ -28,7 +29,16 @@ describe('the seed case, through HTTP only', () => {
     const imported = await runCommand('apps/ledger-cli/src/main.js', ['import', file, '--url', ingest.url, '--token', publish, '--json'], { DATABASE_URL: ctx.databaseUrl });
     expect(imported.code).toBe(0);
     expect(JSON.parse(imported.output)).toMatchObject({ accepted: 29, duplicate: 0 });
-    await eventually(async () => ((await http('GET', `${query.url}/v1/proposals/${P1}`, { token: read })).body.stances?.length === 3 ? true : undefined), 20_000);
+    // Every event of the file applied (journal and read models commit together), not merely the
+    // first that gives three stances: the projector may take the file in several batches.
+    const ids = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line).eventId as string);
+    await eventually(async () => {
+      for (const id of ids) if ((await http('GET', `${query.url}/v1/events/${id}`, { token: read })).body.status !== 'applied') return undefined;
+      return true;
+    }, 20_000);
   }, 120_000);
 
   afterAll(async () => {
