@@ -73,6 +73,8 @@ export class LedgerConfig {
   @IsOptional() @IsString() LEDGER_SIGNING_KEY_FILE?: string;
   /** Run migrations and create topics at boot; false for apps on a read-only database role (the query API). */
   @Transform(toBool) @IsBoolean() LEDGER_MIGRATE = true;
+  /** Prepare parameterized statements once per connection (off behind a transaction-mode connection pooler). */
+  @Transform(toBool) @IsBoolean() LEDGER_DATABASE_PREPARE = true;
   /** Origins (comma-separated, `*` for any) whose browser pages may call the HTTP API (CORS); unset: none. */
   @IsOptional()
   @Matches(/^(\*|https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*)$/, { message: 'LEDGER_CORS_ORIGINS must be * or origins like https://host[:port][,https://…], without a path' })

@@ -1,4 +1,5 @@
-import { Pool, PoolClient, PoolConfig, types } from 'pg';
+import { createHash } from 'node:crypto';
+import { Client, Pool, PoolClient, PoolConfig, types } from 'pg';
 
 // int8 (offsets, counts) stays a string: JavaScript numbers lose precision past 2^53.
 // numeric stays a string too; timestamptz is parsed by pg into Date.
@@ -7,8 +8,71 @@ types.setTypeParser(types.builtins.INT8, (v) => v);
 /** Injection token of the shared pg Pool (a real seam: tests and the embedded mode hand in their own). */
 export const PG_POOL = Symbol('PG_POOL');
 
-export function createPool(connectionString: string, extra: PoolConfig = {}): Pool {
-  const pool = new Pool({ connectionString, max: 10, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000, ...extra });
+/** How many distinct statements one process prepares at most; statements past it run unnamed (as before). */
+const MAX_PREPARED = 500;
+const prepared = new Map<string, string>();
+
+/** The name a statement is prepared under (the same text, the same name), or undefined past MAX_PREPARED. */
+function statementName(text: string): string | undefined {
+  let name = prepared.get(text);
+  if (name === undefined && prepared.size < MAX_PREPARED) {
+    name = `ledger_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    prepared.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * A pg client that prepares each statement it runs with parameters once per connection (a named
+ * statement) and executes it by name from then on: PostgreSQL parses and analyses it once, not on
+ * every call. A small projector batch runs about twenty statements, and their parsing and planning
+ * were a third of PostgreSQL's CPU per batch (docs/benchmarks.md). Statements without parameters,
+ * and COPY, run as before. PostgreSQL re-plans a prepared statement itself when a table it uses
+ * changes (migrations, a replay's schema switch) or the search_path differs.
+ */
+class PreparingClient extends Client {
+  /** Set once a prepared statement's result type changed under it: this connection prepares no more. */
+  private unprepared = false;
+
+  // pg's query() has many overloads; only (text, values[, callback]) with values is prepared
+  // (Pool.query calls it with a callback).
+  override query(config: any, values?: any, callback?: any): any {
+    const name = !this.unprepared && typeof config === 'string' && Array.isArray(values) && values.length > 0 ? statementName(config) : undefined;
+    if (name) {
+      // A migration that changed a table a prepared `SELECT *` or `RETURNING *` reads (a new
+      // column, while this process runs) makes PostgreSQL refuse that statement on this
+      // connection ("cached plan must not change result type"). The statement fails once (its
+      // transaction is retried as any failed batch is); the connection runs unnamed from then on.
+      const note = (e: { code?: string; message?: string } | null | undefined) => {
+        if (e?.code === '0A000' && /cached plan must not change result type/.test(e.message ?? '')) this.unprepared = true;
+      };
+      const named = { name, text: config, values };
+      if (typeof callback === 'function')
+        return super.query(named, (e: Error | null, result: unknown) => {
+          note(e as { code?: string } | null);
+          callback(e, result);
+        });
+      return super.query(named).catch((e: { code?: string; message?: string }) => {
+        note(e);
+        throw e;
+      });
+    }
+    return super.query(config, values, callback);
+  }
+}
+
+export interface LedgerPoolConfig extends PoolConfig {
+  /**
+   * Prepare statements with parameters once per connection (default true). Off for a connection
+   * pooler in transaction mode that does not carry prepared statements across transactions
+   * (LEDGER_DATABASE_PREPARE=false).
+   */
+  prepare?: boolean;
+}
+
+export function createPool(connectionString: string, extra: LedgerPoolConfig = {}): Pool {
+  const { prepare = true, ...config } = extra;
+  const pool = new Pool({ connectionString, max: 10, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000, ...(prepare ? { Client: PreparingClient } : {}), ...config });
   // An idle client losing its connection (server restart) must not crash the process; the next
   // query gets a fresh connection.
   pool.on('error', () => undefined);

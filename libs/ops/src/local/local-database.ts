@@ -23,7 +23,7 @@ export interface OpenDatabase {
  */
 export async function openDatabase(config: LedgerConfig, poolSize = 10): Promise<OpenDatabase> {
   if (config.DATABASE_URL) {
-    const pool = createPool(config.DATABASE_URL, { max: poolSize });
+    const pool = createPool(config.DATABASE_URL, { max: poolSize, prepare: config.LEDGER_DATABASE_PREPARE });
     return { url: config.DATABASE_URL, pool, origin: 'DATABASE_URL', close: () => pool.end() };
   }
   const running = await readRuntime(config.LEDGER_DATA_DIR);

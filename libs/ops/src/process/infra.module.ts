@@ -55,7 +55,7 @@ export class LedgerInfraModule {
   static forRoot(options: InfraOptions): DynamicModule {
     const { config } = options;
     const replicaUrl = options.readReplica ? config.DATABASE_READ_URL : undefined;
-    const pool = options.pool ?? createPool(replicaUrl ?? requireDatabaseUrl(config));
+    const pool = options.pool ?? createPool(replicaUrl ?? requireDatabaseUrl(config), { prepare: config.LEDGER_DATABASE_PREPARE });
     const log = options.log === false ? undefined : (options.log ?? createKafkaLog(config));
     const topics = options.topics ?? DEFAULT_TOPICS;
     const owned = { pool: !options.pool, log: !options.log };
