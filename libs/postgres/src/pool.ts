@@ -27,7 +27,9 @@ function statementName(text: string): string | undefined {
  * statement) and executes it by name from then on: PostgreSQL parses and analyses it once, not on
  * every call. A small projector batch runs about twenty statements, and their parsing and planning
  * were a third of PostgreSQL's CPU per batch (docs/benchmarks.md). Statements without parameters,
- * and COPY, run as before. PostgreSQL re-plans a prepared statement itself when a table it uses
+ * and COPY, run as before. Each execution is still planned for its own values
+ * (plan_cache_mode=force_custom_plan on these connections): a generic plan, made once and kept, made
+ * the projector's duplicate lookup four times as costly in the bench. PostgreSQL re-plans a prepared statement itself when a table it uses
  * changes (migrations, a replay's schema switch) or the search_path differs.
  */
 class PreparingClient extends Client {
@@ -72,7 +74,14 @@ export interface LedgerPoolConfig extends PoolConfig {
 
 export function createPool(connectionString: string, extra: LedgerPoolConfig = {}): Pool {
   const { prepare = true, ...config } = extra;
-  const pool = new Pool({ connectionString, max: 10, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000, ...(prepare ? { Client: PreparingClient } : {}), ...config });
+  const pool = new Pool({
+    connectionString,
+    max: 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+    ...(prepare ? { Client: PreparingClient, options: '-c plan_cache_mode=force_custom_plan' } : {}),
+    ...config,
+  });
   // An idle client losing its connection (server restart) must not crash the process; the next
   // query gets a fresh connection.
   pool.on('error', () => undefined);

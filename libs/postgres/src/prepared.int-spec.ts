@@ -29,6 +29,10 @@ describe('prepared statements', () => {
     expect((await preparedOnConnection(pool)).filter((s) => s === sql)).toHaveLength(1);
   });
 
+  it('plans each execution for its own values (no generic plan)', async () => {
+    expect((await pool.query('SELECT current_setting($1) AS mode', ['plan_cache_mode'])).rows).toEqual([{ mode: 'force_custom_plan' }]);
+  });
+
   it('leaves statements without parameters unnamed', async () => {
     await pool.query('SELECT count(*) FROM things');
     expect(await preparedOnConnection(pool)).not.toContain('SELECT count(*) FROM things');
