@@ -25,12 +25,13 @@ function statementName(text: string): string | undefined {
 /**
  * A pg client that prepares each statement it runs with parameters once per connection (a named
  * statement) and executes it by name from then on: PostgreSQL parses and analyses it once, not on
- * every call. A small projector batch runs about twenty statements, and their parsing and planning
- * were a third of PostgreSQL's CPU per batch (docs/benchmarks.md). Statements without parameters,
- * and COPY, run as before. Each execution is still planned for its own values
- * (plan_cache_mode=force_custom_plan on these connections): a generic plan, made once and kept, made
- * the projector's duplicate lookup four times as costly in the bench. PostgreSQL re-plans a prepared statement itself when a table it uses
- * changes (migrations, a replay's schema switch) or the search_path differs.
+ * every call. A small projector batch runs about twenty statements, and parsing them again was about
+ * a quarter of PostgreSQL's CPU per batch (docs/benchmarks.md). Statements without parameters, and
+ * COPY, run as before. Each execution is still planned for its own values (the startup option
+ * plan_cache_mode=force_custom_plan on these connections): a generic plan, made once and kept, made
+ * the projector's duplicate lookup four times as costly in the bench. PostgreSQL analyses a prepared
+ * statement again itself when a table it uses changes (migrations, a replay's schema switch) or the
+ * search_path differs.
  */
 class PreparingClient extends Client {
   /** Set once a prepared statement's result type changed under it: this connection prepares no more. */
@@ -44,7 +45,8 @@ class PreparingClient extends Client {
       // A migration that changed a table a prepared `SELECT *` or `RETURNING *` reads (a new
       // column, while this process runs) makes PostgreSQL refuse that statement on this
       // connection ("cached plan must not change result type"). The statement fails once (its
-      // transaction is retried as any failed batch is); the connection runs unnamed from then on.
+      // transaction is retried as any failed batch is); the connection runs unnamed from then on
+      // (Pool.query drops a connection whose query failed: the next one prepares afresh).
       const note = (e: { code?: string; message?: string } | null | undefined) => {
         if (e?.code === '0A000' && /cached plan must not change result type/.test(e.message ?? '')) this.unprepared = true;
       };
@@ -66,8 +68,8 @@ class PreparingClient extends Client {
 export interface LedgerPoolConfig extends PoolConfig {
   /**
    * Prepare statements with parameters once per connection (default true). Off for a connection
-   * pooler in transaction mode that does not carry prepared statements across transactions
-   * (LEDGER_DATABASE_PREPARE=false).
+   * pooler in transaction mode that does not carry prepared statements across transactions, nor
+   * the plan_cache_mode startup option (LEDGER_DATABASE_PREPARE=false).
    */
   prepare?: boolean;
 }
