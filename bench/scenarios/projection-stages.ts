@@ -1,7 +1,7 @@
 import { LEDGER_TOPIC_PARTITIONS } from '@ledger/contracts';
 import { PROJECTOR_TRANSACTION_RECORDS } from '@ledger/config';
 import { createPool } from '@ledger/postgres';
-import { projectionStages, StageTable, stageTable } from '../harness/measure/stage-cpu';
+import { projectionStages, StageTable, stageTable, stageTotals } from '../harness/measure/stage-cpu';
 import { fmt } from '../harness/report/format';
 import { Figure, Scenario } from '../harness/types';
 
@@ -46,8 +46,7 @@ export const scenario: Scenario = {
       }
     }
     const figures: Figure[] = runs.flatMap(({ batch, table }) => {
-      const node = table.stages.reduce((n, s) => n + (s.node || 0), 0);
-      const pg = table.stages.reduce((n, s) => n + (s.postgres || 0), 0);
+      const { node, postgres: pg } = stageTotals(table);
       const note = `${fmt(table.events)} events of the bench world, ${fmt(batch)}-record batches of one partition, one transaction each`;
       return [
         { label: `Node CPU per event, ${fmt(batch)}-record batches`, value: (1e6 * node) / table.events, unit: 'µs', better: 'lower' as const, note },

@@ -220,6 +220,11 @@ export function replayStages(run: { events: number; nodeSeconds: number; postgre
 
 const us = (seconds: number, events: number) => (Number.isNaN(seconds) ? '–' : fmt((seconds / events) * 1e6));
 
+/** Seconds of CPU over every stage: Node's and PostgreSQL's. */
+export function stageTotals(t: StageTable): { node: number; postgres: number } {
+  return { node: t.stages.reduce((n, s) => n + (s.node || 0), 0), postgres: t.stages.reduce((n, s) => n + (s.postgres || 0), 0) };
+}
+
 /** The table for the report: µs of CPU per event by stage, Node and PostgreSQL, with the totals and the rate they allow. */
 export function stageTable(title: string, t: StageTable): Table {
   const rows = t.stages.map((s) => [
@@ -228,8 +233,7 @@ export function stageTable(title: string, t: StageTable): Table {
     us(s.postgres, t.events),
     us(Number.isNaN(s.node) && Number.isNaN(s.postgres) ? NaN : (s.node || 0) + (s.postgres || 0), t.events),
   ]);
-  const node = t.stages.reduce((n, s) => n + (s.node || 0), 0);
-  const pg = t.stages.reduce((n, s) => n + (s.postgres || 0), 0);
+  const { node, postgres: pg } = stageTotals(t);
   rows.push(['total', us(node, t.events), us(pg, t.events), us(node + pg, t.events)]);
   rows.push([
     `events/s these allow (1e6 ÷ µs; Node and PostgreSQL on a core each; measured run: ${fmt(t.events / t.seconds)}/s)`,

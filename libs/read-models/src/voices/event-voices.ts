@@ -10,10 +10,14 @@ export function namedActors(e: EventEnvelope): string[] {
   const add = (x: unknown) => {
     if (typeof x === 'string') ids.add(x);
   };
-  for (const a of [...e.actors, ...(e.recipients ?? [])]) {
-    add(a.actorId);
-    add(a.onBehalfOf);
-  }
+  const addRefs = (refs: { actorId: string; onBehalfOf?: string }[]) => {
+    for (const a of refs) {
+      add(a.actorId);
+      add(a.onBehalfOf);
+    }
+  };
+  addRefs(e.actors);
+  if (e.recipients) addRefs(e.recipients);
   if (Array.isArray(d.participants)) d.participants.forEach(add);
   if (Array.isArray(d.signatories)) d.signatories.forEach(add);
   add(d.trigger?.party);
