@@ -8,7 +8,7 @@ import { announceApplied, setOffset, storedOffsets } from '@ledger/ledger-store'
 
 /**
  * The baseline of the produce-to-visible latency: the projector's path with none of its work. The
- * same consumer (EventLog.subscribe, stored offsets in Postgres), and per batch one transaction
+ * same consumer (EventLog.subscribe, stored offsets in Postgres, a fetch's batches together), and per group one transaction
  * that only stores the next offset and announces the batch's event ids (from the `ce_id` header) in
  * the live feed the query API's stream reads (and wakes it up). No decoding, no journal, no read models.
  */
@@ -33,7 +33,9 @@ export class CommitOnlyProjector implements OnApplicationBootstrap, OnApplicatio
     this.subscription = await this.log.subscribe({
       topic: this.topics.events,
       groupId: group,
-      handle: (batch) => this.commit(group, batch),
+      handle: async (batch) => (await this.commit(group, [batch]))[0],
+      // As the projector: the batches of one fetch in one transaction.
+      handleTogether: (batches) => this.commit(group, batches),
       storedOffsets: (partitions) => storedOffsets(this.pool, { group, topic: this.topics.events }, partitions),
       onFatal: (error) => {
         process.stderr.write(`commit-only projector: ${error.message}\n`);
@@ -46,15 +48,22 @@ export class CommitOnlyProjector implements OnApplicationBootstrap, OnApplicatio
     await this.subscription?.stop();
   }
 
-  private async commit(group: string, batch: LogBatch): Promise<BatchResult> {
-    const next = (BigInt(batch.messages[batch.messages.length - 1].offset) + 1n).toString();
-    const events = batch.messages.map((m) => ({ eventId: m.headers.ce_id, type: m.headers.ce_type }));
+  private async commit(group: string, batches: LogBatch[]): Promise<BatchResult[]> {
+    const nexts = batches.map((b) => (BigInt(b.messages[b.messages.length - 1].offset) + 1n).toString());
     await inTransaction(this.pool, async (client) => {
-      await setOffset(client, { group, topic: batch.topic }, batch.partition, next);
-      await announceApplied(client, { partition: batch.partition, nextOffset: next, events, positions: [] });
+      for (const [i, batch] of batches.entries()) await setOffset(client, { group, topic: batch.topic }, batch.partition, nexts[i]);
+      await announceApplied(
+        client,
+        batches.map((batch, i) => ({
+          partition: batch.partition,
+          nextOffset: nexts[i],
+          events: batch.messages.map((m) => ({ eventId: m.headers.ce_id, type: m.headers.ce_type })),
+          positions: [],
+        })),
+      );
     });
-    for (const listener of this.listeners) listener(batch.messages.length);
-    return { nextOffset: next };
+    for (const batch of batches) for (const listener of this.listeners) listener(batch.messages.length);
+    return nexts.map((nextOffset) => ({ nextOffset }));
   }
 }
 

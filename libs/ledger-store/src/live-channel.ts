@@ -25,18 +25,20 @@ export interface Announcement {
 }
 
 /**
- * Records an applied batch's announcement inside the batch's transaction and wakes the listeners
+ * Records applied batches' announcements (one per partition) inside the batches' transaction and wakes the listeners
  * (the notification is delivered at commit, when the row is visible). `prune` also deletes
  * announcements older than LIVE_FEED_KEEP_SECONDS.
  */
-export async function announceApplied(client: PoolClient, announcement: Announcement, options: { prune?: boolean } = {}): Promise<void> {
+export async function announceApplied(client: PoolClient, announcements: Announcement[], options: { prune?: boolean } = {}): Promise<void> {
+  if (!announcements.length) return;
   if (options.prune) await client.query(`DELETE FROM ledger.live_feed WHERE created_at < now() - make_interval(secs => $1)`, [LIVE_FEED_KEEP_SECONDS]);
-  await client.query(`INSERT INTO ledger.live_feed (partition, next_offset, announcement) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
-    announcement.partition,
-    announcement.nextOffset,
-    JSON.stringify(announcement),
-  ]);
-  await client.query('SELECT pg_notify($1, $2)', [APPLIED_CHANNEL, JSON.stringify({ partition: announcement.partition })]);
+  // One row and one notification per partition, in one statement each however many partitions.
+  await client.query(
+    `INSERT INTO ledger.live_feed (partition, next_offset, announcement)
+     SELECT * FROM unnest($1::int[], $2::bigint[], $3::jsonb[]) ON CONFLICT DO NOTHING`,
+    [announcements.map((a) => a.partition), announcements.map((a) => a.nextOffset), announcements.map((a) => JSON.stringify(a))],
+  );
+  await client.query('SELECT pg_notify($1, hint) FROM unnest($2::text[]) AS hint', [APPLIED_CHANNEL, announcements.map((a) => JSON.stringify({ partition: a.partition }))]);
 }
 
 /** The newest announced next offset of every partition in the feed: where a new listener starts. */

@@ -42,6 +42,15 @@ export interface SubscribeOptions {
   groupId: string;
   /** Applies a batch and answers where to continue. Throwing retries the same batch, with backoff. */
   handle(batch: LogBatch): Promise<BatchResult>;
+  /**
+   * Optional: applies batches of different partitions fetched together in one step (one
+   * transaction), answering each one's result in the same order. A log that fetches several
+   * partitions at once hands them over together, at most `groupRecords` records; throwing sends
+   * each batch through `handle` on its own, with its retries.
+   */
+  handleTogether?(batches: LogBatch[]): Promise<BatchResult[]>;
+  /** Most records in one handleTogether call (default 2,000); a larger batch goes alone. */
+  groupRecords?: number;
   /** Where each assigned partition must start: the consumer's own stored offset. */
   storedOffsets(partitions: number[]): Promise<Map<number, string>>;
   /** Called before a failed batch is retried (an infrastructure error: Postgres down). */
@@ -53,7 +62,7 @@ export interface SubscribeOptions {
    * for longer than the client retries); the subscriber may subscribe again. Without it, onFatal.
    */
   onLost?(error: Error): void;
-  /** How many partitions are processed at once. */
+  /** How many partitions (with handleTogether: groups of them) are processed at once. */
   concurrency?: number;
 }
 

@@ -6,3 +6,4 @@ export * from './embedded/embedded-event-log';
 export * from './produce-batcher';
 export * from './kafka/kafka-probe';
 export * from './kafka/broker-replicas';
+export * from './batch-groups';

@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import { CATALOG, DLQ_TOPIC, encodeEvent, EventEnvelope, LedgerTopics } from '@ledger/contracts';
+import { canonicalEnvelope, CATALOG, chainHash, DLQ_TOPIC, encodeEvent, EventEnvelope, GENESIS_HASH, LedgerTopics } from '@ledger/contracts';
 import { EventLog, LogBatch } from '@ledger/log';
 import { PG_POOL } from '@ledger/postgres';
 import { LedgerConfig, LEDGER_TOPICS } from '@ledger/config';
@@ -232,6 +232,75 @@ describe('BatchApplier', () => {
       const b = batch([bytes(envelope()), bytes(envelope()), bytes(envelope())], partition, 20);
       expect((await parts.handle(b)).nextOffset).toBe('13');
       expect(await stored()).toBe('13');
+    });
+  });
+
+  describe('batches of several partitions fetched together', () => {
+    // Partitions of their own: the tests above use partitions 0–4.
+    const [p, q, r] = [5, 6, 7];
+    const offsetOf = async (partition: number) =>
+      (await rows(`SELECT next_offset::text AS n, chain_hash FROM ledger.consumer_offsets WHERE topic = $1 AND partition = $2`, [topics.events, partition]))[0];
+    const announced = async (partition: number) =>
+      (await rows(`SELECT announcement FROM ledger.live_feed WHERE partition = $1 ORDER BY next_offset`, [partition])).map((x) => x.announcement);
+
+    it('applies them in one transaction, each partition with its own offset, chain and announcement', async () => {
+      const [a, b] = [
+        [envelope(), envelope()],
+        [envelope(), envelope(), envelope()],
+      ];
+      const seen: { partition: number; applied: number }[] = [];
+      const together = await applierWith();
+      together.onApplied((x) => seen.push({ partition: x.partition, applied: x.applied.length }));
+      expect(await together.handleTogether([batch(a.map(bytes), q, 0), batch(b.map(bytes), p, 0)])).toEqual([{ nextOffset: '2' }, { nextOffset: '3' }]);
+      expect(seen.sort((x, y) => x.partition - y.partition)).toEqual([
+        { partition: p, applied: 3 },
+        { partition: q, applied: 2 },
+      ]);
+      expect((await offsetOf(q)).n).toBe('2');
+      expect((await offsetOf(p)).n).toBe('3');
+      expect((await announced(q)).map((x) => x.events.map((e: { eventId: string }) => e.eventId))).toEqual([a.map((e) => e.eventId)]);
+      expect((await announced(p)).map((x) => x.nextOffset)).toEqual(['3']);
+
+      // The chain heads are those of each partition applied alone (ledger verify recomputes them so).
+      const head = (events: EventEnvelope[]) => events.reduce<Buffer>((chain, e) => chainHash(chain, canonicalEnvelope(e).bytes), GENESIS_HASH);
+      expect((await offsetOf(q)).chain_hash.equals(head(a))).toBe(true);
+      expect((await offsetOf(p)).chain_hash.equals(head(b))).toBe(true);
+    });
+
+    it('applies an event id sent to two of the partitions once, the other journaled as a duplicate', async () => {
+      const twice = envelope();
+      const results = await applier.handleTogether([batch([bytes(twice)], p, 3), batch([bytes(twice), bytes(envelope())], r, 0)]);
+      expect(results).toEqual([{ nextOffset: '4' }, { nextOffset: '2' }]);
+      expect(await rows(`SELECT partition, disposition FROM ledger.journal WHERE event_id = $1 ORDER BY partition`, [twice.eventId])).toEqual([
+        { partition: p, disposition: 'applied' },
+        { partition: r, disposition: 'duplicate' },
+      ]);
+      expect(await rows(`SELECT count(*)::int AS n FROM read_model.statements_v1 WHERE event_id = $1`, [twice.eventId])).toEqual([{ n: 1 }]);
+    });
+
+    it('answers a redelivered or gapped part with its stored offset and applies the others', async () => {
+      const fresh = envelope();
+      const results = await applier.handleTogether([
+        batch([Buffer.from('old')], p, 0), // redelivered: everything below the stored offset 4
+        batch([bytes(envelope())], q, 9), // starts after the stored offset 2, not fetched from there
+        batch([bytes(fresh)], r, 2),
+      ]);
+      expect(results).toEqual([{ nextOffset: '4' }, { nextOffset: '2' }, { nextOffset: '3' }]);
+      expect((await offsetOf(q)).n).toBe('2');
+      expect(await rows(`SELECT partition, "offset"::int FROM ledger.journal WHERE event_id = $1`, [fresh.eventId])).toEqual([{ partition: r, offset: 2 }]);
+    });
+
+    it('applies each record once when two consumers take the same partition in groups (the later one waits on its offset lock)', async () => {
+      const before = await rows(`SELECT count(*)::int AS n FROM ledger.journal`);
+      const other = await applierWith();
+      const x = batch([bytes(envelope()), bytes(envelope())], r, 3);
+      // Both take partition r from offset 3: one wins, the other finds the offset moved.
+      const [first, second] = await Promise.allSettled([other.handleTogether([x, batch([bytes(envelope())], q, 2)]), applier.handleTogether([x])]);
+      const outcomes = [first, second].map((o) => (o.status === 'fulfilled' ? o.value : 'failed'));
+      // The later one waited on the offset row, then found nothing fresh: both answer the same next offset.
+      expect(outcomes).toEqual([[{ nextOffset: '5' }, { nextOffset: '3' }], [{ nextOffset: '5' }]]);
+      expect(await rows(`SELECT count(*)::int AS n FROM ledger.journal WHERE partition = $1 AND "offset" >= 3`, [r])).toEqual([{ n: 2 }]);
+      expect((await rows(`SELECT count(*)::int AS n FROM ledger.journal`))[0].n).toBe(before[0].n + 3);
     });
   });
 });

@@ -4,7 +4,8 @@ import { canonicalEnvelope, CE_HEADERS, chainHash, decodeEvent, Decoded, LedgerT
 import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/log';
 import { inTransaction, PG_POOL, StatisticsKeeper, StatisticsTarget } from '@ledger/postgres';
 import {
-  advanceOffset,
+  advanceOffsets,
+  Announcement,
   announceApplied,
   appliedContent,
   insertJournal,
@@ -12,7 +13,7 @@ import {
   JOURNAL_LOOKUPS,
   JournalRow,
   LEDGER_SCHEMA,
-  lockOffset,
+  lockOffsets,
   RejectionRow,
 } from '@ledger/ledger-store';
 import { FactChange, READ_MODEL_LOOKUPS, READ_SCHEMA, ReadModels } from '@ledger/read-models';
@@ -80,12 +81,12 @@ export class BatchApplier {
     // In the background, on a connection of its own: ANALYZE blocks no writer.
     void this.statistics.maybeRun();
     const size = this.config.LEDGER_PROJECTOR_TRANSACTION_RECORDS;
-    if (batch.messages.length <= size) return this.handleOne(batch);
+    if (batch.messages.length <= size) return (await this.applyTogether([batch]))[0];
     let fetchedFrom = batch.fetchedFrom;
     let result: BatchResult = { nextOffset: batch.messages[0].offset };
     for (let i = 0; i < batch.messages.length; i += size) {
       const messages = batch.messages.slice(i, i + size);
-      result = await this.handleOne({ ...batch, messages, fetchedFrom });
+      [result] = await this.applyTogether([{ ...batch, messages, fetchedFrom }]);
       const end = (BigInt(messages[messages.length - 1].offset) + 1n).toString();
       if (result.nextOffset !== end) return result;
       // The next part starts where this one ended, as the log returned them: a gap between is the log's own.
@@ -94,23 +95,44 @@ export class BatchApplier {
     return result;
   }
 
-  private async handleOne(batch: LogBatch): Promise<BatchResult> {
-    const decoded = batch.messages.map((m) => ({ entry: m, decoded: decodeEvent(m.value) }));
-    const outcome = await contended(() => inTransaction(this.pool, (client) => this.applyInTransaction(client, batch, decoded)));
-    if (outcome.applied) for (const listener of this.listeners) listener(outcome.applied);
-    return { nextOffset: outcome.nextOffset };
+  /**
+   * Batches of different partitions fetched together (at most LEDGER_PROJECTOR_TRANSACTION_RECORDS
+   * records in all), applied in one transaction: under a steady trickle a fetch brings a dozen
+   * records per partition, and one transaction for all of them pays each statement's fixed cost
+   * once instead of once per partition. Each partition keeps its own offset, chain and announcement.
+   */
+  async handleTogether(batches: LogBatch[]): Promise<BatchResult[]> {
+    void this.statistics.maybeRun();
+    return this.applyTogether(batches);
   }
 
-  private async applyInTransaction(client: PoolClient, batch: LogBatch, decoded: { entry: LogEntry; decoded: Decoded }[]): Promise<{ nextOffset: string; applied?: AppliedBatch }> {
-    const group = this.config.LEDGER_PROJECTOR_GROUP;
-    const scope = { group, topic: batch.topic };
-    const { next: stored, chain } = await lockOffset(client, scope, batch.partition);
-    const first = BigInt(batch.messages[0].offset);
-    if (first > stored && batch.fetchedFrom !== stored.toString()) return { nextOffset: stored.toString() };
-    const fresh = decoded.filter((d) => BigInt(d.entry.offset) >= stored);
-    if (!fresh.length) return { nextOffset: stored.toString() };
+  private async applyTogether(batches: LogBatch[]): Promise<BatchResult[]> {
+    const parts = batches.map((batch) => ({ batch, decoded: batch.messages.map((m) => ({ entry: m, decoded: decodeEvent(m.value) })) }));
+    const outcome = await contended(() => inTransaction(this.pool, (client) => this.applyInTransaction(client, parts)));
+    for (const applied of outcome.applied) for (const listener of this.listeners) listener(applied);
+    return outcome.results;
+  }
 
-    const classified = await this.classify(client, batch, fresh, chain);
+  private async applyInTransaction(client: PoolClient, parts: Part[]): Promise<{ results: BatchResult[]; applied: AppliedBatch[] }> {
+    const scope = { group: this.config.LEDGER_PROJECTOR_GROUP, topic: parts[0].batch.topic };
+    const offsets = await lockOffsets(
+      client,
+      scope,
+      parts.map((p) => p.batch.partition),
+    );
+    const results: BatchResult[] = [];
+    const live: LivePart[] = [];
+    for (const { batch, decoded } of parts) {
+      const { next: stored, chain } = offsets.get(batch.partition)!;
+      results.push({ nextOffset: stored.toString() });
+      // A batch that starts past the stored offset, not fetched from it, missed records: the consumer seeks.
+      if (BigInt(batch.messages[0].offset) > stored && batch.fetchedFrom !== stored.toString()) continue;
+      const fresh = decoded.filter((d) => BigInt(d.entry.offset) >= stored);
+      if (fresh.length) live.push({ index: results.length - 1, batch, fresh, stored, chain });
+    }
+    if (!live.length) return { results, applied: [] };
+
+    const classified = await this.classify(client, live);
     await insertJournal(client, classified.journal);
     await insertRejections(client, classified.rejected);
     const { changes, positions } = await this.readModels.apply(client, classified.applied);
@@ -120,75 +142,115 @@ export class BatchApplier {
       const letters: LogMessage[] = classified.rejected.map(toDeadLetter);
       await this.log.append(this.topics.dlq, letters);
     }
-    const next = BigInt(fresh[fresh.length - 1].entry.offset) + 1n;
-    if (!(await advanceOffset(client, scope, batch.partition, stored, next, classified.chain))) throw new FencedError(batch.partition, stored);
+    const moves = live.map((p, i) => ({ partition: p.batch.partition, from: p.stored, to: BigInt(p.fresh[p.fresh.length - 1].entry.offset) + 1n, chain: classified.chains[i] }));
+    const fenced = await advanceOffsets(client, scope, moves);
+    if (fenced.length) throw new FencedError(fenced[0], moves.find((m) => m.partition === fenced[0])!.from);
     const prune = Date.now() - this.lastPruned > PRUNE_EVERY_MS;
-    if (await announce(client, batch.partition, next.toString(), classified.applied, positions, prune)) this.lastPruned = Date.now();
-    return {
-      nextOffset: next.toString(),
-      applied: { partition: batch.partition, applied: classified.applied, changes, duplicates: classified.duplicates, rejected: classified.rejected },
-    };
+    // The batches' re-folded positions are announced with the first partition's events (one commit makes them all visible).
+    const announced = live.map((p, i) => ({
+      partition: p.batch.partition,
+      nextOffset: moves[i].to.toString(),
+      events: classified.appliedOf[i].map((e) => ({ eventId: e.eventId, type: e.type })),
+      positions: i === 0 ? positions : [],
+    }));
+    if (await announce(client, announced, prune)) this.lastPruned = Date.now();
+    const applied = live.map((p, i): AppliedBatch => {
+      results[p.index] = { nextOffset: moves[i].to.toString() };
+      const rejected = classified.rejected.filter((r) => r.partition === p.batch.partition);
+      return { partition: p.batch.partition, applied: classified.appliedOf[i], changes: i === 0 ? changes : [], duplicates: classified.duplicatesOf[i], rejected };
+    });
+    return { results, applied };
   }
 
-  private async classify(client: PoolClient, batch: LogBatch, fresh: { entry: LogEntry; decoded: Decoded }[], previous: Buffer) {
-    const ids = fresh.flatMap((d) => (d.decoded.ok ? [d.decoded.event.eventId] : []));
+  /**
+   * Journal rows, rejections and the events to apply of every live part, each partition's chain
+   * carried on from its stored head; one duplicate lookup for them all, so that an event id sent to
+   * two partitions of one transaction is applied once.
+   */
+  private async classify(client: PoolClient, live: LivePart[]) {
+    const ids = live.flatMap((p) => p.fresh.flatMap((d) => (d.decoded.ok ? [d.decoded.event.eventId] : [])));
     const seen = await appliedContent(client, ids);
     const journal: JournalRow[] = [];
     const rejected: RejectionRow[] = [];
     const applied: RecordedEvent[] = [];
-    let duplicates = 0;
-    let chain = previous;
-    for (const { entry, decoded } of fresh) {
-      const recordedAt = new Date(Number(entry.timestamp)).toISOString();
-      // One canonical serialisation serves the chain and the content hash. The received value is not
-      // hashed as is: a direct publisher's bytes need not be canonical, and the chain must be
-      // reproducible from the journal's stored envelope (ledger verify).
-      const canonical = decoded.ok ? canonicalEnvelope(decoded.event) : null;
-      chain = chainHash(chain, canonical ? canonical.bytes : (entry.value ?? Buffer.alloc(0)));
-      const base = { partition: batch.partition, offset: entry.offset, recordedAt, hash: chain };
-      if (!decoded.ok) {
-        journal.push({ ...base, eventId: null, disposition: 'rejected', type: null, occurredStart: null, contentSha256: null, envelope: null });
-        rejected.push(rejection(batch, entry, recordedAt, headerEventId(entry), decoded.reason, decoded.problems));
-        continue;
+    const appliedOf: RecordedEvent[][] = [];
+    const duplicatesOf: number[] = [];
+    const chains: Buffer[] = [];
+    for (const { batch, fresh, chain: head } of live) {
+      const own: RecordedEvent[] = [];
+      let duplicates = 0;
+      let chain = head;
+      for (const { entry, decoded } of fresh) {
+        const recordedAt = new Date(Number(entry.timestamp)).toISOString();
+        // One canonical serialisation serves the chain and the content hash. The received value is not
+        // hashed as is: a direct publisher's bytes need not be canonical, and the chain must be
+        // reproducible from the journal's stored envelope (ledger verify).
+        const canonical = decoded.ok ? canonicalEnvelope(decoded.event) : null;
+        chain = chainHash(chain, canonical ? canonical.bytes : (entry.value ?? Buffer.alloc(0)));
+        const base = { partition: batch.partition, offset: entry.offset, recordedAt, hash: chain };
+        if (!decoded.ok) {
+          journal.push({ ...base, eventId: null, disposition: 'rejected', type: null, occurredStart: null, contentSha256: null, envelope: null });
+          rejected.push(rejection(batch, entry, recordedAt, headerEventId(entry), decoded.reason, decoded.problems));
+          continue;
+        }
+        const event = decoded.event;
+        const hash = canonical!.contentSha256;
+        const row: JournalRow = {
+          ...base,
+          eventId: event.eventId,
+          disposition: 'applied',
+          type: event.type,
+          occurredStart: new Date(occurredStart(event.occurredAt) ?? 0).toISOString(),
+          contentSha256: hash,
+          envelope: event,
+          envelopeText: canonical!.text,
+        };
+        const contradiction = headerContradiction(entry, event);
+        if (contradiction) {
+          // A consumer routing on CloudEvents headers would see another event than the ledger applies.
+          journal.push({ ...row, disposition: 'rejected' });
+          rejected.push(rejection(batch, entry, recordedAt, event.eventId, 'headers.mismatch', [contradiction]));
+          continue;
+        }
+        const previous = seen.get(event.eventId);
+        if (previous === undefined) {
+          seen.set(event.eventId, hash);
+          journal.push(row);
+          own.push({ ...event, recordedAt, partition: batch.partition, offset: entry.offset });
+        } else if (previous === hash) {
+          duplicates++;
+          journal.push({ ...row, disposition: 'duplicate' });
+        } else {
+          journal.push({ ...row, disposition: 'rejected' });
+          rejected.push(
+            rejection(batch, entry, recordedAt, event.eventId, 'event.id_conflict', [
+              { field: 'eventId', message: 'this event id was already applied with different content; the first one stands' },
+            ]),
+          );
+        }
       }
-      const event = decoded.event;
-      const hash = canonical!.contentSha256;
-      const row: JournalRow = {
-        ...base,
-        eventId: event.eventId,
-        disposition: 'applied',
-        type: event.type,
-        occurredStart: new Date(occurredStart(event.occurredAt) ?? 0).toISOString(),
-        contentSha256: hash,
-        envelope: event,
-        envelopeText: canonical!.text,
-      };
-      const contradiction = headerContradiction(entry, event);
-      if (contradiction) {
-        // A consumer routing on CloudEvents headers would see another event than the ledger applies.
-        journal.push({ ...row, disposition: 'rejected' });
-        rejected.push(rejection(batch, entry, recordedAt, event.eventId, 'headers.mismatch', [contradiction]));
-        continue;
-      }
-      const previous = seen.get(event.eventId);
-      if (previous === undefined) {
-        seen.set(event.eventId, hash);
-        journal.push(row);
-        applied.push({ ...event, recordedAt, partition: batch.partition, offset: entry.offset });
-      } else if (previous === hash) {
-        duplicates++;
-        journal.push({ ...row, disposition: 'duplicate' });
-      } else {
-        journal.push({ ...row, disposition: 'rejected' });
-        rejected.push(
-          rejection(batch, entry, recordedAt, event.eventId, 'event.id_conflict', [
-            { field: 'eventId', message: 'this event id was already applied with different content; the first one stands' },
-          ]),
-        );
-      }
+      applied.push(...own);
+      appliedOf.push(own);
+      duplicatesOf.push(duplicates);
+      chains.push(chain);
     }
-    return { journal, rejected, applied, duplicates, chain };
+    return { journal, rejected, applied, appliedOf, duplicatesOf, chains };
   }
+}
+
+/** A fetched batch and its decoded records. */
+interface Part {
+  batch: LogBatch;
+  decoded: { entry: LogEntry; decoded: Decoded }[];
+}
+
+/** A part with records at or past its partition's stored offset: `index` is its place among the parts. */
+interface LivePart {
+  index: number;
+  batch: LogBatch;
+  fresh: { entry: LogEntry; decoded: Decoded }[];
+  stored: bigint;
+  chain: Buffer;
 }
 
 /**
@@ -216,28 +278,26 @@ const ANNOUNCEMENT_LIMIT = 64_000; // characters of JSON: one SSE line a dashboa
 const PRUNE_EVERY_MS = 60_000;
 
 /**
- * Records what GET /v1/stream announces for this batch (in its transaction) and wakes the query
- * API; answers whether anything was announced (and pruned, when asked).
+ * Records what GET /v1/stream announces for these batches (in their transaction, one announcement
+ * per partition) and wakes the query API; answers whether anything was announced (and pruned, when
+ * asked).
  */
-async function announce(
-  client: PoolClient,
-  partition: number,
-  nextOffset: string,
-  applied: RecordedEvent[],
-  positions: { party: string; proposalId: string }[],
-  prune: boolean,
-): Promise<boolean> {
-  if (!applied.length && !positions.length) return false;
-  let events = applied.map((e) => ({ eventId: e.eventId, type: e.type }));
-  let touched = positions;
+async function announce(client: PoolClient, batches: Announcement[], prune: boolean): Promise<boolean> {
+  const announcements = batches.filter((b) => b.events.length || b.positions.length).map(withinLimit);
+  await announceApplied(client, announcements, { prune });
+  return announcements.length > 0;
+}
+
+/** An announcement cut to ANNOUNCEMENT_LIMIT characters of JSON, `truncated` when anything was left out. */
+function withinLimit(announcement: Announcement): Announcement {
+  let { events, positions } = announcement;
   let truncated = false;
-  while (JSON.stringify({ events, touched }).length > ANNOUNCEMENT_LIMIT && (events.length > 1 || touched.length > 1)) {
+  while (JSON.stringify({ events, touched: positions }).length > ANNOUNCEMENT_LIMIT && (events.length > 1 || positions.length > 1)) {
     events = events.slice(0, Math.ceil(events.length / 2));
-    touched = touched.slice(0, Math.ceil(touched.length / 2));
+    positions = positions.slice(0, Math.ceil(positions.length / 2));
     truncated = true;
   }
-  await announceApplied(client, { partition, nextOffset, events, positions: touched, ...(truncated && { truncated }) }, { prune });
-  return true;
+  return { ...announcement, events, positions, ...(truncated && { truncated }) };
 }
 
 /**

@@ -91,6 +91,8 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       topic: this.topics.events,
       groupId: this.config.LEDGER_PROJECTOR_GROUP,
       handle: (batch) => this.monitor.timeBatch(() => this.applier.handle(batch)),
+      handleTogether: (batches) => this.monitor.timeBatch(() => this.applier.handleTogether(batches)),
+      groupRecords: this.config.LEDGER_PROJECTOR_TRANSACTION_RECORDS,
       storedOffsets: (partitions) => this.storedOffsets(partitions),
       onRetry: (error, attempt) => this.logger.warn(`batch failed (attempt ${attempt + 1}), retrying: ${error.message}`),
       // A long broker outage outlasts kafkajs' own retries and stops the consumer: join the group

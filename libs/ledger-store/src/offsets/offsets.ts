@@ -53,31 +53,47 @@ export async function consumedCount(db: Queryable, group?: string): Promise<bigi
 }
 
 /**
- * Locks one partition's position for this transaction (creating it at 0) and answers it: a second
- * consumer of the same partition waits here, then finds the offset moved and is fenced.
+ * Locks the partitions' positions for this transaction (creating each at 0) in partition order, and
+ * answers them: a second consumer of the same partition waits here, then finds the offset moved and
+ * is fenced. Two statements however many partitions.
  */
-export async function lockOffset(client: PoolClient, scope: OffsetScope, partition: number): Promise<{ next: bigint; chain: Buffer }> {
-  await client.query(`INSERT INTO ledger.consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`, [
-    scope.group,
-    scope.topic,
-    partition,
-  ]);
-  const { rows } = await client.query(`SELECT next_offset, chain_hash FROM ledger.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE`, [
-    scope.group,
-    scope.topic,
-    partition,
-  ]);
-  return { next: BigInt(rows[0].next_offset), chain: rows[0].chain_hash ?? GENESIS_HASH };
+export async function lockOffsets(client: PoolClient, scope: OffsetScope, partitions: number[]): Promise<Map<number, { next: bigint; chain: Buffer }>> {
+  const sorted = [...new Set(partitions)].sort((a, b) => a - b);
+  await client.query(
+    `INSERT INTO ledger.consumer_offsets (group_id, topic, partition, next_offset)
+     SELECT $1, $2, p, 0 FROM unnest($3::int[]) AS p ORDER BY p ON CONFLICT DO NOTHING`,
+    [scope.group, scope.topic, sorted],
+  );
+  const { rows } = await client.query(
+    `SELECT partition, next_offset, chain_hash FROM ledger.consumer_offsets
+      WHERE group_id = $1 AND topic = $2 AND partition = ANY($3::int[]) ORDER BY partition FOR UPDATE`,
+    [scope.group, scope.topic, sorted],
+  );
+  return new Map(rows.map((r) => [r.partition as number, { next: BigInt(r.next_offset), chain: (r.chain_hash as Buffer | null) ?? GENESIS_HASH }]));
 }
 
-/** Compare-and-set of the next offset and chain head: false when another consumer moved it first. */
-export async function advanceOffset(client: PoolClient, scope: OffsetScope, partition: number, from: bigint, to: bigint, chain: Buffer): Promise<boolean> {
-  const cas = await client.query(
-    `UPDATE ledger.consumer_offsets SET next_offset = $4, chain_hash = $6, updated_at = now()
-      WHERE group_id = $1 AND topic = $2 AND partition = $3 AND next_offset = $5`,
-    [scope.group, scope.topic, partition, to.toString(), from.toString(), chain],
+/** One partition's compare-and-set: from the offset locked to the batch's next offset and chain head. */
+export interface OffsetMove {
+  partition: number;
+  from: bigint;
+  to: bigint;
+  chain: Buffer;
+}
+
+/**
+ * Compare-and-set of the partitions' next offsets and chain heads in one statement: answers the
+ * partitions another consumer moved first (none: every move held).
+ */
+export async function advanceOffsets(client: PoolClient, scope: OffsetScope, moves: OffsetMove[]): Promise<number[]> {
+  const { rows } = await client.query(
+    `UPDATE ledger.consumer_offsets o SET next_offset = m.next, chain_hash = m.chain, updated_at = now()
+       FROM unnest($3::int[], $4::bigint[], $5::bigint[], $6::bytea[]) AS m(partition, expected, next, chain)
+      WHERE o.group_id = $1 AND o.topic = $2 AND o.partition = m.partition AND o.next_offset = m.expected
+     RETURNING o.partition`,
+    [scope.group, scope.topic, moves.map((m) => m.partition), moves.map((m) => m.from.toString()), moves.map((m) => m.to.toString()), moves.map((m) => m.chain)],
   );
-  return cas.rowCount === 1;
+  const moved = new Set(rows.map((r) => r.partition as number));
+  return moves.filter((m) => !moved.has(m.partition)).map((m) => m.partition);
 }
 
 /** Sets a partition's position outright, without a fence: for tools that build a journal in bulk. */

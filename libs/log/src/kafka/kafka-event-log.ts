@@ -3,6 +3,8 @@ import { LEDGER_TOPIC_PARTITIONS, LogMessage, LogUnavailableError, partitionForK
 import { Appended, BatchResult, EventLog, LogBatch, LogEntry, OffsetBehindLogStartError, PartitionBounds, SubscribeOptions, Subscription } from '../event-log';
 import { kafkaConfig, KafkaConnection } from './kafka-options';
 import { BatcherOptions, ProduceBatcher } from '../produce-batcher';
+import { BatchGroups } from '../batch-groups';
+import { OffsetReporter } from './offset-reporter';
 import { AUTO_REPLICATION, replicationFor, TopicReplication } from './topic-replication';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
@@ -29,6 +31,8 @@ const ABANDON_AFTER_ACK_TIMEOUT_MS = 5_000;
 export const PRODUCER_OPTIONS = { idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 5 } } satisfies ProducerConfig;
 /** Largest record batch the ledger topics take: a 1,000-event batch request about one proposal fits. */
 const MAX_MESSAGE_BYTES = String(8 * 1024 * 1024);
+/** kafkajs workers when batches are grouped: one per partition a fetch may answer for, so all of them are handed over together. */
+const GROUPED_PARTITIONS = 64;
 
 /** Where a partition's copies live (ops and the cluster fault scenarios). */
 export interface PartitionReplicas {
@@ -319,10 +323,25 @@ export class KafkaEventLog extends EventLog {
     });
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    const offsets = new OffsetReporter((committed) => consumer.commitOffsets(committed));
+    const concurrency = options.concurrency ?? 3;
+    const groups = options.handleTogether && new BatchGroups(options.handleTogether.bind(options), { maxRecords: options.groupRecords ?? 2_000, concurrency });
+    const handled = async (logBatch: LogBatch, heartbeat: () => Promise<void>, active: () => boolean): Promise<BatchResult | null> => {
+      if (groups) {
+        try {
+          return await groups.submit(logBatch);
+        } catch (e) {
+          // The group's transaction rolled back whole: each of its batches goes on its own now.
+          options.onRetry?.(e as Error, 0);
+        }
+      }
+      return handleWithRetry(logBatch, options, heartbeat, active);
+    };
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: options.concurrency ?? 3,
+      // With groups every partition of a fetch is handed over at once; BatchGroups bounds the transactions.
+      partitionsConsumedConcurrently: groups ? GROUPED_PARTITIONS : concurrency,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         if (!(await ready(heartbeat, () => isRunning() && !isStale()))) return;
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
@@ -334,7 +353,7 @@ export class KafkaEventLog extends EventLog {
           messages: batch.messages.map(toEntry),
         };
         seekedTo.delete(batch.partition);
-        const result = await handleWithRetry(logBatch, options, heartbeat, () => isRunning() && !isStale());
+        const result = await handled(logBatch, heartbeat, () => isRunning() && !isStale());
         if (!result) return;
         const { nextOffset } = result;
         const first = BigInt(batch.messages[0].offset);
@@ -347,14 +366,16 @@ export class KafkaEventLog extends EventLog {
           return;
         }
         resolveOffset((BigInt(nextOffset) - 1n).toString());
-        // The stored offset in Postgres is the truth; committing to Kafka too keeps standard lag tools right.
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset }]).catch(() => undefined);
+        // The stored offset in Postgres is the truth; reporting it to Kafka too keeps standard lag tools right.
+        offsets.report({ topic: batch.topic, partition: batch.partition, offset: nextOffset });
         await heartbeat();
       },
     });
     return {
       stop: async () => {
         this.consumers.delete(consumer);
+        await consumer.stop().catch(() => undefined);
+        await offsets.flush();
         await consumer.disconnect();
       },
     };
