@@ -32,13 +32,16 @@ export interface Announcement {
 export async function announceApplied(client: PoolClient, announcements: Announcement[], options: { prune?: boolean } = {}): Promise<void> {
   if (!announcements.length) return;
   if (options.prune) await client.query(`DELETE FROM ledger.live_feed WHERE created_at < now() - make_interval(secs => $1)`, [LIVE_FEED_KEEP_SECONDS]);
-  // One row and one notification per partition, in one statement each however many partitions.
+  // One row and one notification per partition, in one statement however many partitions (an
+  // announcement already there was made by an earlier attempt that committed: nothing new to wake).
   await client.query(
-    `INSERT INTO ledger.live_feed (partition, next_offset, announcement)
-     SELECT * FROM unnest($1::int[], $2::bigint[], $3::jsonb[]) ON CONFLICT DO NOTHING`,
-    [announcements.map((a) => a.partition), announcements.map((a) => a.nextOffset), announcements.map((a) => JSON.stringify(a))],
+    `WITH fed AS (
+       INSERT INTO ledger.live_feed (partition, next_offset, announcement)
+       SELECT * FROM unnest($1::int[], $2::bigint[], $3::jsonb[]) ON CONFLICT DO NOTHING RETURNING partition
+     )
+     SELECT count(pg_notify($4, json_build_object('partition', partition)::text)) FROM fed`,
+    [announcements.map((a) => a.partition), announcements.map((a) => a.nextOffset), announcements.map((a) => JSON.stringify(a)), APPLIED_CHANNEL],
   );
-  await client.query('SELECT pg_notify($1, hint) FROM unnest($2::text[]) AS hint', [APPLIED_CHANNEL, announcements.map((a) => JSON.stringify({ partition: a.partition }))]);
 }
 
 /** The newest announced next offset of every partition in the feed: where a new listener starts. */

@@ -1,5 +1,6 @@
 import { PoolClient } from 'pg';
 import { RecordedEvent } from '@ledger/contracts';
+import { quoteIdent } from '@ledger/postgres';
 import { isModifier } from './facts/fact';
 
 /**
@@ -29,8 +30,26 @@ export function lockModeOf(events: readonly Pick<RecordedEvent, 'type'>[]): Lock
  */
 export type KeyClass = 'proposal' | 'threat';
 
-export async function lockReadModels(client: PoolClient, schema: string, mode: LockMode): Promise<void> {
-  await client.query(mode === 'exclusive' ? 'SELECT pg_advisory_xact_lock($1, hashtext($2))' : 'SELECT pg_advisory_xact_lock_shared($1, hashtext($2))', [READ_MODEL_LOCK, schema]);
+/**
+ * Enters the read models of `schema` for this transaction in one statement: their lock in `mode`,
+ * then (shared mode) the proposals' locks in hash order, and `schema` first on the search_path.
+ * The proposals' locks are taken after the read models' lock: the sort below needs every row of the
+ * joined CTE first, and the left join keeps its one row when there are no proposals. Nothing is read
+ * here: a statement's snapshot predates the waits for its locks.
+ */
+export async function enterReadModels(client: PoolClient, schema: string, mode: LockMode, proposals: Iterable<string>): Promise<void> {
+  const path = `${quoteIdent(schema)}, public`;
+  if (mode === 'exclusive') {
+    await client.query(`SELECT pg_advisory_xact_lock($1, hashtext($2)), set_config('search_path', $3, true)`, [READ_MODEL_LOCK, schema, path]);
+    return;
+  }
+  await client.query(
+    `WITH entered AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared($1, hashtext($2)) AS locked, set_config('search_path', $3, true) AS path)
+     SELECT count(pg_advisory_xact_lock(s.space, s.key)) FROM (
+       SELECT DISTINCT hashtext($4) AS space, hashtext(k) AS key FROM entered LEFT JOIN unnest($5::text[]) AS k ON true ORDER BY 2
+     ) s`,
+    [READ_MODEL_LOCK, schema, path, `proposal:${schema}`, [...new Set(proposals)]],
+  );
 }
 
 /**

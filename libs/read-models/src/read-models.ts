@@ -1,12 +1,11 @@
 import { PoolClient } from 'pg';
 import { RecordedEvent } from '@ledger/contracts';
-import { quoteIdent } from '@ledger/postgres';
 import { FactChange } from './facts/fact';
 import { writeFacts } from './facts/facts.writer';
 import { DyadsProjection } from './dyads/dyads.projection';
 import { PositionsProjection } from './positions/positions.projection';
 import { KeyLocker, Projection } from './projection';
-import { lockKeys, lockModeOf, lockReadModels } from './read-model-locks';
+import { enterReadModels, lockKeys, lockModeOf } from './read-model-locks';
 import { ProposalsProjection } from './proposals/proposals.projection';
 import { refreshRegistry } from './registry/registry.writer';
 import { READ_SCHEMA } from './schemas';
@@ -41,15 +40,15 @@ export class ReadModels {
     if (!events.length) return { changes: [], positions: [] };
     // Shared for ordinary batches (partitions in parallel), exclusive for registry facts and
     // modifiers; then the proposals the batch is about, in a fixed order (read-model-locks).
+    // The search_path is transaction-scoped: the caller's later statements qualify their schemas (ledger.*).
     const mode = lockModeOf(events);
-    await lockReadModels(client, this.schema, mode);
-    const lock: KeyLocker = (cls, keys) => lockKeys(client, this.schema, mode, cls, keys);
-    await lock(
-      'proposal',
+    await enterReadModels(
+      client,
+      this.schema,
+      mode,
       events.flatMap((e) => (e.proposalId ? [e.proposalId] : [])),
     );
-    // Transaction-scoped: the caller's later statements qualify their schemas (ledger.*).
-    await client.query(`SET LOCAL search_path TO ${quoteIdent(this.schema)}, public`);
+    const lock: KeyLocker = (cls, keys) => lockKeys(client, this.schema, mode, cls, keys);
     // New facts are written with their voices resolved against the registry as it stands: one row
     // per event, updated only when the batch's own registry facts or corrections resolve it anew.
     const ctx = await this.registry.context(client);

@@ -55,18 +55,16 @@ export async function consumedCount(db: Queryable, group?: string): Promise<bigi
 /**
  * Locks the partitions' positions for this transaction (creating each at 0) in partition order, and
  * answers them: a second consumer of the same partition waits here, then finds the offset moved and
- * is fenced. Two statements however many partitions.
+ * is fenced. One statement however many partitions: an upsert whose conflict arm rewrites the row
+ * unchanged, which takes its lock as FOR UPDATE does, and answers the newest committed position.
  */
 export async function lockOffsets(client: PoolClient, scope: OffsetScope, partitions: number[]): Promise<Map<number, { next: bigint; chain: Buffer }>> {
   const sorted = [...new Set(partitions)].sort((a, b) => a - b);
-  await client.query(
-    `INSERT INTO ledger.consumer_offsets (group_id, topic, partition, next_offset)
-     SELECT $1, $2, p, 0 FROM unnest($3::int[]) AS p ORDER BY p ON CONFLICT DO NOTHING`,
-    [scope.group, scope.topic, sorted],
-  );
   const { rows } = await client.query(
-    `SELECT partition, next_offset, chain_hash FROM ledger.consumer_offsets
-      WHERE group_id = $1 AND topic = $2 AND partition = ANY($3::int[]) ORDER BY partition FOR UPDATE`,
+    `INSERT INTO ledger.consumer_offsets AS o (group_id, topic, partition, next_offset)
+     SELECT $1, $2, p, 0 FROM unnest($3::int[]) AS p ORDER BY p
+     ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = o.next_offset
+     RETURNING o.partition, o.next_offset, o.chain_hash`,
     [scope.group, scope.topic, sorted],
   );
   return new Map(rows.map((r) => [r.partition as number, { next: BigInt(r.next_offset), chain: (r.chain_hash as Buffer | null) ?? GENESIS_HASH }]));
