@@ -58,4 +58,19 @@ describe('BatchGroups', () => {
     const items = [3, 3, 5, 1, 12, 2].map((n, i) => ({ batch: batch(i, n) }));
     expect(groupsOf(items, 6).map((g) => g.map((x) => x.batch.messages.length))).toEqual([[3, 3], [5, 1], [12], [2]]);
   });
+
+  it('runs batches going alone in the same places as the groups', async () => {
+    let running = 0;
+    let most = 0;
+    const slow = async () => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      return { nextOffset: 'alone' };
+    };
+    const groups = new BatchGroups(async (batches) => batches.map(() => ({ nextOffset: 'group' })), { maxRecords: 10, concurrency: 2 });
+    const results = await Promise.all([groups.alone(slow), groups.alone(slow), groups.alone(slow), groups.submit(batch(0, 1))]);
+    expect(results.map((r) => r.nextOffset)).toEqual(['alone', 'alone', 'alone', 'group']);
+    expect(most).toBe(2);
+  });
 });

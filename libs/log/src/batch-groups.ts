@@ -24,7 +24,8 @@ export class BatchGroups {
   private waiting: Waiting[] = [];
   private scheduled = false;
   private running = 0;
-  private readonly ready: Waiting[][] = [];
+  /** Work waiting for one of the `concurrency` places: groups, and batches going alone. */
+  private readonly ready: (() => Promise<void>)[] = [];
 
   constructor(
     private readonly handle: (batches: LogBatch[]) => Promise<BatchResult[]>,
@@ -46,23 +47,36 @@ export class BatchGroups {
     this.scheduled = false;
     const waiting = this.waiting.sort((a, b) => a.batch.partition - b.batch.partition);
     this.waiting = [];
-    for (const group of groupsOf(waiting, this.options.maxRecords)) this.ready.push(group);
+    for (const group of groupsOf(waiting, this.options.maxRecords)) {
+      this.ready.push(() =>
+        this.handle(group.map((w) => w.batch)).then(
+          (results) => group.forEach((w, i) => w.resolve(results[i])),
+          (e: Error) => group.forEach((w) => w.reject(e)),
+        ),
+      );
+    }
     this.next();
+  }
+
+  /**
+   * Runs `work` (a batch handled on its own after its group failed, with its retries) in one of the
+   * same places as the groups: a failed group's batches do not all open transactions at once.
+   */
+  alone<T>(work: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.ready.push(() => work().then(resolve, reject));
+      this.next();
+    });
   }
 
   private next(): void {
     while (this.running < this.options.concurrency && this.ready.length) {
-      const group = this.ready.shift()!;
+      const run = this.ready.shift()!;
       this.running++;
-      this.handle(group.map((w) => w.batch))
-        .then(
-          (results) => group.forEach((w, i) => w.resolve(results[i])),
-          (e: Error) => group.forEach((w) => w.reject(e)),
-        )
-        .finally(() => {
-          this.running--;
-          this.next();
-        });
+      void run().finally(() => {
+        this.running--;
+        this.next();
+      });
     }
   }
 }

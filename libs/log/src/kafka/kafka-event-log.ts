@@ -327,15 +327,15 @@ export class KafkaEventLog extends EventLog {
     const concurrency = options.concurrency ?? 3;
     const groups = options.handleTogether && new BatchGroups(options.handleTogether.bind(options), { maxRecords: options.groupRecords ?? 2_000, concurrency });
     const handled = async (logBatch: LogBatch, heartbeat: () => Promise<void>, active: () => boolean): Promise<BatchResult | null> => {
-      if (groups) {
-        try {
-          return await groups.submit(logBatch);
-        } catch (e) {
-          // The group's transaction rolled back whole: each of its batches goes on its own now.
-          options.onRetry?.(e as Error, 0);
-        }
+      if (!groups) return handleWithRetry(logBatch, options, heartbeat, active);
+      try {
+        return await groups.submit(logBatch);
+      } catch (e) {
+        // The group's transaction rolled back whole: each of its batches goes on its own now (one
+        // partition fenced by another consumer no longer holds back the others).
+        options.onRetry?.(e as Error, 0);
+        return groups.alone(() => handleWithRetry(logBatch, options, heartbeat, active));
       }
-      return handleWithRetry(logBatch, options, heartbeat, active);
     };
     await consumer.run({
       autoCommit: false,
