@@ -1,0 +1,65 @@
+import { Pool } from 'pg';
+import { copyLines, copyRows, CopyColumns } from './copy-text';
+import { createPool } from './pool';
+
+// COPY of lines known up front goes out in one write (statement, data, end of data) without waiting
+// for PostgreSQL's CopyInResponse; a COPY that fails must still fail alone, its transaction whole,
+// and leave the connection in step for what follows. A schema of its own in the test server.
+describe('copyLines', () => {
+  const schema = `copy_spec_${process.pid}`;
+  const url = process.env.LEDGER_TEST_DATABASE_URL!;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    pool = createPool(url, { max: 1 });
+    await pool.query(`CREATE SCHEMA ${schema}`);
+    await pool.query(`CREATE TABLE ${schema}.things (id int PRIMARY KEY, name text, tags text[], doc jsonb)`);
+  });
+
+  afterAll(async () => {
+    await pool?.query(`DROP SCHEMA ${schema} CASCADE`);
+    await pool?.end();
+  });
+
+  const names = async () => (await pool.query(`SELECT id, name FROM ${schema}.things ORDER BY id`)).rows;
+
+  it('writes the lines of one string, escapes and NULLs included', async () => {
+    const client = await pool.connect();
+    try {
+      await copyLines(client, `COPY ${schema}.things (id, name) FROM STDIN`, '1\tone\\ttab\n2\t\\N\n');
+      await copyRows(client, `${schema}.things`, new CopyColumns({ id: 'int4', name: 'text', tags: '_text', doc: 'jsonb' }), [
+        { id: 3, name: 'three', tags: ['a', 'b"c'], doc: { k: 'line\nbreak' } },
+      ]);
+    } finally {
+      client.release();
+    }
+    expect(await names()).toEqual([
+      { id: 1, name: 'one\ttab' },
+      { id: 2, name: null },
+      { id: 3, name: 'three' },
+    ]);
+    expect((await pool.query(`SELECT tags, doc FROM ${schema}.things WHERE id = 3`)).rows).toEqual([{ tags: ['a', 'b"c'], doc: { k: 'line\nbreak' } }]);
+  });
+
+  it.each([
+    ['a bad row', `COPY ${schema}.things (id, name) FROM STDIN`, '10\tten\nnot a number\tx\n', 'invalid input syntax for type integer'],
+    ['a duplicate key', `COPY ${schema}.things (id, name) FROM STDIN`, '11\televen\n1\tagain\n', 'duplicate key value'],
+    ['a statement that fails before the data', `COPY ${schema}.nothing (id) FROM STDIN`, '12\n13\n', 'does not exist'],
+  ])('fails on %s, rolls its transaction back whole, and the connection goes on', async (_, sql, data, message) => {
+    const before = await names();
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`INSERT INTO ${schema}.things (id, name) VALUES (99, 'in the same transaction')`);
+      await expect(copyLines(client, sql, data)).rejects.toThrow(message);
+      await client.query('ROLLBACK');
+      // The copy messages sent after the failure were ignored: the next statements answer in step.
+      expect((await client.query('SELECT $1::int AS n', [7])).rows).toEqual([{ n: 7 }]);
+      await copyLines(client, `COPY ${schema}.things (id, name) FROM STDIN`, '');
+      expect((await client.query(`SELECT count(*)::int AS n FROM ${schema}.things WHERE id >= 10`)).rows).toEqual([{ n: 0 }]);
+    } finally {
+      client.release();
+    }
+    expect(await names()).toEqual(before);
+  });
+});
