@@ -302,5 +302,15 @@ describe('BatchApplier', () => {
       expect(await rows(`SELECT count(*)::int AS n FROM ledger.journal WHERE partition = $1 AND "offset" >= 3`, [r])).toEqual([{ n: 2 }]);
       expect((await rows(`SELECT count(*)::int AS n FROM ledger.journal`))[0].n).toBe(before[0].n + 3);
     });
+
+    it('applies two batches of one partition one after the other', async () => {
+      const [first, second] = [envelope(), envelope()];
+      // A partition of its own, from its start.
+      expect(await applier.handleTogether([batch([bytes(first)], 8, 0), batch([bytes(second)], 8, 1)])).toEqual([{ nextOffset: '1' }, { nextOffset: '2' }]);
+      expect(await rows(`SELECT "offset"::int FROM ledger.journal WHERE event_id = ANY($1::uuid[]) ORDER BY 1`, [[first.eventId, second.eventId]])).toEqual([
+        { offset: 0 },
+        { offset: 1 },
+      ]);
+    });
   });
 });

@@ -102,6 +102,12 @@ export class BatchApplier {
    * once instead of once per partition. Each partition keeps its own offset, chain and announcement.
    */
   async handleTogether(batches: LogBatch[]): Promise<BatchResult[]> {
+    if (new Set(batches.map((b) => b.partition)).size < batches.length) {
+      // Two batches of one partition (never from one fetch): one after the other, each on its own.
+      const results: BatchResult[] = [];
+      for (const batch of batches) results.push(await this.handle(batch));
+      return results;
+    }
     void this.statistics.maybeRun();
     return this.applyTogether(batches);
   }
