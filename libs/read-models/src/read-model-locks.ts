@@ -45,10 +45,8 @@ export async function enterReadModels(client: PoolClient, schema: string, mode: 
   }
   await client.query(
     `WITH entered AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared($1, hashtext($2)) AS locked, set_config('search_path', $3, true) AS path)
-     SELECT count(pg_advisory_xact_lock(s.space, s.key)) FROM (
-       SELECT DISTINCT hashtext($4) AS space, hashtext(k) AS key FROM entered LEFT JOIN unnest($5::text[]) AS k ON true ORDER BY 2
-     ) s`,
-    [READ_MODEL_LOCK, schema, path, `proposal:${schema}`, [...new Set(proposals)]],
+     ${keyLocks('$4', 'entered LEFT JOIN unnest($5::text[]) AS k ON true')}`,
+    [READ_MODEL_LOCK, schema, path, keySpace(schema, 'proposal'), [...new Set(proposals)]],
   );
 }
 
@@ -60,10 +58,14 @@ export async function lockKeys(client: PoolClient, schema: string, mode: LockMod
   if (mode === 'exclusive') return;
   const list = [...new Set(keys)];
   if (!list.length) return;
-  await client.query(
-    `SELECT pg_advisory_xact_lock(s.space, s.key) FROM (
-       SELECT DISTINCT hashtext($1) AS space, hashtext(k) AS key FROM unnest($2::text[]) AS k ORDER BY 2
-     ) s`,
-    [`${cls}:${schema}`, list],
-  );
+  await client.query(keyLocks('$1', 'unnest($2::text[]) AS k'), [keySpace(schema, cls), list]);
 }
+
+const keySpace = (schema: string, cls: KeyClass) => `${cls}:${schema}`;
+
+/**
+ * The statement that takes the advisory locks of the keys `k` in `from` (a NULL key locks nothing),
+ * one class (`space`, a parameter), in the order of their hashes: every batch's order.
+ */
+const keyLocks = (space: string, from: string) =>
+  `SELECT count(pg_advisory_xact_lock(s.space, s.key)) FROM (SELECT DISTINCT hashtext(${space}) AS space, hashtext(k) AS key FROM ${from} ORDER BY 2) s`;

@@ -148,7 +148,12 @@ export class BatchApplier {
       const letters: LogMessage[] = classified.rejected.map(toDeadLetter);
       await this.log.append(this.topics.dlq, letters);
     }
-    const moves = live.map((p, i) => ({ partition: p.batch.partition, from: p.stored, to: BigInt(p.fresh[p.fresh.length - 1].entry.offset) + 1n, chain: classified.chains[i] }));
+    const moves = live.map((p, i) => ({
+      partition: p.batch.partition,
+      from: p.stored,
+      to: BigInt(p.fresh[p.fresh.length - 1].entry.offset) + 1n,
+      chain: classified.parts[i].chain,
+    }));
     const fenced = await advanceOffsets(client, scope, moves);
     if (fenced.length) throw new FencedError(fenced[0], moves.find((m) => m.partition === fenced[0])!.from);
     const prune = Date.now() - this.lastPruned > PRUNE_EVERY_MS;
@@ -156,14 +161,14 @@ export class BatchApplier {
     const announced = live.map((p, i) => ({
       partition: p.batch.partition,
       nextOffset: moves[i].to.toString(),
-      events: classified.appliedOf[i].map((e) => ({ eventId: e.eventId, type: e.type })),
+      events: classified.parts[i].applied.map((e) => ({ eventId: e.eventId, type: e.type })),
       positions: i === 0 ? positions : [],
     }));
     if (await announce(client, announced, prune)) this.lastPruned = Date.now();
     const applied = live.map((p, i): AppliedBatch => {
       results[p.index] = { nextOffset: moves[i].to.toString() };
-      const rejected = classified.rejected.filter((r) => r.partition === p.batch.partition);
-      return { partition: p.batch.partition, applied: classified.appliedOf[i], changes: i === 0 ? changes : [], duplicates: classified.duplicatesOf[i], rejected };
+      const { applied: events, duplicates, rejected } = classified.parts[i];
+      return { partition: p.batch.partition, applied: events, changes: i === 0 ? changes : [], duplicates, rejected };
     });
     return { results, applied };
   }
@@ -179,11 +184,10 @@ export class BatchApplier {
     const journal: JournalRow[] = [];
     const rejected: RejectionRow[] = [];
     const applied: RecordedEvent[] = [];
-    const appliedOf: RecordedEvent[][] = [];
-    const duplicatesOf: number[] = [];
-    const chains: Buffer[] = [];
+    const parts: { applied: RecordedEvent[]; duplicates: number; rejected: RejectionRow[]; chain: Buffer }[] = [];
     for (const { batch, fresh, chain: head } of live) {
       const own: RecordedEvent[] = [];
+      const refused: RejectionRow[] = [];
       let duplicates = 0;
       let chain = head;
       for (const { entry, decoded } of fresh) {
@@ -196,7 +200,7 @@ export class BatchApplier {
         const base = { partition: batch.partition, offset: entry.offset, recordedAt, hash: chain };
         if (!decoded.ok) {
           journal.push({ ...base, eventId: null, disposition: 'rejected', type: null, occurredStart: null, contentSha256: null, envelope: null });
-          rejected.push(rejection(batch, entry, recordedAt, headerEventId(entry), decoded.reason, decoded.problems));
+          refused.push(rejection(batch, entry, recordedAt, headerEventId(entry), decoded.reason, decoded.problems));
           continue;
         }
         const event = decoded.event;
@@ -215,7 +219,7 @@ export class BatchApplier {
         if (contradiction) {
           // A consumer routing on CloudEvents headers would see another event than the ledger applies.
           journal.push({ ...row, disposition: 'rejected' });
-          rejected.push(rejection(batch, entry, recordedAt, event.eventId, 'headers.mismatch', [contradiction]));
+          refused.push(rejection(batch, entry, recordedAt, event.eventId, 'headers.mismatch', [contradiction]));
           continue;
         }
         const previous = seen.get(event.eventId);
@@ -228,7 +232,7 @@ export class BatchApplier {
           journal.push({ ...row, disposition: 'duplicate' });
         } else {
           journal.push({ ...row, disposition: 'rejected' });
-          rejected.push(
+          refused.push(
             rejection(batch, entry, recordedAt, event.eventId, 'event.id_conflict', [
               { field: 'eventId', message: 'this event id was already applied with different content; the first one stands' },
             ]),
@@ -236,11 +240,10 @@ export class BatchApplier {
         }
       }
       applied.push(...own);
-      appliedOf.push(own);
-      duplicatesOf.push(duplicates);
-      chains.push(chain);
+      rejected.push(...refused);
+      parts.push({ applied: own, duplicates, rejected: refused, chain });
     }
-    return { journal, rejected, applied, appliedOf, duplicatesOf, chains };
+    return { journal, rejected, applied, parts };
   }
 }
 
