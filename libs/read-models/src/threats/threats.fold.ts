@@ -22,7 +22,11 @@ export function threatRows(facts: ResolvedFact[]) {
     const fulfils = f.type === 'SanctionImposed' ? (e.data as Record<string, any>).fulfilsThreat : undefined;
     if (typeof fulfils === 'string') push(fulfilling, fulfils, f);
   }
-  for (const list of [...acts.values(), ...fulfilling.values()]) list.sort((a, b) => compareOrder(keyOf(a), keyOf(b)));
+  for (const list of [...acts.values(), ...fulfilling.values()]) {
+    // Each fact's key made once, not once per comparison.
+    const keyed = list.map((f) => ({ f, key: keyOf(f) })).sort((a, b) => compareOrder(a.key, b.key));
+    for (let i = 0; i < keyed.length; i++) list[i] = keyed[i].f;
+  }
   return facts
     .filter((t) => t.type === 'SanctionThreatened')
     .map((t) => {
@@ -33,11 +37,7 @@ export function threatRows(facts: ResolvedFact[]) {
       const against = [...new Set(counted('recipient').flatMap((v) => (v.principal ? [v.principal] : [])))].sort();
       const triggerParty = t.voices.find((v) => v.role === 'trigger')?.principal ?? null;
       const start = startOf(t);
-      const triggered = triggerParty
-        ? (acts.get(`${d.trigger?.eventType}\u001f${triggerParty}`) ?? []).find(
-            (f) => startOf(f) >= start && (d.trigger?.proposalId == null || f.effective!.proposalId === d.trigger.proposalId),
-          )
-        : undefined;
+      const triggered = triggerParty ? firstAct(acts.get(`${d.trigger?.eventType}\u001f${triggerParty}`) ?? [], start, d.trigger?.proposalId) : undefined;
       const executed = (fulfilling.get(t.eventId) ?? [])[0];
       return {
         threat_id: t.eventId,
@@ -58,6 +58,23 @@ export function threatRows(facts: ResolvedFact[]) {
         executed_start: executed ? new Date(startOf(executed)).toISOString() : null,
       };
     });
+}
+
+/**
+ * The first act in fold order at or after `start` (on `proposalId` when one is named). The acts are
+ * in fold order, whose first key is the start: a binary search finds the first at or after it, so a
+ * threat reads only its candidates, not every act of its trigger party before it.
+ */
+function firstAct(acts: ResolvedFact[], start: number, proposalId: string | null | undefined): ResolvedFact | undefined {
+  let lo = 0;
+  let hi = acts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (startOf(acts[mid]) < start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < acts.length; i++) if (proposalId == null || acts[i].effective!.proposalId === proposalId) return acts[i];
+  return undefined;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
