@@ -187,20 +187,21 @@ export interface ReplayPhaseCpu {
 }
 
 /**
- * A replay's CPU by stage. The bulk build reports its phases (read the journal, fold in memory,
- * COPY the rows, build the indexes and ANALYZE); the scenario notes the Node and backend CPU at the
- * first report of each, so each stage is the CPU between two phase changes. Decoding — JSON.parse of
- * the stored envelopes, which the pg client does for each jsonb row — is measured apart on the same
- * journal rows (`envelopes`, their text) and taken out of the read phase.
+ * A replay's CPU by stage. The bulk build reports its phases (read the records ahead, fold the log
+ * while COPY stores each event's own rows, write the tables of state, build the indexes and ANALYZE);
+ * the scenario notes the Node and backend CPU at the first report of each, so each stage is the CPU
+ * between two phase changes. Decoding — JSON.parse of the stored envelopes, which the pg client does
+ * for each jsonb row — is measured apart on the same journal rows (`envelopes`, their text) and taken
+ * out of the fold phase, where the log is read.
  */
 export function replayStages(run: { events: number; nodeSeconds: number; postgresSeconds: number; seconds: number; phases: ReplayPhaseCpu[] }, envelopes: string[]): StageTable {
   const t = process.cpuUsage();
   for (const text of envelopes) JSON.parse(text);
   const decode = envelopes.length ? (nodeSeconds(t) / envelopes.length) * run.events : 0;
   const names: Record<string, string> = {
-    read: 'read the journal (pg client, less decode; PostgreSQL: the SELECTs)',
-    fold: 'fold in memory (KnownAt: effective forms, registry, voices, every table derived)',
-    write: 'format and COPY the rows (Node: deriving each table and its COPY text; PostgreSQL: COPY into primary-key-only tables)',
+    read: 'read the records ahead (modifiers, registry facts, threats: what changes other events or picks what a threat needs)',
+    fold: "fold the log (Node: the pg client less decode, effective forms, voices, each event's own rows and their COPY text; PostgreSQL: the SELECTs and the COPY of events, statements, tones and position events, overlapped)",
+    write: "the tables of state (Node: the positions' history fold, threats, proposals, dyad cells and their COPY text; PostgreSQL: their COPY)",
     index: 'build the other indexes, ANALYZE',
   };
   // The first phase counts from the start of the replay, not from its first report.
@@ -212,7 +213,7 @@ export function replayStages(run: { events: number; nodeSeconds: number; postgre
   ];
   for (let i = 0; i < marks.length - 1; i++) {
     const spent = { node: marks[i + 1].node - marks[i].node, postgres: marks[i + 1].postgres - marks[i].postgres };
-    if (marks[i].phase === 'read') spent.node = Math.max(0, spent.node - decode);
+    if (marks[i].phase === 'fold') spent.node = Math.max(0, spent.node - decode);
     stages.push({ stage: names[marks[i].phase] ?? marks[i].phase, ...spent });
   }
   return { events: run.events, seconds: run.seconds, stages };

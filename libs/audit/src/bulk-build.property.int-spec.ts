@@ -65,7 +65,7 @@ describe('the bulk build equals the incremental fold', () => {
         await reset();
         await journal(log);
         for (let i = 0; i < log.length; i += size) await inTransaction(pool, (c) => applyRecorded(c, log.slice(i, i + size)));
-        const built = await inTransaction(pool, (c) => bulkBuild(c, BULK));
+        const built = await inTransaction(pool, (c) => bulkBuild(pool, c, BULK));
         expect(built.events).toBe(log.length);
         expect(await readModelDigest(pool, BULK)).toEqual(await readModelDigest(pool, READ_SCHEMA));
       }),

@@ -1,5 +1,5 @@
-import { PoolClient } from 'pg';
-import { DERIVE_ORDER, EventRow, KnownAt, KnownTable, knownRow } from '@ledger/read-models';
+import { Pool, PoolClient } from 'pg';
+import { AHEAD_TYPES, EVENT_TABLES, EventRow, EventTable, knownRow, LogFold, STATE_TABLES } from '@ledger/read-models';
 import { copyLines, copyRow, quoteIdent } from '@ledger/postgres';
 
 /** Which journal records a bulk build folds. */
@@ -11,8 +11,12 @@ export interface BuildScope {
 }
 
 export interface BuildProgress {
+  /**
+   * read: the records that change others (modifiers, registry, threats); fold: every record in log
+   * order, its own rows written as it goes; write: the tables of state; index: the other indexes.
+   */
   phase: 'read' | 'fold' | 'write' | 'index';
-  /** Events read or folded so far, rows written so far, or indexes built so far. */
+  /** Records read, events folded, rows written of the tables of state, or indexes built so far. */
   done: number;
   /** The table being written or the index being built. */
   item?: string;
@@ -24,51 +28,95 @@ export interface BuildResult {
   positions: Map<number, string>;
   /** Rows written per table. */
   rows: Record<string, number>;
-  /** Seconds per phase: reading the journal, folding in memory, COPY, building indexes and ANALYZE. */
+  /**
+   * Seconds per phase: reading the records ahead, folding the log (reading it, folding and COPY of
+   * each event's own rows, overlapped), folding and writing the tables of state, building indexes
+   * and ANALYZE.
+   */
   seconds: { read: number; fold: number; write: number; index: number };
 }
 
-const READ_CHUNK = 20_000;
+const READ_CHUNK = 2_000;
 const COPY_CHUNK = 4_000;
 
 /**
- * A replay as a bulk build: the journal's applied records are read in log order, folded in
- * memory with the read models' own row functions (KnownAt: the same fold a knownAt query runs),
- * and written with COPY into `schema`'s tables with only their primary keys; the other indexes
- * are built afterwards and every table is analysed. Runs in the caller's transaction on a schema
- * the migrations just made and nothing has written to: a crash rolls it all back, and a replay
- * started again begins afresh.
+ * A replay as a bulk build: the journal's applied records are folded in memory with the read
+ * models' own row functions (LogFold: the same fold a knownAt query runs) and written with COPY
+ * into `schema`'s tables with only their primary keys; the other indexes are built afterwards and
+ * every table is analysed. The log streams through: the records ahead first (modifiers, registry,
+ * threats: few), then every record in log order, a chunk at a time, each chunk's own rows (events,
+ * statements, tones, position events) sent by COPY while the next chunk is read and folded, so
+ * PostgreSQL stores one chunk while Node folds the next and memory holds only what the tables of
+ * state need (written at the end). The journal is read on a connection of its own (`pool`), in one
+ * REPEATABLE READ snapshot for both passes, so a read waits for no COPY. Writes in the caller's
+ * transaction (`client`), on a schema the migrations just made and nothing has written to: a crash
+ * rolls it all back, and a replay started again begins afresh.
  */
-export async function bulkBuild(client: PoolClient, schema: string, scope: BuildScope = {}, onProgress?: (p: BuildProgress) => void): Promise<BuildResult> {
-  const clock = stopwatch();
-  const { rows, positions } = await readJournal(client, scope, (n) => onProgress?.({ phase: 'read', done: n }));
-  const read = clock();
-  // Each phase reports when it begins (the bench charges CPU between two phase starts), then as it goes.
-  onProgress?.({ phase: 'fold', done: rows.length });
-  const known = new KnownAt(scope.knownAt ?? new Date(8.64e15), rows);
-  const fold = clock();
+export async function bulkBuild(pool: Pool, client: PoolClient, schema: string, scope: BuildScope = {}, onProgress?: (p: BuildProgress) => void): Promise<BuildResult> {
+  const reader = await pool.connect();
+  try {
+    await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    return await build(reader, client, schema, scope, onProgress);
+  } finally {
+    await reader.query('ROLLBACK').catch(() => undefined);
+    reader.release();
+  }
+}
 
+async function build(reader: PoolClient, client: PoolClient, schema: string, scope: BuildScope, onProgress?: (p: BuildProgress) => void): Promise<BuildResult> {
+  const clock = stopwatch();
   const tables = await tableColumns(client, schema);
+  for (const table of tables.keys()) {
+    if (!(EVENT_TABLES as readonly string[]).includes(table) && !(STATE_TABLES as readonly string[]).includes(table))
+      throw new Error(`the bulk build cannot derive ${schema}.${table}: a read-model table the in-memory fold does not know`);
+  }
   const indexes = await secondaryIndexes(client, schema);
   for (const ix of indexes) await client.query(`DROP INDEX ${quoteIdent(schema)}.${quoteIdent(ix.name)}`);
+  // Each phase reports when it begins (the bench charges CPU between two phase starts), then as it goes.
+  onProgress?.({ phase: 'read', done: 0 });
+  const ahead = await readAhead(reader, scope);
+  onProgress?.({ phase: 'read', done: ahead.length });
+  const fold = new LogFold(ahead);
+  const read = clock();
+
+  onProgress?.({ phase: 'fold', done: 0 });
   const written: Record<string, number> = {};
-  let total = 0;
-  onProgress?.({ phase: 'write', done: 0 });
-  let foldSeconds = fold;
-  let writeSeconds = 0;
-  // DERIVE_ORDER first (the positions' history before their current rows); a table it does not name last, to fail below.
-  const rank = (t: string) => (DERIVE_ORDER.includes(t as KnownTable) ? DERIVE_ORDER.indexOf(t as KnownTable) : DERIVE_ORDER.length);
-  for (const [table, columns] of [...tables].sort((a, b) => rank(a[0]) - rank(b[0]))) {
-    const t0 = process.hrtime.bigint();
-    const data = known.derive(table as KnownTable) as Iterable<unknown> | undefined;
-    if (!data) throw new Error(`the bulk build cannot derive ${schema}.${table}: a read-model table the in-memory fold does not know`);
-    const t1 = process.hrtime.bigint();
-    written[table] = await copyInto(client, schema, table, columns, data, (n) => onProgress?.({ phase: 'write', done: total + n, item: table }));
-    total += written[table];
-    foldSeconds += Number(t1 - t0) / 1e9;
-    writeSeconds += Number(process.hrtime.bigint() - t1) / 1e9;
+  const own = new Map<EventTable, ChunkWriter>();
+  for (const table of EVENT_TABLES) {
+    const columns = tables.get(table);
+    if (columns) own.set(table, new ChunkWriter(client, schema, table, columns));
   }
-  clock();
+  const emit = (table: EventTable, row: Record<string, unknown>) => own.get(table)?.add(row);
+  const positions = new Map<number, string>();
+  let events = 0;
+  // The next chunk is read, and this chunk's COPYs run, while this chunk is folded: one of each in flight.
+  let next = settled(readChunk(reader, scope, [-1, '-1']));
+  let copying: Promise<unknown> = Promise.resolve();
+  for (;;) {
+    const chunk = await next.promise;
+    if (!chunk.length) break;
+    const last = chunk[chunk.length - 1];
+    next = settled(readChunk(reader, scope, [last.partition, last.offset]));
+    fold.add(chunk, emit);
+    for (const r of chunk) positions.set(r.partition, r.offset);
+    events += chunk.length;
+    await copying;
+    copying = settled(flushAll([...own.values()])).promise;
+    onProgress?.({ phase: 'fold', done: events });
+  }
+  await copying;
+  for (const [table, w] of own) written[table] = w.rows;
+  const folded = clock();
+
+  onProgress?.({ phase: 'write', done: 0 });
+  let total = 0;
+  for (const table of STATE_TABLES) {
+    const columns = tables.get(table);
+    if (!columns) continue;
+    written[table] = await copyInto(client, schema, table, columns, fold.state(table), (n) => onProgress?.({ phase: 'write', done: total + n, item: table }));
+    total += written[table];
+  }
+  const write = clock();
   onProgress?.({ phase: 'index', done: 0 });
   for (const [i, ix] of indexes.entries()) {
     await client.query(ix.definition);
@@ -76,30 +124,89 @@ export async function bulkBuild(client: PoolClient, schema: string, scope: Build
   }
   for (const table of tables.keys()) await client.query(`ANALYZE ${quoteIdent(schema)}.${quoteIdent(table)}`);
   const index = clock();
-  return { events: rows.length, positions, rows: written, seconds: { read, fold: foldSeconds, write: writeSeconds, index } };
+  return { events, positions, rows: written, seconds: { read, fold: folded, write, index } };
 }
 
-/** The journal's applied records in scope, in log order, as the fold reads them. */
-async function readJournal(client: PoolClient, scope: BuildScope, progress: (n: number) => void) {
-  const rows: EventRow[] = [];
-  const positions = new Map<number, string>();
-  let after: [number, string] = [-1, '-1'];
-  for (;;) {
-    const { rows: chunk } = await client.query(
-      `SELECT j.partition, j."offset"::text AS offset, j.event_id, j.type, j.recorded_at, j.envelope FROM ledger.journal j
-        WHERE j.disposition = 'applied' AND (j.partition, j."offset") > ($1, $2::bigint) AND ($3::timestamptz IS NULL OR j.recorded_at <= $3)
-          AND ($4::jsonb IS NULL OR j."offset" < coalesce(($4::jsonb->>(j.partition::text))::bigint, 9223372036854775807))
-        ORDER BY j.partition, j."offset" LIMIT $5`,
-      [after[0], after[1], scope.knownAt ?? null, scope.toOffsets ? JSON.stringify(Object.fromEntries(scope.toOffsets)) : null, READ_CHUNK],
-    );
-    if (!chunk.length) return { rows, positions };
-    for (const r of chunk) {
-      rows.push(knownRow(r));
-      positions.set(r.partition, r.offset);
-    }
-    progress(rows.length);
-    const last = chunk[chunk.length - 1];
-    after = [last.partition, last.offset];
+/** Each writer's COPY, one after the other on their connection. */
+async function flushAll(writers: ChunkWriter[]): Promise<void> {
+  for (const w of writers) await w.flush();
+}
+
+/** A promise whose rejection is handled until it is awaited: a chunk read or COPY that fails while another step throws does not go unhandled. */
+function settled<T>(promise: Promise<T>): { promise: Promise<T> } {
+  promise.catch(() => undefined);
+  return { promise };
+}
+
+/** The scope's conditions on the journal's records (alias j), from parameter $1 on. */
+function scopeFilter(scope: BuildScope): { sql: string; params: unknown[] } {
+  return {
+    sql: `($1::timestamptz IS NULL OR j.recorded_at <= $1)
+          AND ($2::jsonb IS NULL OR j."offset" < coalesce(($2::jsonb->>(j.partition::text))::bigint, 9223372036854775807))`,
+    params: [scope.knownAt ?? null, scope.toOffsets ? JSON.stringify(Object.fromEntries(scope.toOffsets)) : null],
+  };
+}
+
+const JOURNAL_COLUMNS = `j.partition, j."offset"::text AS offset, j.event_id, j.type, j.recorded_at, j.envelope`;
+
+/** The records LogFold needs ahead of the log, from the journal's index of them (ledger migration 0008). */
+async function readAhead(client: PoolClient, scope: BuildScope): Promise<EventRow[]> {
+  const filter = scopeFilter(scope);
+  const types = AHEAD_TYPES.map((t) => `'${t.replace(/'/g, "''")}'`).join(', ');
+  const { rows } = await client.query(
+    `SELECT ${JOURNAL_COLUMNS} FROM ledger.journal j
+      WHERE j.disposition = 'applied' AND j.type IN (${types}) AND ${filter.sql}
+      ORDER BY j.partition, j."offset"`,
+    filter.params,
+  );
+  return rows.map(knownRow);
+}
+
+/** The next applied records in scope after `after` (partition, offset), in log order. */
+async function readChunk(client: PoolClient, scope: BuildScope, after: [number, string]): Promise<EventRow[]> {
+  const filter = scopeFilter(scope);
+  const { rows } = await client.query(
+    `SELECT ${JOURNAL_COLUMNS} FROM ledger.journal j
+      WHERE j.disposition = 'applied' AND (j.partition, j."offset") > ($3, $4::bigint) AND ${filter.sql}
+      ORDER BY j.partition, j."offset" LIMIT $5`,
+    [...filter.params, after[0], after[1], READ_CHUNK],
+  );
+  return rows.map(knownRow);
+}
+
+/** One table's COPY lines of a chunk: formatted as the rows come, sent by one COPY per chunk. */
+class ChunkWriter {
+  private readonly names: string[];
+  private readonly types: string[];
+  private readonly sql: string;
+  private lines = '';
+  private pending = 0;
+  rows = 0;
+
+  constructor(
+    private readonly client: PoolClient,
+    schema: string,
+    table: string,
+    columns: Column[],
+  ) {
+    this.names = columns.map((c) => c.name);
+    this.types = columns.map((c) => c.type);
+    this.sql = `COPY ${quoteIdent(schema)}.${quoteIdent(table)} (${this.names.map(quoteIdent).join(', ')}) FROM STDIN`;
+  }
+
+  add(row: Record<string, unknown>): void {
+    this.lines += copyRow(row, this.names, this.types);
+    this.pending++;
+  }
+
+  /** Sends what was added since the last flush; answers once PostgreSQL has taken it. */
+  flush(): Promise<void> {
+    if (!this.pending) return Promise.resolve();
+    const data = this.lines;
+    this.rows += this.pending;
+    this.lines = '';
+    this.pending = 0;
+    return copyLines(this.client, this.sql, data);
   }
 }
 

@@ -223,8 +223,8 @@ export async function replayFrozen(pool: Pool, schema: string, scope: ReplayScop
 async function build(pool: Pool, schema: string, scope: ReplayScope, onProgress?: ReplayProgress): Promise<BuildResult> {
   let events = 0;
   return inTransaction(pool, (client) =>
-    bulkBuild(client, schema, scope, (p) => {
-      if (p.phase === 'read' || p.phase === 'fold') events = p.done;
+    bulkBuild(pool, client, schema, scope, (p) => {
+      if (p.phase === 'fold') events = p.done;
       onProgress?.({ ...p, events });
     }),
   );

@@ -13,6 +13,7 @@ export * from './statements/statements.queries';
 export * from './threats/threats.queries';
 export * from './dyads/dyads.queries';
 export * from './known-at/known-at';
+export * from './known-at/log-fold';
 export * from './read-model-locks';
 export * from './facts/extent.queries';
 export * from './lookup-statistics';

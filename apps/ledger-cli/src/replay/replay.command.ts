@@ -1,6 +1,6 @@
 import { INSTANT_FORMS, parseInstant } from '@ledger/contracts';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { frozenSchemaName, ReplayProgress, ReplayResult, replayAndSwitch, replayFrozen, ReplayScope } from '@ledger/audit';
+import { BuildProgress, frozenSchemaName, ReplayProgress, ReplayResult, replayAndSwitch, replayFrozen, ReplayScope } from '@ledger/audit';
 import { CliDatabase } from '../cli-database';
 import { CliOutput } from '../cli-output';
 import { Progress } from '../progress';
@@ -30,8 +30,13 @@ export class ReplayCommand extends CommandRunner {
     const pool = await this.db.pool();
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM ledger.journal WHERE disposition = 'applied'`);
     const progress = new Progress('replay', rows[0].n, undefined, ' events folded');
-    const report: ReplayProgress = (p) =>
-      progress.report(p.events, p.phase === 'write' ? `${p.done} rows written (${p.item})` : p.phase === 'index' ? `building indexes (${p.done}: ${p.item})` : p.phase);
+    const stage: Record<BuildProgress['phase'], (p: BuildProgress) => string> = {
+      read: (p) => `reading corrections, retractions, registry facts and threats (${p.done})`,
+      fold: () => "folding the log, writing each event's rows",
+      write: (p) => `${p.done} rows of state written (${p.item ?? 'starting'})`,
+      index: (p) => `building indexes (${p.done}${p.item ? `: ${p.item}` : ''})`,
+    };
+    const report: ReplayProgress = (p) => progress.report(p.events, stage[p.phase](p));
     let result: ReplayResult;
     let finished = false;
     try {

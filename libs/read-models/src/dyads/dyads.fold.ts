@@ -23,32 +23,45 @@ export function dyadContributions(fact: ResolvedFact) {
   );
 }
 
+type Contribution = { source: string; target: string; day: string; goldstein: number; quad: number | null };
+
 /**
  * dyads_v1 from contributions: one cell per (source, target, day), its Goldstein sum added
  * exactly in decimal (as PostgreSQL adds numeric) and trimmed of trailing zeros, as the
  * projection's additive upserts leave it.
  */
-export function dyadCells(contributions: { source: string; target: string; day: string; goldstein: number; quad: number | null }[]) {
-  const cells = new Map<string, { source: string; target: string; day: string; events: number; sum: bigint; quads: number[] }>();
-  for (const c of contributions) {
+export function dyadCells(contributions: Contribution[]) {
+  const cells = new DyadCells();
+  for (const c of contributions) cells.add(c);
+  return cells.rows();
+}
+
+/** dyadCells as contributions come: a replay adds each fact's as it folds the log, keeping only the cells. */
+export class DyadCells {
+  private readonly cells = new Map<string, { source: string; target: string; day: string; events: number; sum: bigint; quads: number[] }>();
+
+  add(c: Contribution): void {
     const key = `${c.source}\u001f${c.target}\u001f${c.day}`;
-    let cell = cells.get(key);
-    if (!cell) cells.set(key, (cell = { source: c.source, target: c.target, day: c.day, events: 0, sum: 0n, quads: [0, 0, 0, 0, 0] }));
+    let cell = this.cells.get(key);
+    if (!cell) this.cells.set(key, (cell = { source: c.source, target: c.target, day: c.day, events: 0, sum: 0n, quads: [0, 0, 0, 0, 0] }));
     cell.events++;
     cell.sum += scaled(c.goldstein);
     if (c.quad !== null) cell.quads[c.quad]++;
   }
-  return [...cells.values()].map((c) => ({
-    source: c.source,
-    target: c.target,
-    day: c.day,
-    events: c.events,
-    goldstein_sum: unscaled(c.sum),
-    verbal_coop: c.quads[1],
-    material_coop: c.quads[2],
-    verbal_conflict: c.quads[3],
-    material_conflict: c.quads[4],
-  }));
+
+  rows() {
+    return [...this.cells.values()].map((c) => ({
+      source: c.source,
+      target: c.target,
+      day: c.day,
+      events: c.events,
+      goldstein_sum: unscaled(c.sum),
+      verbal_coop: c.quads[1],
+      material_coop: c.quads[2],
+      verbal_conflict: c.quads[3],
+      material_conflict: c.quads[4],
+    }));
+  }
 }
 
 /** Decimal places kept exactly when summing Goldstein values (the scale runs -10..10 with one decimal; publishers may give more). */

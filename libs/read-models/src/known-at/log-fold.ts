@@ -1,0 +1,252 @@
+import { EventEnvelope, occurredStart, PRECISION_RANK } from '@ledger/contracts';
+import { DyadCells, dyadContributions } from '../dyads/dyads.fold';
+import { effectiveEnvelope, Modifier } from '../facts/effective';
+import { isModifier, MODIFIER_TYPES, ResolvedFact, RoleVoice } from '../facts/fact';
+import { actorsColumn } from '../facts/facts.writer';
+import { factColumns } from '../facts/fact-columns';
+import { keyColumns } from '../positions/fold-order';
+import { memberships, orderKeyOf } from '../positions/position-membership';
+import { foldSteps, PairInput } from '../positions/position-refold';
+import { tonalRows } from '../positions/positions.projection';
+import { proposalEvent, ProposalEventRow, proposalRows } from '../proposals/proposals.fold';
+import { RollupContext } from '../rollup/rollup';
+import { ActorRow, AffiliationRow, registryRows, rollupContextOf } from '../registry/registry.fold';
+import { statementRow } from '../statements/statements.fold';
+import { threatRows } from '../threats/threats.fold';
+import { resolveVoices } from '../voices/event-voices';
+
+/** A journal record as the in-memory fold reads it. */
+export interface EventRow {
+  event_id: string;
+  type: string;
+  partition: number;
+  offset: string;
+  recorded_at: Date;
+  envelope: EventEnvelope;
+  target_event_id: string | null;
+}
+
+/** The read-model tables the in-memory fold derives, by their live names. */
+export type KnownTable =
+  | 'events_v1'
+  | 'statements_v1'
+  | 'threats_v1'
+  | 'proposals_v1'
+  | 'party_positions_v1'
+  | 'position_history_v1'
+  | 'tonal_events_v1'
+  | 'actors_v1'
+  | 'affiliations_v1'
+  | 'position_events_v1'
+  | 'dyads_v1';
+
+/** The tables of rows derived from one event each: LogFold.add hands them over as it folds. */
+export const EVENT_TABLES = ['events_v1', 'statements_v1', 'tonal_events_v1', 'position_events_v1'] as const;
+export type EventTable = (typeof EVENT_TABLES)[number];
+
+/** The tables of state over many events: LogFold.state answers them once the whole log is added. */
+export const STATE_TABLES = ['actors_v1', 'affiliations_v1', 'position_history_v1', 'party_positions_v1', 'proposals_v1', 'threats_v1', 'dyads_v1'] as const;
+export type StateTable = (typeof STATE_TABLES)[number];
+
+/**
+ * The types a LogFold must know before the log: the modifiers (they change other events'
+ * effective forms, earlier or later in the log), the registry (it resolves every event's voices)
+ * and the threats (their triggers decide which acts a threat's row needs).
+ */
+export const AHEAD_TYPES: readonly string[] = [...MODIFIER_TYPES, 'ActorRegistered', 'AffiliationAsserted', 'AffiliationEnded', 'SanctionThreatened'];
+
+const REGISTRY_TYPES = new Set(['ActorRegistered', 'AffiliationAsserted', 'AffiliationEnded']);
+
+/** Modifiers of modifiers settle by this depth, as in the live fold. */
+const MAX_DEPTH = 4;
+
+/**
+ * The read models of a log folded in memory with the projections' own row functions, in two
+ * passes: the records of AHEAD_TYPES first (few), then every record in log order, as many times
+ * as the caller likes (`add`), each event's own rows handed over as it is folded and forgotten
+ * after. Only what a table of state needs of an event is kept until the end (the pairs' position
+ * inputs, the proposals' events, the threats and the acts their triggers name, the dyad cells), so a
+ * replay of millions of events holds a fraction of them. The same fold answers knownAt queries
+ * (KnownAt) and builds a replay's tables (the bulk build).
+ */
+export class LogFold {
+  private readonly targeting = new Map<string, EventRow[]>();
+  private readonly registry: { actors: ActorRow[]; affiliations: AffiliationRow[]; ctx: RollupContext };
+  /** `${eventType}\u001f${party}` of every counted threat's trigger. */
+  private readonly triggers = new Set<string>();
+  private readonly cells = new DyadCells();
+  private readonly pairs = new Map<string, { pair: { party: string; proposalId: string }; inputs: PairInput[] }>();
+  private readonly resolutions = new Map<string, ResolvedFact[]>();
+  private readonly threatFacts: ResolvedFact[] = [];
+  private readonly proposals: ProposalEventRow[] = [];
+  /** The current rows of the positions, kept by a history fold that ran to its end until asked for. */
+  private current?: unknown[];
+  private folded = 0;
+
+  /** `ahead`: every record of AHEAD_TYPES the log holds, in log order (others are ignored). */
+  constructor(ahead: EventRow[]) {
+    for (const r of ahead) if (r.target_event_id) push(this.targeting, r.target_event_id, r);
+    const registry = registryRows(
+      ahead.flatMap((r) => {
+        const effective = REGISTRY_TYPES.has(r.type) ? this.effectiveOf(r) : null;
+        return effective ? [{ eventId: r.event_id, type: r.type, partition: r.partition, offset: r.offset, effective }] : [];
+      }),
+    );
+    this.registry = { ...registry, ctx: rollupContextOf(registry.actors, registry.affiliations) };
+    for (const r of ahead) {
+      const e = r.type === 'SanctionThreatened' ? this.effectiveOf(r) : null;
+      const party = e && resolveVoices(e, this.registry.ctx).find((v) => v.role === 'trigger')?.principal;
+      if (e && party) this.triggers.add(`${(e.data as { trigger?: { eventType?: string } }).trigger?.eventType}\u001f${party}`);
+    }
+  }
+
+  /** Folds `rows` (the next records of the log, every type), handing each event's own rows to `emit`. */
+  add(rows: EventRow[], emit: (table: EventTable, row: Record<string, unknown>) => void): void {
+    for (const r of rows) {
+      const effective = this.effectiveOf(r);
+      let voices: RoleVoice[] | null = null;
+      if (effective && !isModifier(r.type)) {
+        const fact: ResolvedFact = {
+          eventId: r.event_id,
+          type: r.type,
+          partition: r.partition,
+          offset: r.offset,
+          recordedAt: r.recorded_at.toISOString(),
+          envelope: r.envelope,
+          effective,
+          previous: null,
+          voices: resolveVoices(effective, this.registry.ctx),
+        };
+        voices = fact.voices;
+        this.take(fact, emit);
+      }
+      emit('events_v1', { ...eventRow(r, effective), actors: actorsColumn(r.type, effective), voices });
+    }
+    this.folded += rows.length;
+  }
+
+  /**
+   * The rows of a table of state over everything added. The positions' history also answers their
+   * current rows: ask for position_history_v1 before party_positions_v1 (STATE_TABLES' order) and
+   * the pairs are folded once; the history is a generator whose rows die young.
+   */
+  state(table: StateTable): Iterable<Record<string, unknown>> {
+    switch (table) {
+      case 'actors_v1':
+        return this.registry.actors as unknown as Record<string, unknown>[];
+      case 'affiliations_v1':
+        return this.registry.affiliations as unknown as Record<string, unknown>[];
+      case 'position_history_v1':
+        return this.foldPositions();
+      case 'party_positions_v1': {
+        if (!this.current) for (const _ of this.foldPositions());
+        const current = this.current!;
+        this.current = undefined;
+        return current as Record<string, unknown>[];
+      }
+      case 'proposals_v1':
+        return proposalRows(this.proposals);
+      case 'threats_v1':
+        return threatRows(this.threatFacts);
+      case 'dyads_v1':
+        return this.cells.rows();
+    }
+  }
+
+  /** How many records (modifiers included) were added. */
+  get size(): number {
+    return this.folded;
+  }
+
+  /** An event's own rows, and what the tables of state keep of it. */
+  private take(fact: ResolvedFact, emit: (table: EventTable, row: Record<string, unknown>) => void): void {
+    const e = fact.effective!;
+    if (fact.type === 'StatementMade') emit('statements_v1', statementRow(fact));
+    for (const t of tonalRows(fact)) emit('tonal_events_v1', t);
+    for (const m of memberships(fact)) {
+      emit('position_events_v1', { ...keyColumns(m), party: m.party, proposal_id: m.proposalId, event_type: m.eventType, speaker: m.speaker });
+      const id = `${m.party}\u0000${m.proposalId}`;
+      let entry = this.pairs.get(id);
+      if (!entry) this.pairs.set(id, (entry = { pair: { party: m.party, proposalId: m.proposalId }, inputs: [] }));
+      entry.inputs.push({ ...m, own: true, speaker: m.speaker, type: fact.type, effective: e, recordedAt: fact.recordedAt });
+    }
+    if (fact.type === 'ConditionResolved' && e.proposalId) push(this.resolutions, e.proposalId, fact);
+    for (const c of dyadContributions(fact)) this.cells.add(c);
+    if (fact.type === 'ProposalMade' || fact.type === 'ProposalAmended') this.proposals.push(proposalEvent(fact));
+    if (this.threatNeeds(fact)) this.threatFacts.push(fact);
+  }
+
+  /** What threatRows reads: the threats, the sanctions that fulfil one, and the acts a threat's trigger names. */
+  private threatNeeds(f: ResolvedFact): boolean {
+    if (f.type === 'SanctionThreatened') return true;
+    const e = f.effective!;
+    if (f.type === 'SanctionImposed' && typeof (e.data as Record<string, unknown>).fulfilsThreat === 'string') return true;
+    if (e.modality?.negated || !this.triggers.size) return false;
+    return f.voices.some((v) => v.role === 'actor' && v.counted && v.principal && this.triggers.has(`${f.type}\u001f${v.principal}`));
+  }
+
+  /**
+   * Every (party, proposal) with events of the party's own, folded from scratch with the projection's
+   * fold: yields the history steps pair by pair, and keeps the current rows once every pair is done.
+   */
+  private *foldPositions(): Generator<Record<string, unknown>> {
+    const current: unknown[] = [];
+    for (const { pair, inputs } of this.pairs.values()) {
+      const mine = new Set(inputs.map((i) => i.eventId));
+      const all = [...inputs];
+      for (const f of this.resolutions.get(pair.proposalId) ?? []) {
+        const key = orderKeyOf(f.effective!, f.partition, f.offset, null);
+        if (!mine.has(key.eventId)) all.push({ ...key, own: false, speaker: null, type: f.type, effective: f.effective, recordedAt: f.recordedAt });
+      }
+      const folded = foldSteps(pair, all);
+      yield* folded.history as unknown as Record<string, unknown>[];
+      current.push(folded.current);
+    }
+    this.current = current;
+  }
+
+  /** The effective form of a record as of everything ahead: null when it (or, for a modifier, it itself) is retracted. */
+  private effectiveOf(r: EventRow): EventEnvelope | null {
+    if (isModifier(r.type)) return this.counts(r, 0) ? r.envelope : null;
+    const modifiers = this.targeting.get(r.event_id);
+    if (!modifiers) return r.envelope;
+    return effectiveEnvelope(r.envelope, modifiers.filter((m) => this.counts(m, 0)).map(modifier));
+  }
+
+  private counts(m: EventRow, depth: number): boolean {
+    return depth >= MAX_DEPTH || !(this.targeting.get(m.event_id) ?? []).some((r) => r.type === 'EventRetracted' && this.counts(r, depth + 1));
+  }
+}
+
+/** A journal record as the fold reads it: a modifier's target taken from its data. */
+export function knownRow(r: Omit<EventRow, 'target_event_id'>): EventRow {
+  const target = isModifier(r.type) ? (r.envelope.data as { targetEventId?: unknown }).targetEventId : null;
+  return { ...r, target_event_id: typeof target === 'string' ? target.toLowerCase() : null };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function modifier(m: EventRow): Modifier {
+  return { eventId: m.event_id, type: m.type as Modifier['type'], recordedAt: m.recorded_at.getTime(), partition: m.partition, offset: m.offset, data: m.envelope.data as any };
+}
+
+function eventRow(r: EventRow, effective: EventEnvelope | null) {
+  const e = effective ?? r.envelope;
+  return {
+    event_id: r.event_id,
+    type: r.type,
+    partition: r.partition,
+    offset: r.offset,
+    recorded_at: r.recorded_at.toISOString(),
+    ...factColumns(r.type, r.envelope, effective),
+    target_event_id: r.target_event_id,
+    occurred_start: new Date(occurredStart(e.occurredAt) ?? 0).toISOString(),
+    precision_rank: PRECISION_RANK[e.occurredAt.precision],
+    reported_at: e.reportedAt ?? null,
+    proposal_id: e.proposalId ?? null,
+  };
+}
