@@ -241,31 +241,34 @@ async function secondaryIndexes(client: PoolClient, schema: string): Promise<{ n
   return rows;
 }
 
-async function copyInto(client: PoolClient, schema: string, table: string, columns: Column[], rows: Iterable<unknown>, progress: (n: number) => void): Promise<number> {
-  const names = columns.map((c) => c.name);
-  const types = columns.map((c) => c.type);
+/**
+ * Writes `rows` into `table`, a COPY per COPY_CHUNK rows: the rows are formatted as they come (a
+ * table of state may be a generator whose rows die young) and one chunk's COPY runs while the next
+ * is formatted.
+ */
+async function copyInto(
+  client: PoolClient,
+  schema: string,
+  table: string,
+  columns: Column[],
+  rows: Iterable<Record<string, unknown>>,
+  progress: (n: number) => void,
+): Promise<number> {
+  const writer = new ChunkWriter(client, schema, table, columns);
+  let copying: Promise<unknown> = Promise.resolve();
   let count = 0;
-  // Rows are formatted as they come (a derived table may be a generator: its rows die young) and
-  // sent in chunks of COPY_CHUNK lines, each chunk one flat string.
-  function* chunks() {
-    let lines: string[] = [];
-    for (const row of rows) {
-      lines.push(copyRow(row as Record<string, unknown>, names, types));
-      if (lines.length === COPY_CHUNK) {
-        count += lines.length;
-        yield lines.join('');
-        lines = [];
-        progress(count);
-      }
-    }
-    if (lines.length) {
-      count += lines.length;
-      yield lines.join('');
+  for (const row of rows) {
+    writer.add(row);
+    if (++count % COPY_CHUNK === 0) {
+      await copying;
+      copying = settled(writer.flush()).promise;
       progress(count);
     }
   }
-  await copyLines(client, `COPY ${quoteIdent(schema)}.${quoteIdent(table)} (${names.map(quoteIdent).join(', ')}) FROM STDIN`, chunks());
-  return count;
+  await copying;
+  await writer.flush();
+  progress(count);
+  return writer.rows;
 }
 
 function stopwatch(): () => number {
