@@ -120,7 +120,7 @@ export class LogFold {
         voices = fact.voices;
         this.take(fact, emit);
       }
-      emit('events_v1', { ...eventRow(r, effective), actors: actorsColumn(r.type, effective), voices });
+      emit('events_v1', eventRow(r, effective, voices));
     }
     this.folded += rows.length;
   }
@@ -164,11 +164,37 @@ export class LogFold {
     if (fact.type === 'StatementMade') emit('statements_v1', statementRow(fact));
     for (const t of tonalRows(fact)) emit('tonal_events_v1', t);
     for (const m of memberships(fact)) {
-      emit('position_events_v1', { ...keyColumns(m), party: m.party, proposal_id: m.proposalId, event_type: m.eventType, speaker: m.speaker });
+      const k = keyColumns(m);
+      emit('position_events_v1', {
+        event_id: k.event_id,
+        occurred_start: k.occurred_start,
+        precision_rank: k.precision_rank,
+        authority: k.authority,
+        reported_at: k.reported_at,
+        partition: k.partition,
+        offset: k.offset,
+        party: m.party,
+        proposal_id: m.proposalId,
+        event_type: m.eventType,
+        speaker: m.speaker,
+      });
       const id = `${m.party}\u0000${m.proposalId}`;
       let entry = this.pairs.get(id);
       if (!entry) this.pairs.set(id, (entry = { pair: { party: m.party, proposalId: m.proposalId }, inputs: [] }));
-      entry.inputs.push({ ...m, own: true, speaker: m.speaker, type: fact.type, effective: e, recordedAt: fact.recordedAt });
+      entry.inputs.push({
+        occurredStart: m.occurredStart,
+        precisionRank: m.precisionRank,
+        authority: m.authority,
+        reportedAt: m.reportedAt,
+        partition: m.partition,
+        offset: m.offset,
+        eventId: m.eventId,
+        own: true,
+        speaker: m.speaker,
+        type: fact.type,
+        effective: e,
+        recordedAt: fact.recordedAt,
+      });
     }
     if (fact.type === 'ConditionResolved' && e.proposalId) push(this.resolutions, e.proposalId, fact);
     for (const c of dyadContributions(fact)) this.cells.add(c);
@@ -234,19 +260,25 @@ function modifier(m: EventRow): Modifier {
   return { eventId: m.event_id, type: m.type as Modifier['type'], recordedAt: m.recorded_at.getTime(), partition: m.partition, offset: m.offset, data: m.envelope.data as any };
 }
 
-function eventRow(r: EventRow, effective: EventEnvelope | null) {
+/** An events_v1 row, its properties written out (a spread in a literal builds it property by property). */
+function eventRow(r: EventRow, effective: EventEnvelope | null, voices: RoleVoice[] | null) {
   const e = effective ?? r.envelope;
+  const f = factColumns(r.type, r.envelope, effective);
   return {
     event_id: r.event_id,
     type: r.type,
     partition: r.partition,
     offset: r.offset,
     recorded_at: r.recorded_at.toISOString(),
-    ...factColumns(r.type, r.envelope, effective),
+    counts: f.counts,
+    revised: f.revised,
+    subject: f.subject,
     target_event_id: r.target_event_id,
     occurred_start: new Date(occurredStart(e.occurredAt) ?? 0).toISOString(),
     precision_rank: PRECISION_RANK[e.occurredAt.precision],
     reported_at: e.reportedAt ?? null,
     proposal_id: e.proposalId ?? null,
+    actors: actorsColumn(r.type, effective),
+    voices,
   };
 }

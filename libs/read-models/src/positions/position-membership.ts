@@ -57,11 +57,21 @@ export function memberships(fact: ResolvedFact): Membership[] {
   if (!e || !e.proposalId || !FOLD_TYPES.has(e.type)) return [];
   if (e.type === 'StatementMade' && (e.data as { tone?: string }).tone !== 'neutral') return [];
   const role = e.type === 'AgreementSigned' && fact.voices.some((v) => v.role === 'signatory') ? 'signatory' : 'actor';
-  return partyVoices(fact, role).map((v) => ({
-    ...orderKeyOf(e, fact.partition, fact.offset, v.authority),
-    party: v.principal!,
-    proposalId: e.proposalId!,
-    eventType: e.type,
-    speaker: v.person ?? v.actorId,
-  }));
+  return partyVoices(fact, role).map((v) => {
+    // Written out, not spread: a literal that starts with a spread is built property by property.
+    const k = orderKeyOf(e, fact.partition, fact.offset, v.authority);
+    return {
+      occurredStart: k.occurredStart,
+      precisionRank: k.precisionRank,
+      authority: k.authority,
+      reportedAt: k.reportedAt,
+      partition: k.partition,
+      offset: k.offset,
+      eventId: k.eventId,
+      party: v.principal!,
+      proposalId: e.proposalId!,
+      eventType: e.type,
+      speaker: v.person ?? v.actorId,
+    };
+  });
 }
