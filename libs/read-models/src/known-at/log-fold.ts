@@ -4,8 +4,7 @@ import { effectiveEnvelope, Modifier } from '../facts/effective';
 import { isModifier, MODIFIER_TYPES, ResolvedFact, RoleVoice } from '../facts/fact';
 import { actorsColumn } from '../facts/facts.writer';
 import { factColumns } from '../facts/fact-columns';
-import { keyColumns } from '../positions/fold-order';
-import { memberships, orderKeyOf } from '../positions/position-membership';
+import { memberships, orderKeyOf, positionEventRow } from '../positions/position-membership';
 import { foldSteps, PairInput } from '../positions/position-refold';
 import { tonalRows } from '../positions/positions.projection';
 import { proposalEvent, ProposalEventRow, proposalRows } from '../proposals/proposals.fold';
@@ -164,20 +163,7 @@ export class LogFold {
     if (fact.type === 'StatementMade') emit('statements_v1', statementRow(fact));
     for (const t of tonalRows(fact)) emit('tonal_events_v1', t);
     for (const m of memberships(fact)) {
-      const k = keyColumns(m);
-      emit('position_events_v1', {
-        event_id: k.event_id,
-        occurred_start: k.occurred_start,
-        precision_rank: k.precision_rank,
-        authority: k.authority,
-        reported_at: k.reported_at,
-        partition: k.partition,
-        offset: k.offset,
-        party: m.party,
-        proposal_id: m.proposalId,
-        event_type: m.eventType,
-        speaker: m.speaker,
-      });
+      emit('position_events_v1', positionEventRow(m));
       const id = `${m.party}\u0000${m.proposalId}`;
       let entry = this.pairs.get(id);
       if (!entry) this.pairs.set(id, (entry = { pair: { party: m.party, proposalId: m.proposalId }, inputs: [] }));

@@ -1,6 +1,6 @@
 import { EventEnvelope, occurredStart, PRECISION_RANK } from '@ledger/contracts';
 import { ResolvedFact, RoleVoice } from '../facts/fact';
-import { OrderKey } from './fold-order';
+import { keyColumns, OrderKey } from './fold-order';
 
 /** Event types that can move a position (everything else is lean or context). */
 export const FOLD_TYPES = new Set([
@@ -74,4 +74,22 @@ export function memberships(fact: ResolvedFact): Membership[] {
       speaker: v.person ?? v.actorId,
     };
   });
+}
+
+/** A position_events_v1 row of a membership, its properties written out (a spread in a literal builds it property by property). */
+export function positionEventRow(m: Membership) {
+  const k = keyColumns(m);
+  return {
+    event_id: k.event_id,
+    occurred_start: k.occurred_start,
+    precision_rank: k.precision_rank,
+    authority: k.authority,
+    reported_at: k.reported_at,
+    partition: k.partition,
+    offset: k.offset,
+    party: m.party,
+    proposal_id: m.proposalId,
+    event_type: m.eventType,
+    speaker: m.speaker,
+  };
 }

@@ -3,8 +3,8 @@ import { CopyColumns, copyRows } from '@ledger/postgres';
 import { effectiveCodes } from '@ledger/contracts';
 import { derivedBefore, FactChange, ResolvedFact } from '../facts/fact';
 import { Projection } from '../projection';
-import { compareOrder, keyColumns, OrderKey, rowKey } from './fold-order';
-import { memberships, orderKeyOf, partyVoices, TONAL_TYPES } from './position-membership';
+import { compareOrder, OrderKey, rowKey } from './fold-order';
+import { memberships, orderKeyOf, partyVoices, positionEventRow, TONAL_TYPES } from './position-membership';
 import { refoldPairs } from './position-refold';
 
 type Pair = { party: string; proposalId: string; from: OrderKey };
@@ -38,12 +38,7 @@ export class PositionsProjection implements Projection {
     }
     const fresh = changes.flatMap((c) => (c.after ? memberships(c.after) : []));
     for (const m of fresh) touch(m.party, m.proposalId, m);
-    await copyRows(
-      client,
-      'position_events_v1',
-      POSITION_EVENT_COLUMNS,
-      fresh.map((m) => ({ ...keyColumns(m), party: m.party, proposal_id: m.proposalId, event_type: m.eventType, speaker: m.speaker })),
-    );
+    await copyRows(client, 'position_events_v1', POSITION_EVENT_COLUMNS, fresh.map(positionEventRow));
     await this.touchConditionResolutions(client, changes, touch);
     await refreshTonal(client, changes, derived);
     const inMemory = new Map(changes.flatMap((c) => (c.after?.effective ? [[c.eventId.toLowerCase(), c.after.effective] as const] : [])));

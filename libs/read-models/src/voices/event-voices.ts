@@ -47,7 +47,11 @@ export function resolveVoices(e: EventEnvelope, ctx: RollupContext): RoleVoice[]
   const out: RoleVoice[] = [];
   for (const [role, refs] of roleRefs(e)) {
     let idx = 0;
-    for (const ref of refs) for (const v of resolveActor(ref, at, ctx)) out.push({ ...v, role, idx: idx++ });
+    for (const ref of refs) {
+      // Written out, not spread: a literal that starts with a spread is built property by property.
+      for (const v of resolveActor(ref, at, ctx))
+        out.push({ actorId: v.actorId, person: v.person, principal: v.principal, authority: v.authority, counted: v.counted, role, idx: idx++ });
+    }
   }
   return out;
 }
