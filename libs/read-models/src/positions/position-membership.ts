@@ -76,20 +76,7 @@ export function memberships(fact: ResolvedFact): Membership[] {
   });
 }
 
-/** A position_events_v1 row of a membership, its properties written out (a spread in a literal builds it property by property). */
+/** A position_events_v1 row of a membership: built on keyColumns' object (a spread in a literal builds it property by property). */
 export function positionEventRow(m: Membership) {
-  const k = keyColumns(m);
-  return {
-    event_id: k.event_id,
-    occurred_start: k.occurred_start,
-    precision_rank: k.precision_rank,
-    authority: k.authority,
-    reported_at: k.reported_at,
-    partition: k.partition,
-    offset: k.offset,
-    party: m.party,
-    proposal_id: m.proposalId,
-    event_type: m.eventType,
-    speaker: m.speaker,
-  };
+  return Object.assign(keyColumns(m), { party: m.party, proposal_id: m.proposalId, event_type: m.eventType, speaker: m.speaker });
 }

@@ -186,21 +186,12 @@ function visible(s: PositionState): string {
 
 /**
  * One step; `state` is the full state after it, or null when it is the same as the step before.
- * Its properties are written out, not spread from keyColumns: an object literal that starts with a
- * spread and adds a dozen properties after it is built property by property (measured: 12 µs a
- * row, a third of a replay's position fold).
+ * Built on keyColumns' object, not spread from it: an object literal that starts with a spread and
+ * adds a dozen properties after it is built property by property (measured: 12 µs a row, a third of
+ * a replay's position fold).
  */
 function historyRow(pair: { party: string; proposalId: string }, e: PairInput, after: PositionState, changed: boolean, state: PositionState | null) {
-  const k = keyColumns(e);
-  const open = openConditions(after);
-  return {
-    event_id: k.event_id,
-    occurred_start: k.occurred_start,
-    precision_rank: k.precision_rank,
-    authority: k.authority,
-    reported_at: k.reported_at,
-    partition: k.partition,
-    offset: k.offset,
+  return Object.assign(keyColumns(e), {
     party: pair.party,
     proposal_id: pair.proposalId,
     event_type: e.type,
@@ -209,12 +200,12 @@ function historyRow(pair: { party: string; proposalId: string }, e: PairInput, a
     recorded_at: e.recordedAt,
     category: after.category,
     score: scoreOf(after),
-    open_conditions: open,
+    open_conditions: openConditions(after),
     contested: after.contested,
     basis_event_id: after.basisEventId,
     changed,
     state,
-  };
+  });
 }
 
 function currentRow(pair: { party: string; proposalId: string }, s: PositionState) {
