@@ -116,9 +116,18 @@ class PipelinedCopy {
 
   submit(connection: CopyConnection): void {
     const stream = connection.stream;
+    // The CopyData message written as its header and the encoded data, not through pg's serializer,
+    // which copies a chunk of megabytes into a buffer of its own first (writev sends both as they are).
+    const data = Buffer.from(this.data, 'utf8');
+    const header = Buffer.allocUnsafe(5);
+    header[0] = COPY_DATA;
+    header.writeUInt32BE(data.length + 4, 1);
     stream.cork();
     connection.query(this.text);
-    connection.sendCopyFromChunk(Buffer.from(this.data, 'utf8'));
+    if (stream.writable) {
+      stream.write(header);
+      stream.write(data);
+    }
     connection.endCopyFrom();
     stream.uncork();
   }
@@ -145,10 +154,12 @@ class PipelinedCopy {
   }
 }
 
+/** The CopyData message's type byte ('d'): then its length (itself included) and the data. */
+const COPY_DATA = 0x64;
+
 /** What PipelinedCopy uses of pg's connection (pg's own Connection class, not in its type definitions). */
 interface CopyConnection {
-  stream: { cork(): void; uncork(): void };
+  stream: { cork(): void; uncork(): void; write(chunk: Buffer): boolean; writable: boolean };
   query(text: string): void;
-  sendCopyFromChunk(chunk: Buffer): void;
   endCopyFrom(): void;
 }
