@@ -1,6 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import { AHEAD_TYPES, EVENT_TABLES, EventRow, EventTable, knownRow, LogFold, STATE_TABLES } from '@ledger/read-models';
-import { copyLines, copyRow, quoteIdent } from '@ledger/postgres';
+import { copyLines, CopyColumns, copyRow, quoteIdent } from '@ledger/postgres';
 
 /** Which journal records a bulk build folds. */
 export interface BuildScope {
@@ -90,18 +90,18 @@ async function build(reader: PoolClient, client: PoolClient, schema: string, sco
   const positions = new Map<number, string>();
   let events = 0;
   // The next chunk is read, and this chunk's COPYs run, while this chunk is folded: one of each in flight.
-  let next = settled(readChunk(reader, scope, [-1, '-1']));
+  let next = handled(readChunk(reader, scope, [-1, '-1']));
   let copying: Promise<unknown> = Promise.resolve();
   for (;;) {
-    const chunk = await next.promise;
+    const chunk = await next;
     if (!chunk.length) break;
     const last = chunk[chunk.length - 1];
-    next = settled(readChunk(reader, scope, [last.partition, last.offset]));
+    next = handled(readChunk(reader, scope, [last.partition, last.offset]));
     fold.add(chunk, emit);
     for (const r of chunk) positions.set(r.partition, r.offset);
     events += chunk.length;
     await copying;
-    copying = settled(flushAll([...own.values()])).promise;
+    copying = handled(flushAll([...own.values()]));
     onProgress?.({ phase: 'fold', done: events });
   }
   await copying;
@@ -133,9 +133,9 @@ async function flushAll(writers: ChunkWriter[]): Promise<void> {
 }
 
 /** A promise whose rejection is handled until it is awaited: a chunk read or COPY that fails while another step throws does not go unhandled. */
-function settled<T>(promise: Promise<T>): { promise: Promise<T> } {
+function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
-  return { promise };
+  return promise;
 }
 
 /** The scope's conditions on the journal's records (alias j), from parameter $1 on. */
@@ -176,8 +176,6 @@ async function readChunk(client: PoolClient, scope: BuildScope, after: [number, 
 
 /** One table's COPY lines of a chunk: formatted as the rows come, sent by one COPY per chunk. */
 class ChunkWriter {
-  private readonly names: string[];
-  private readonly types: string[];
   private readonly sql: string;
   private lines = '';
   private pending = 0;
@@ -187,15 +185,13 @@ class ChunkWriter {
     private readonly client: PoolClient,
     schema: string,
     table: string,
-    columns: Column[],
+    private readonly columns: CopyColumns,
   ) {
-    this.names = columns.map((c) => c.name);
-    this.types = columns.map((c) => c.type);
-    this.sql = `COPY ${quoteIdent(schema)}.${quoteIdent(table)} (${this.names.map(quoteIdent).join(', ')}) FROM STDIN`;
+    this.sql = `COPY ${quoteIdent(schema)}.${quoteIdent(table)} (${columns.list}) FROM STDIN`;
   }
 
   add(row: Record<string, unknown>): void {
-    this.lines += copyRow(row, this.names, this.types);
+    this.lines += copyRow(row, this.columns.names, this.columns.types);
     this.pending++;
   }
 
@@ -210,13 +206,8 @@ class ChunkWriter {
   }
 }
 
-interface Column {
-  name: string;
-  type: string;
-}
-
 /** The read-model tables of `schema` and the columns COPY fills (generated ones are computed by PostgreSQL). */
-async function tableColumns(client: PoolClient, schema: string): Promise<Map<string, Column[]>> {
+async function tableColumns(client: PoolClient, schema: string): Promise<Map<string, CopyColumns>> {
   const { rows } = await client.query(
     `SELECT c.table_name, c.column_name, c.udt_name FROM information_schema.columns c
        JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
@@ -224,9 +215,9 @@ async function tableColumns(client: PoolClient, schema: string): Promise<Map<str
       ORDER BY c.table_name, c.ordinal_position`,
     [schema],
   );
-  const out = new Map<string, Column[]>();
-  for (const r of rows) out.set(r.table_name, [...(out.get(r.table_name) ?? []), { name: r.column_name, type: r.udt_name }]);
-  return out;
+  const byTable = new Map<string, Record<string, string>>();
+  for (const r of rows) byTable.set(r.table_name, { ...byTable.get(r.table_name), [r.column_name]: r.udt_name });
+  return new Map([...byTable].map(([table, columns]) => [table, new CopyColumns(columns)]));
 }
 
 /** Indexes other than primary keys and unique constraints: dropped before the COPY, built after it. */
@@ -250,7 +241,7 @@ async function copyInto(
   client: PoolClient,
   schema: string,
   table: string,
-  columns: Column[],
+  columns: CopyColumns,
   rows: Iterable<Record<string, unknown>>,
   progress: (n: number) => void,
 ): Promise<number> {
@@ -261,7 +252,7 @@ async function copyInto(
     writer.add(row);
     if (++count % COPY_CHUNK === 0) {
       await copying;
-      copying = settled(writer.flush()).promise;
+      copying = handled(writer.flush());
       progress(count);
     }
   }

@@ -173,7 +173,8 @@ export async function replayAndSwitch(pool: Pool, onProgress?: ReplayProgress): 
   const positions: Positions = built.positions;
   let events = built.events;
   // What the live projector journaled meanwhile is folded the incremental way, onto the built tables.
-  const caughtUp = (n: number) => onProgress?.({ phase: 'read', done: (events += n), events });
+  // The catch-up folds records as the build's fold phase does (its 'read' is the records ahead).
+  const caughtUp = (n: number) => onProgress?.({ phase: 'fold', done: (events += n), events });
   for (let round = 0; round < 5; round++) {
     const more = await foldRange(pool, next, positions, {}, caughtUp);
     if (more < CHUNK) break;

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { RecordedEvent } from '@ledger/contracts';
 import { buildLog, logArb } from '../__tests__/random-log';
-import { isModifier, ResolvedFact } from '../facts/fact';
+import { isModifier } from '../facts/fact';
 import { registryRows, rollupContextOf } from '../registry/registry.fold';
 import { threatRows } from '../threats/threats.fold';
-import { resolveVoices } from '../voices/event-voices';
-import { AHEAD_TYPES, EVENT_TABLES, EventRow, knownRow, LogFold, STATE_TABLES } from './log-fold';
+import { AHEAD_TYPES, EVENT_TABLES, EventRow, factOf, knownRow, LogFold, STATE_TABLES } from './log-fold';
 
 function rowsOf(log: RecordedEvent[]): EventRow[] {
   return log
@@ -43,17 +42,7 @@ describe('LogFold', () => {
         const rows = rowsOf(buildLog(items)).filter((r) => !isModifier(r.type));
         const registry = registryRows(rows.map((r) => ({ eventId: r.event_id, type: r.type, partition: r.partition, offset: r.offset, effective: r.envelope })));
         const ctx = rollupContextOf(registry.actors, registry.affiliations);
-        const facts: ResolvedFact[] = rows.map((r) => ({
-          eventId: r.event_id,
-          type: r.type,
-          partition: r.partition,
-          offset: r.offset,
-          recordedAt: r.recorded_at.toISOString(),
-          envelope: r.envelope,
-          effective: r.envelope,
-          previous: null,
-          voices: resolveVoices(r.envelope, ctx),
-        }));
+        const facts = rows.map((r) => factOf(r, r.envelope, ctx));
         const expected = threatRows(facts)
           .map((t) => JSON.stringify(t))
           .sort();

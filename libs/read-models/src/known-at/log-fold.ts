@@ -80,7 +80,6 @@ export class LogFold {
   private readonly proposals: ProposalEventRow[] = [];
   /** The current rows of the positions, kept by a history fold that ran to its end until asked for. */
   private current?: unknown[];
-  private folded = 0;
 
   /** `ahead`: every record of AHEAD_TYPES the log holds, in log order (others are ignored). */
   constructor(ahead: EventRow[]) {
@@ -105,23 +104,12 @@ export class LogFold {
       const effective = this.effectiveOf(r);
       let voices: RoleVoice[] | null = null;
       if (effective && !isModifier(r.type)) {
-        const fact: ResolvedFact = {
-          eventId: r.event_id,
-          type: r.type,
-          partition: r.partition,
-          offset: r.offset,
-          recordedAt: r.recorded_at.toISOString(),
-          envelope: r.envelope,
-          effective,
-          previous: null,
-          voices: resolveVoices(effective, this.registry.ctx),
-        };
+        const fact = factOf(r, effective, this.registry.ctx);
         voices = fact.voices;
         this.take(fact, emit);
       }
       emit('events_v1', eventRow(r, effective, voices));
     }
-    this.folded += rows.length;
   }
 
   /**
@@ -150,11 +138,6 @@ export class LogFold {
       case 'dyads_v1':
         return this.cells.rows();
     }
-  }
-
-  /** How many records (modifiers included) were added. */
-  get size(): number {
-    return this.folded;
   }
 
   /** An event's own rows, and what the tables of state keep of it. */
@@ -234,6 +217,21 @@ export class LogFold {
 export function knownRow(r: Omit<EventRow, 'target_event_id'>): EventRow {
   const target = isModifier(r.type) ? (r.envelope.data as { targetEventId?: unknown }).targetEventId : null;
   return { ...r, target_event_id: typeof target === 'string' ? target.toLowerCase() : null };
+}
+
+/** A record that counts, as the folds read it: its effective form and its voices resolved against `ctx`. */
+export function factOf(r: EventRow, effective: EventEnvelope, ctx: RollupContext): ResolvedFact {
+  return {
+    eventId: r.event_id,
+    type: r.type,
+    partition: r.partition,
+    offset: r.offset,
+    recordedAt: r.recorded_at.toISOString(),
+    envelope: r.envelope,
+    effective,
+    previous: null,
+    voices: resolveVoices(effective, ctx),
+  };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -8,6 +8,7 @@ import { namedActors, resolveVoices } from '../voices/event-voices';
 import { compareOrder, OrderKey } from './fold-order';
 import { foldPosition, INITIAL_STATE, PositionState } from './positions.fold';
 import { FOLD_TYPES, memberships, orderKeyOf, partyVoices, TONAL_TYPES } from './position-membership';
+import type { EventRow } from '../known-at/log-fold';
 
 /** One folded event and the state after it. */
 export interface FoldedStep {
@@ -23,14 +24,8 @@ export interface KnownTone {
   goldstein: number;
 }
 
-interface Row {
-  event_id: string;
-  type: string;
-  partition: number;
-  offset: string;
-  recorded_at: Date;
-  envelope: EventEnvelope;
-}
+/** A journal record as read here (LogFold's EventRow before its target is taken from the data). */
+type Row = Omit<EventRow, 'target_event_id'>;
 
 /**
  * What the ledger said about (party, proposal) at record time `knownAt`: only events, corrections,
