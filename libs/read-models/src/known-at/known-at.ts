@@ -26,7 +26,12 @@ export class KnownAt {
 
   private foldAll(): Map<KnownTable, unknown[]> {
     const ahead = new Set(AHEAD_TYPES);
-    const fold = new LogFold(this.rows.filter((r) => ahead.has(r.type)));
+    // Every history step that changes the state stores it: stances take the last stored one, with
+    // no live table to fold the steps after it from.
+    const fold = new LogFold(
+      this.rows.filter((r) => ahead.has(r.type)),
+      1,
+    );
     const tables = new Map<KnownTable, unknown[]>(EVENT_TABLES.map((t) => [t, []]));
     fold.add(this.rows, (table, row) => tables.get(table)!.push(row));
     for (const t of STATE_TABLES) tables.set(t, [...fold.state(t)]);

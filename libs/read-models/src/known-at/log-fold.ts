@@ -5,7 +5,7 @@ import { isModifier, MODIFIER_TYPES, ResolvedFact, RoleVoice } from '../facts/fa
 import { actorsColumn } from '../facts/facts.writer';
 import { factColumns } from '../facts/fact-columns';
 import { memberships, orderKeyOf, positionEventRow } from '../positions/position-membership';
-import { foldSteps, PairInput } from '../positions/position-refold';
+import { foldSteps, PairInput, STATE_EVERY } from '../positions/position-refold';
 import { tonalRows } from '../positions/positions.projection';
 import { proposalEvent, ProposalEventRow, proposalRows } from '../proposals/proposals.fold';
 import { RollupContext } from '../rollup/rollup';
@@ -82,7 +82,16 @@ export class LogFold {
   private current?: unknown[];
 
   /** `ahead`: every record of AHEAD_TYPES the log holds, in log order (others are ignored). */
-  constructor(ahead: EventRow[]) {
+  /**
+   * @param ahead the records read ahead (AHEAD_TYPES)
+   * @param stateEvery how often a history step stores the full state (foldSteps): the read models'
+   *   STATE_EVERY in a bulk build; 1 (every change) for a knownAt query, whose readers take the last
+   *   stored state and have no live table to fold the steps after it from.
+   */
+  constructor(
+    ahead: EventRow[],
+    private readonly stateEvery = STATE_EVERY,
+  ) {
     for (const r of ahead) if (r.target_event_id) push(this.targeting, r.target_event_id, r);
     const registry = registryRows(
       ahead.flatMap((r) => {
@@ -193,7 +202,7 @@ export class LogFold {
         const key = orderKeyOf(f.effective!, f.partition, f.offset, null);
         if (!mine.has(key.eventId)) all.push({ ...key, own: false, speaker: null, type: f.type, effective: f.effective, recordedAt: f.recordedAt });
       }
-      const folded = foldSteps(pair, all);
+      const folded = foldSteps(pair, all, null, { every: this.stateEvery });
       yield* folded.history as unknown as Record<string, unknown>[];
       current.push(folded.current);
     }

@@ -5,6 +5,7 @@ import { derivedBefore, FactChange, ResolvedFact } from '../facts/fact';
 import { Projection } from '../projection';
 import { compareOrder, OrderKey, rowKey } from './fold-order';
 import { memberships, orderKeyOf, partyVoices, positionEventRow, TONAL_TYPES } from './position-membership';
+import { PairTails } from './pair-tails';
 import { refoldPairs } from './position-refold';
 
 type Pair = { party: string; proposalId: string; from: OrderKey };
@@ -17,6 +18,8 @@ type Pair = { party: string; proposalId: string; from: OrderKey };
  */
 export class PositionsProjection implements Projection {
   readonly name = 'positions_v1';
+  /** The state after each pair's last step, as this process wrote it (see PairTails). */
+  readonly tails = new PairTails();
 
   async refresh(client: PoolClient, changes: FactChange[]): Promise<void> {
     await this.refreshPairs(client, changes);
@@ -42,7 +45,7 @@ export class PositionsProjection implements Projection {
     await this.touchConditionResolutions(client, changes, touch);
     await refreshTonal(client, changes, derived);
     const inMemory = new Map(changes.flatMap((c) => (c.after?.effective ? [[c.eventId.toLowerCase(), c.after.effective] as const] : [])));
-    if (pairs.size) await refoldPairs(client, [...pairs.values()], inMemory);
+    if (pairs.size) await refoldPairs(client, [...pairs.values()], inMemory, this.tails);
     return [...pairs.values()].map(({ party, proposalId }) => ({ party, proposalId }));
   }
 

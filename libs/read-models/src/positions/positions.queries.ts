@@ -3,6 +3,8 @@ import { Pool } from 'pg';
 import { Citation, OccurredAt } from '@ledger/contracts';
 import { KnownAt, tableRef } from '../known-at/known-at';
 import { foldAsKnownAt, KnownTone } from './as-known-at';
+import { rowKey } from './fold-order';
+import { statesAt } from './position-refold';
 import { Category, ConditionState, openConditions, POLICY_VERSION, PositionState, scoreOf } from './positions.fold';
 
 /** The event that set a stance, with the words behind it. */
@@ -61,44 +63,107 @@ export function leanAt(tones: KnownTone[], asOf: number): number {
 }
 
 export async function positionAt(pool: Pool, party: string, proposalId: string, asOf: Date, knownAt: Date | null): Promise<PositionView> {
-  let state: PositionState | null;
+  let state: Shown | null;
   let tones: KnownTone[];
   if (knownAt) {
     const folded = await foldAsKnownAt(pool, party, proposalId, knownAt);
     state = folded.steps.filter((s) => s.key.occurredStart <= asOf.getTime()).pop()?.state ?? null;
     tones = folded.tones;
   } else {
-    const [history, tonal] = await Promise.all([
-      pool.query(
-        // The last stored state up to asOf: the steps after it that store none have the same state.
-        `SELECT state FROM read_model.position_history_v1 WHERE party = $1 AND proposal_id = $2 AND occurred_start <= $3 AND state IS NOT NULL
-          ORDER BY occurred_start DESC, precision_rank DESC, authority DESC, reported_at DESC, partition DESC, "offset" DESC, event_id DESC
-          LIMIT 1`,
-        [party, proposalId, asOf],
-      ),
+    const [current, tonal] = await Promise.all([
+      pool.query(`SELECT ${CURRENT} FROM read_model.party_positions_v1 p WHERE p.party = $1 AND p.proposal_id = $2`, [party, proposalId, asOf]),
       pool.query(
         `SELECT occurred_start, goldstein FROM read_model.tonal_events_v1 WHERE party = $1 AND proposal_id = $2 AND occurred_start <= $3 AND occurred_start > $3::timestamptz - interval '${LEAN_WINDOW_DAYS} days'`,
         [party, proposalId, asOf],
       ),
     ]);
-    state = history.rows[0]?.state ?? null;
+    const row = current.rows[0];
+    if (row && !row.later) state = shownOf(row);
+    else if (!row) state = null;
+    else {
+      // asOf falls before the pair's last step: the last stored state up to asOf, with its step's place in the fold order.
+      const history = await pool.query(
+        `SELECT party, proposal_id, state, ${STEP_KEY} FROM read_model.position_history_v1
+          WHERE party = $1 AND proposal_id = $2 AND occurred_start <= $3 AND state IS NOT NULL
+          ORDER BY occurred_start DESC, precision_rank DESC, authority DESC, reported_at DESC, partition DESC, "offset" DESC, event_id DESC
+          LIMIT 1`,
+        [party, proposalId, asOf],
+      );
+      state = (await liveStates(pool, history.rows, asOf)).get(`${party}\u0000${proposalId}`) ?? null;
+    }
     tones = tonal.rows.map((r) => ({ occurredStart: (r.occurred_start as Date).getTime(), goldstein: Number(r.goldstein) }));
   }
   const basis = state?.basisEventId ? ((await basisEvents(pool, [state.basisEventId])).get(state.basisEventId) ?? null) : null;
   return view(party, proposalId, asOf, knownAt, state, leanAt(tones, asOf.getTime()), basis);
 }
 
+/** The columns of a history step's place in the fold order. */
+const STEP_KEY = `occurred_start, precision_rank, authority, reported_at, partition, "offset", event_id`;
+
+/** What a position shows of the fold's state. */
+type Shown = Pick<PositionState, 'category' | 'conditions' | 'basisEventId' | 'contested' | 'version' | 'sinceValue' | 'sincePrecision'>;
+
+/**
+ * A pair's current row as a position shows it, and whether asOf ($3) falls before its last step
+ * (then the current row is not the state at asOf). Over party_positions_v1 `p`.
+ */
+const CURRENT = `p.party, p.proposal_id, p.category, p.conditions, p.basis_event_id, p.contested, p.version, p.since_value, p.since_precision,
+  EXISTS (SELECT 1 FROM read_model.position_history_v1 h WHERE h.party = p.party AND h.proposal_id = p.proposal_id AND h.occurred_start > $3) AS later`;
+
+function shownOf(r: Record<string, any>): Shown {
+  return {
+    category: r.category,
+    conditions: r.conditions,
+    basisEventId: r.basis_event_id,
+    contested: r.contested,
+    version: r.version,
+    sinceValue: r.since_value,
+    sincePrecision: r.since_precision,
+  };
+}
+
+/** Each pair's state at asOf in the live read models, from its last stored state (rows with the step's order key). */
+function liveStates(pool: Pool, rows: Record<string, any>[], asOf: Date): Promise<Map<string, PositionState>> {
+  return statesAt(
+    pool,
+    rows.map((r) => ({ party: r.party, proposalId: r.proposal_id, key: rowKey(r), state: r.state as PositionState })),
+    asOf,
+  );
+}
+
 /** Every party's stance on a proposal (or one party's on every proposal) at valid time asOf, as known now or at `known.at`. */
 export async function stances(pool: Pool, filter: { proposalId?: string; party?: string }, asOf: Date, known?: KnownAt | null): Promise<PositionView[]> {
   const params: unknown[] = [filter.proposalId ?? null, filter.party ?? null, asOf];
-  const history = tableRef('position_history_v1', params, known);
-  // Per pair, the last stored state up to asOf (a pair's first step always stores one).
-  const { rows } = await pool.query(
-    `SELECT DISTINCT ON (party, proposal_id) party, proposal_id, state FROM ${history} h
-      WHERE ($1::text IS NULL OR proposal_id = $1) AND ($2::text IS NULL OR party = $2) AND occurred_start <= $3 AND state IS NOT NULL
-      ORDER BY party, proposal_id, occurred_start DESC, precision_rank DESC, authority DESC, reported_at DESC, partition DESC, "offset" DESC, event_id DESC`,
-    params,
-  );
+  const lastStored = (history: string) =>
+    // Per pair, the last stored state up to asOf (a pair's first step always stores one).
+    pool.query(
+      `SELECT DISTINCT ON (party, proposal_id) party, proposal_id, state, ${STEP_KEY} FROM ${history} h
+        WHERE ($1::text IS NULL OR proposal_id = $1) AND ($2::text IS NULL OR party = $2) AND occurred_start <= $3 AND state IS NOT NULL
+        ORDER BY party, proposal_id, occurred_start DESC, precision_rank DESC, authority DESC, reported_at DESC, partition DESC, "offset" DESC, event_id DESC`,
+      params,
+    );
+  let rows: { party: string; proposal_id: string; state: Shown }[];
+  if (known) {
+    // A knownAt query's rows store the state of every step that changes it.
+    rows = (await lastStored(tableRef('position_history_v1', params, known))).rows;
+  } else {
+    // Live: the current row where asOf is past the pair's last step; else the last stored state up
+    // to asOf with the steps after it folded again.
+    const { rows: current } = await pool.query(
+      `SELECT ${CURRENT} FROM read_model.party_positions_v1 p WHERE ($1::text IS NULL OR p.proposal_id = $1) AND ($2::text IS NULL OR p.party = $2) ORDER BY p.party, p.proposal_id`,
+      params,
+    );
+    const earlier = current.some((r) => r.later) ? (await lastStored('read_model.position_history_v1')).rows : [];
+    const states = await liveStates(
+      pool,
+      earlier.filter((r) => current.some((c) => c.later && c.party === r.party && c.proposal_id === r.proposal_id)),
+      asOf,
+    );
+    rows = current.flatMap((r) => {
+      const state = r.later ? states.get(`${r.party}\u0000${r.proposal_id}`) : shownOf(r);
+      return state ? [{ party: r.party as string, proposal_id: r.proposal_id as string, state }] : [];
+    });
+  }
   const tonalParams: unknown[] = [filter.proposalId ?? null, filter.party ?? null, asOf];
   const { rows: tonal } = await pool.query(
     `SELECT party, proposal_id, occurred_start, goldstein FROM ${tableRef('tonal_events_v1', tonalParams, known)} t
@@ -112,11 +177,11 @@ export async function stances(pool: Pool, filter: { proposalId?: string; party?:
   }
   const bases = await basisEvents(
     pool,
-    rows.map((r) => (r.state as PositionState).basisEventId).filter((x): x is string => !!x),
+    rows.map((r) => r.state.basisEventId).filter((x): x is string => !!x),
     known,
   );
   return rows.map((r) => {
-    const state = r.state as PositionState;
+    const state = r.state;
     return view(
       r.party,
       r.proposal_id,
@@ -195,7 +260,7 @@ export async function basisEvents(pool: Pool, ids: string[], known?: KnownAt | n
   );
 }
 
-function view(party: string, proposalId: string, asOf: Date, knownAt: Date | null, s: PositionState | null, lean: number, basis: BasisEvent | null): PositionView {
+function view(party: string, proposalId: string, asOf: Date, knownAt: Date | null, s: Shown | null, lean: number, basis: BasisEvent | null): PositionView {
   return {
     party,
     proposalId,
