@@ -1,4 +1,4 @@
-import { PositionState, sameState } from './positions.fold';
+import { PositionState, sameShown, sameState } from './positions.fold';
 import { foldOnto, foldSteps, PairInput, STATE_EVERY } from './position-refold';
 
 const PAIR = { party: 'RUS', proposalId: 'p1' };
@@ -139,6 +139,17 @@ describe('history steps store the full state on the first step and on every STAT
       const state = foldOnto(viaJsonb(sparse[stored].state) as PositionState, events.slice(stored + 1, i + 1));
       expect([i, viaJsonb(state)]).toEqual([i, viaJsonb(stateAt(every, i))]);
     }
+  });
+});
+
+describe('sameShown', () => {
+  it('compares what a step shows as jsonb does, and nothing else', () => {
+    const state = foldSteps(PAIR, week()).history[0].state!;
+    expect(sameShown(state, viaJsonb(state))).toBe(true);
+    expect(sameShown(state, { ...state, voices: [], basisEventId: 'another', sinceValue: null })).toBe(true);
+    expect(sameShown(state, { ...state, contested: !state.contested })).toBe(false);
+    expect(sameShown(state, { ...state, version: 2 })).toBe(false);
+    expect(sameShown(state, { ...state, conditions: [state.conditions[0], { ...state.conditions[1], status: 'met' }] })).toBe(false);
   });
 });
 

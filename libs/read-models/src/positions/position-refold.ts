@@ -5,7 +5,7 @@ import { EventEnvelope } from '@ledger/contracts';
 import { READ_SCHEMA } from '../schemas';
 import { LastRow, PairTail, PairTails } from './pair-tails';
 import { compareOrder, keyColumns, OrderKey, rowKey, UNKNOWN_AUTHORITY } from './fold-order';
-import { foldPosition, INITIAL_STATE, openConditions, POLICY_VERSION, PositionInput, PositionState, sameState, scoreOf } from './positions.fold';
+import { foldPosition, INITIAL_STATE, openConditions, POLICY_VERSION, PositionInput, PositionState, sameShown, sameState, scoreOf } from './positions.fold';
 
 /** A pool or a client: whatever answers a query. */
 type Queryable = Pick<Pool, 'query'>;
@@ -143,7 +143,6 @@ export function foldSteps(
   const { emitFrom = null, every = STATE_EVERY } = options;
   const history: ReturnType<typeof historyRow>[] = [];
   let state = restart ?? INITIAL_STATE;
-  let shown = visible(state);
   let first = restart === null;
   let changes = options.changes ?? 0;
   let end: { key: OrderKey; state: PositionState; changes: number } | null = null;
@@ -156,10 +155,8 @@ export function foldSteps(
       changes = 0;
     }
     first = false;
-    const nextShown = same ? shown : visible(next);
-    if (emitFrom === null || compareOrder(e, emitFrom) >= 0) history.push(historyRow(pair, e, next, nextShown !== shown, stored));
+    if (emitFrom === null || compareOrder(e, emitFrom) >= 0) history.push(historyRow(pair, e, next, !same && !sameShown(next, state), stored));
     state = next;
-    shown = nextShown;
     end = { key: e, state, changes };
   }
   return { history, current: currentRow(pair, state), end };
@@ -297,10 +294,6 @@ function toInput(e: PairInput): PositionInput {
     modality: e.effective.modality,
     data: e.effective.data ?? {},
   };
-}
-
-function visible(s: PositionState): string {
-  return JSON.stringify([s.category, scoreOf(s), s.conditions, s.contested, s.version]);
 }
 
 /**

@@ -224,6 +224,20 @@ export function sameState(a: PositionState, b: PositionState): boolean {
   return sameJson(a, b);
 }
 
+/**
+ * Whether two states show the same (category, score, conditions, contested, version), the columns
+ * a history step marks as changed when they differ. Compared as jsonb values, like sameState.
+ */
+export function sameShown(a: PositionState, b: PositionState): boolean {
+  return (
+    a.category === b.category &&
+    a.contested === b.contested &&
+    (a.version ?? null) === (b.version ?? null) &&
+    scoreOf(a) === scoreOf(b) &&
+    (a.conditions === b.conditions || sameJson(a.conditions, b.conditions))
+  );
+}
+
 function sameJson(a: unknown, b: unknown): boolean {
   a = jsonScalar(a);
   b = jsonScalar(b);
