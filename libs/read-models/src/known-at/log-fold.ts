@@ -6,6 +6,7 @@ import { actorsColumn } from '../facts/facts.writer';
 import { factColumns } from '../facts/fact-columns';
 import { memberships, orderKeyOf, positionEventRow } from '../positions/position-membership';
 import { foldSteps, PairInput, STATE_EVERY } from '../positions/position-refold';
+import { foldedPart } from '../positions/positions.fold';
 import { tonalRows } from '../positions/positions.projection';
 import { proposalEvent, ProposalEventRow, proposalRows } from '../proposals/proposals.fold';
 import { RollupContext } from '../rollup/rollup';
@@ -75,7 +76,7 @@ export class LogFold {
   private readonly triggers = new Set<string>();
   private readonly cells = new DyadCells();
   private readonly pairs = new Map<string, { pair: { party: string; proposalId: string }; inputs: PairInput[] }>();
-  private readonly resolutions = new Map<string, ResolvedFact[]>();
+  private readonly resolutions = new Map<string, PairInput[]>();
   private readonly threatFacts: ResolvedFact[] = [];
   private readonly proposals: ProposalEventRow[] = [];
   /** The current rows of the positions, kept by a history fold that ran to its end until asked for. */
@@ -154,6 +155,7 @@ export class LogFold {
     const e = fact.effective!;
     if (fact.type === 'StatementMade') emit('statements_v1', statementRow(fact));
     for (const t of tonalRows(fact)) emit('tonal_events_v1', t);
+    const folded = foldedPart(e);
     for (const m of memberships(fact)) {
       emit('position_events_v1', positionEventRow(m));
       const id = `${m.party}\u0000${m.proposalId}`;
@@ -170,11 +172,14 @@ export class LogFold {
         own: true,
         speaker: m.speaker,
         type: fact.type,
-        effective: e,
+        effective: folded,
         recordedAt: fact.recordedAt,
       });
     }
-    if (fact.type === 'ConditionResolved' && e.proposalId) push(this.resolutions, e.proposalId, fact);
+    if (fact.type === 'ConditionResolved' && e.proposalId) {
+      const key = orderKeyOf(e, fact.partition, fact.offset, null);
+      push(this.resolutions, e.proposalId, { ...key, own: false, speaker: null, type: fact.type, effective: foldedPart(e), recordedAt: fact.recordedAt });
+    }
     for (const c of dyadContributions(fact)) this.cells.add(c);
     if (fact.type === 'ProposalMade' || fact.type === 'ProposalAmended') this.proposals.push(proposalEvent(fact));
     if (this.threatNeeds(fact)) this.threatFacts.push(fact);
@@ -198,10 +203,7 @@ export class LogFold {
     for (const { pair, inputs } of this.pairs.values()) {
       const mine = new Set(inputs.map((i) => i.eventId));
       const all = [...inputs];
-      for (const f of this.resolutions.get(pair.proposalId) ?? []) {
-        const key = orderKeyOf(f.effective!, f.partition, f.offset, null);
-        if (!mine.has(key.eventId)) all.push({ ...key, own: false, speaker: null, type: f.type, effective: f.effective, recordedAt: f.recordedAt });
-      }
+      for (const r of this.resolutions.get(pair.proposalId) ?? []) if (!mine.has(r.eventId)) all.push(r);
       const folded = foldSteps(pair, all, null, { every: this.stateEvery });
       yield* folded.history as unknown as Record<string, unknown>[];
       current.push(folded.current);

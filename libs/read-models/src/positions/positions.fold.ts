@@ -162,6 +162,21 @@ function applyConditions(s: PositionState, e: PositionInput): Category | null {
   }
 }
 
+/** The fields of an event's data foldPosition reads (applyConditions, setCategory). */
+const FOLDED_DATA = ['conditions', 'condition', 'conditionId', 'resolution', 'tone', 'newCategory', 'version'] as const;
+
+/**
+ * What the position fold reads of an effective envelope: its valid time, its modality and the data
+ * fields above. A bulk build holds one per position input until its last table is written; the
+ * whole envelope (a statement's text, its citations, its source) would stay alive as long.
+ */
+export function foldedPart(e: { occurredAt: unknown; modality?: Modality; data?: unknown }) {
+  const from = (e.data ?? {}) as Record<string, unknown>;
+  const data: Record<string, unknown> = {};
+  for (const k of FOLDED_DATA) if (from[k] !== undefined) data[k] = from[k];
+  return { occurredAt: e.occurredAt, modality: e.modality, data };
+}
+
 /** A plain acceptance or a rejection answers the party's own open conditions: superseded, by that event. */
 function supersedeOpen(s: PositionState, e: PositionInput): void {
   if (!s.conditions.some((c) => c.status === 'open')) return;
