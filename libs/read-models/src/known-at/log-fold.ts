@@ -82,9 +82,8 @@ export class LogFold {
   /** The current rows of the positions, kept by a history fold that ran to its end until asked for. */
   private current?: unknown[];
 
-  /** `ahead`: every record of AHEAD_TYPES the log holds, in log order (others are ignored). */
   /**
-   * @param ahead the records read ahead (AHEAD_TYPES)
+   * @param ahead every record of AHEAD_TYPES the log holds, in log order (others are ignored)
    * @param stateEvery how often a history step stores the full state (foldSteps): the read models'
    *   STATE_EVERY in a bulk build; 1 (every change) for a knownAt query, whose readers take the last
    *   stored state and have no live table to fold the steps after it from.
@@ -155,8 +154,9 @@ export class LogFold {
     const e = fact.effective!;
     if (fact.type === 'StatementMade') emit('statements_v1', statementRow(fact));
     for (const t of tonalRows(fact)) emit('tonal_events_v1', t);
-    const folded = foldedPart(e);
-    for (const m of memberships(fact)) {
+    const own = memberships(fact);
+    const folded = own.length ? foldedPart(e) : null;
+    for (const m of own) {
       emit('position_events_v1', positionEventRow(m));
       const id = `${m.party}\u0000${m.proposalId}`;
       let entry = this.pairs.get(id);

@@ -48,10 +48,6 @@ export class PairTails {
   forget(schema: string, party: string, proposalId: string): void {
     this.tails.delete(id(schema, party, proposalId));
   }
-
-  get size(): number {
-    return this.tails.size;
-  }
 }
 
 const id = (schema: string, party: string, proposalId: string) => `${schema}\u0000${party}\u0000${proposalId}`;

@@ -63,7 +63,7 @@ export const STATE_EVERY = 8;
  */
 export async function refoldPairs(client: PoolClient, touched: Pair[], inMemory: Map<string, EventEnvelope> = new Map(), tails = new PairTails(0)): Promise<void> {
   let pairs = touched;
-  const keys = JSON.stringify(pairs.map((p) => ({ ...keyColumns(p.from), party: p.party, proposal_id: p.proposalId })));
+  const keys = pairKeys(pairs);
   await client.query(
     `DELETE FROM position_history_v1 h USING ${PAIRS}
       WHERE h.party = k.party AND h.proposal_id = k.proposal_id AND ${keyOf('h')} >= ${FROM}`,
@@ -145,8 +145,8 @@ export function foldSteps(
   let state = restart ?? INITIAL_STATE;
   let first = restart === null;
   let changes = options.changes ?? 0;
-  let end: { key: OrderKey; state: PositionState; changes: number } | null = null;
-  for (const e of [...events].sort(compareOrder)) {
+  const sorted = [...events].sort(compareOrder);
+  for (const e of sorted) {
     const next = foldPosition(state, toInput(e));
     const same = !first && sameState(next, state);
     let stored: PositionState | null = null;
@@ -157,8 +157,24 @@ export function foldSteps(
     first = false;
     if (emitFrom === null || compareOrder(e, emitFrom) >= 0) history.push(historyRow(pair, e, next, !same && !sameShown(next, state), stored));
     state = next;
-    end = { key: e, state, changes };
   }
+  // The last step's key alone: a tail held between batches must not keep the event's envelope alive.
+  const last = sorted[sorted.length - 1];
+  const end = last
+    ? {
+        key: {
+          occurredStart: last.occurredStart,
+          precisionRank: last.precisionRank,
+          authority: last.authority,
+          reportedAt: last.reportedAt,
+          partition: last.partition,
+          offset: last.offset,
+          eventId: last.eventId,
+        },
+        state,
+        changes,
+      }
+    : null;
   return { history, current: currentRow(pair, state), end };
 }
 

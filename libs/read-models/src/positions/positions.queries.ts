@@ -153,10 +153,11 @@ export async function stances(pool: Pool, filter: { proposalId?: string; party?:
       `SELECT ${CURRENT} FROM read_model.party_positions_v1 p WHERE ($1::text IS NULL OR p.proposal_id = $1) AND ($2::text IS NULL OR p.party = $2) ORDER BY p.party, p.proposal_id`,
       params,
     );
-    const earlier = current.some((r) => r.later) ? (await lastStored('read_model.position_history_v1')).rows : [];
+    const later = new Set(current.filter((r) => r.later).map((r) => `${r.party}\u0000${r.proposal_id}`));
+    const earlier = later.size ? (await lastStored('read_model.position_history_v1')).rows : [];
     const states = await liveStates(
       pool,
-      earlier.filter((r) => current.some((c) => c.later && c.party === r.party && c.proposal_id === r.proposal_id)),
+      earlier.filter((r) => later.has(`${r.party}\u0000${r.proposal_id}`)),
       asOf,
     );
     rows = current.flatMap((r) => {
