@@ -56,4 +56,23 @@ describe('ledger replay into a frozen copy', () => {
     expect((await pool.query(`SELECT id FROM ${first}.actors_v1`)).rows).toEqual([]);
     expect(await tables(second)).toBeGreaterThan(0);
   });
+
+  it('a replayed copy has every index of the migrated read models, and their statistics targets', async () => {
+    // The bulk build drops some indexes before its COPY and builds them again after it.
+    const shape = async (schema: string) => ({
+      indexes: (await pool.query(`SELECT indexname, replace(indexdef, $1, 'S.') AS def FROM pg_indexes WHERE schemaname = $2 ORDER BY indexname`, [`${schema}.`, schema])).rows,
+      statistics: (
+        await pool.query(
+          `SELECT c.relname, a.attname, a.attstattarget FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND a.attstattarget <> -1 ORDER BY 1, 2`,
+          [schema],
+        )
+      ).rows,
+    });
+    await replayFrozen(pool, 'read_model_shape', {});
+    const live = await shape(READ_SCHEMA);
+    expect(live.indexes.length).toBeGreaterThan(20);
+    expect(live.statistics).toContainEqual({ relname: 'events_v1', attname: 'voices', attstattarget: 0 });
+    expect(await shape('read_model_shape')).toEqual(live);
+  });
 });

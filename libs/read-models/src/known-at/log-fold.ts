@@ -111,13 +111,14 @@ export class LogFold {
   add(rows: EventRow[], emit: (table: EventTable, row: Record<string, unknown>) => void): void {
     for (const r of rows) {
       const effective = this.effectiveOf(r);
+      const recordedAt = r.recorded_at.toISOString();
       let voices: RoleVoice[] | null = null;
       if (effective && !isModifier(r.type)) {
-        const fact = factOf(r, effective, this.registry.ctx);
+        const fact = factOf(r, effective, this.registry.ctx, recordedAt);
         voices = fact.voices;
         this.take(fact, emit);
       }
-      emit('events_v1', eventRow(r, effective, voices));
+      emit('events_v1', eventRow(r, effective, voices, recordedAt));
     }
   }
 
@@ -224,20 +225,34 @@ export class LogFold {
   }
 }
 
-/** A journal record as the fold reads it: a modifier's target taken from its data. */
+/**
+ * A journal record as the fold reads it: a modifier's target taken from its data. Its properties
+ * written out: a spread into a literal builds it property by property, once per record of a replay.
+ */
 export function knownRow(r: Omit<EventRow, 'target_event_id'>): EventRow {
   const target = isModifier(r.type) ? (r.envelope.data as { targetEventId?: unknown }).targetEventId : null;
-  return { ...r, target_event_id: typeof target === 'string' ? target.toLowerCase() : null };
+  return {
+    event_id: r.event_id,
+    type: r.type,
+    partition: r.partition,
+    offset: r.offset,
+    recorded_at: r.recorded_at,
+    envelope: r.envelope,
+    target_event_id: typeof target === 'string' ? target.toLowerCase() : null,
+  };
 }
 
-/** A record that counts, as the folds read it: its effective form and its voices resolved against `ctx`. */
-export function factOf(r: EventRow, effective: EventEnvelope, ctx: RollupContext): ResolvedFact {
+/**
+ * A record that counts, as the folds read it: its effective form and its voices resolved against
+ * `ctx`. `recordedAt`: the record time in ISO 8601, when the caller has it already.
+ */
+export function factOf(r: EventRow, effective: EventEnvelope, ctx: RollupContext, recordedAt = r.recorded_at.toISOString()): ResolvedFact {
   return {
     eventId: r.event_id,
     type: r.type,
     partition: r.partition,
     offset: r.offset,
-    recordedAt: r.recorded_at.toISOString(),
+    recordedAt,
     envelope: r.envelope,
     effective,
     previous: null,
@@ -256,7 +271,7 @@ function modifier(m: EventRow): Modifier {
 }
 
 /** An events_v1 row, its properties written out (a spread in a literal builds it property by property). */
-function eventRow(r: EventRow, effective: EventEnvelope | null, voices: RoleVoice[] | null) {
+function eventRow(r: EventRow, effective: EventEnvelope | null, voices: RoleVoice[] | null, recordedAt: string) {
   const e = effective ?? r.envelope;
   const f = factColumns(r.type, r.envelope, effective);
   return {
@@ -264,7 +279,7 @@ function eventRow(r: EventRow, effective: EventEnvelope | null, voices: RoleVoic
     type: r.type,
     partition: r.partition,
     offset: r.offset,
-    recorded_at: r.recorded_at.toISOString(),
+    recorded_at: recordedAt,
     counts: f.counts,
     revised: f.revised,
     subject: f.subject,
