@@ -50,4 +50,16 @@ describe('occurredAt precision', () => {
   it('refuses an unknown precision at occurredAt.precision', () => {
     expect(validate({ value: '2025', precision: 'year' })).toMatchObject({ ok: false, problems: [{ field: 'occurredAt.precision' }] });
   });
+
+  it('answers a changed value of the same object anew (the last answer is kept per object and value)', () => {
+    const at: { value: string; precision: 'day' | 'month' } = { value: '2025-03-13', precision: 'day' };
+    expect(occurredStart(at)).toBe(Date.UTC(2025, 2, 13));
+    expect(occurredStart(at)).toBe(Date.UTC(2025, 2, 13));
+    at.value = '2025-03-14';
+    expect(occurredStart(at)).toBe(Date.UTC(2025, 2, 14));
+    at.precision = 'month';
+    at.value = '2025-04';
+    expect(occurredStart(at)).toBe(Date.UTC(2025, 3, 1));
+    expect(occurredStart({ value: '2025-04', precision: 'day' })).toBeNull();
+  });
 });

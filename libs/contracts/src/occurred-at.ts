@@ -24,8 +24,27 @@ const MONTH = /^(\d{4})-(\d{2})$/;
 /**
  * The first instant (UTC, ms) that `occurredAt` covers, or null when the value does not match its
  * precision or is not a real date (2025-02-30 is rejected, not rolled over).
+ *
+ * The last answer is kept: the folds ask it of one event's valid time five or six times in a row
+ * (its voices, its rows, its dyads, its fold key), and a replay of a million events spent 3 s
+ * parsing the same values again. It answers from the last call only for the same object with the
+ * same value and precision.
  */
 export function occurredStart(at: OccurredAt): number | null {
+  if (at === lastAt && at.value === lastValue && at.precision === lastPrecision) return lastStart;
+  lastStart = parseStart(at);
+  lastAt = at;
+  lastValue = at.value;
+  lastPrecision = at.precision;
+  return lastStart;
+}
+
+let lastAt: OccurredAt | null = null;
+let lastValue = '';
+let lastPrecision = '';
+let lastStart: number | null = null;
+
+function parseStart(at: OccurredAt): number | null {
   switch (at.precision) {
     case 'exact': {
       const m = EXACT.exec(at.value);

@@ -17,10 +17,24 @@ export function dyadContributions(fact: ResolvedFact) {
   } else {
     for (const a of principals(['actor'])) for (const b of principals(['recipient', 'by'])) if (a !== b) pairs.push([a, b]);
   }
-  const day = new Date(occurredStart(e.occurredAt) ?? 0).toISOString().slice(0, 10);
+  const day = dayOf(occurredStart(e.occurredAt) ?? 0);
   return pairs.flatMap(([source, target]) =>
     codes.map((c, seq) => ({ event_id: e.eventId, source, target, seq, day, cameo: c.cameo, goldstein: c.goldstein, quad: cameoQuad(c.cameo) })),
   );
+}
+
+/** The UTC days of recent starts, as YYYY-MM-DD: a log names few distinct days, and formatting a Date cost more than finding it. */
+const DAYS = new Map<number, string>();
+const DAYS_KEPT = 10_000;
+
+function dayOf(ms: number): string {
+  const n = Math.floor(ms / 86_400_000);
+  let day = DAYS.get(n);
+  if (day === undefined) {
+    if (DAYS.size >= DAYS_KEPT) DAYS.clear();
+    DAYS.set(n, (day = new Date(n * 86_400_000).toISOString().slice(0, 10)));
+  }
+  return day;
 }
 
 type Contribution = { source: string; target: string; day: string; goldstein: number; quad: number | null };
@@ -33,36 +47,53 @@ type Contribution = { source: string; target: string; day: string; goldstein: nu
 export function dyadCells(contributions: Contribution[]) {
   const cells = new DyadCells();
   for (const c of contributions) cells.add(c);
-  return cells.rows();
+  return [...cells.rows()];
 }
 
-/** dyadCells as contributions come: a replay adds each fact's as it folds the log, keeping only the cells. */
+/**
+ * dyadCells as contributions come: a replay adds each fact's as it folds the log, keeping only the
+ * cells. Found by source, then target, then day: the parties' strings are few and hash once, where
+ * a key joined from the three was a new string to hash for every contribution (the largest cost of
+ * the dyads in a replay of a million events).
+ */
 export class DyadCells {
-  private readonly cells = new Map<string, { source: string; target: string; day: string; events: number; sum: bigint; quads: number[] }>();
+  private readonly cells = new Map<string, Map<string, Map<string, Cell>>>();
+  /** Goldstein values scaled (few distinct values, each parsed once). */
+  private readonly scaledOf = new Map<number, bigint>();
 
   add(c: Contribution): void {
-    const key = `${c.source}\u001f${c.target}\u001f${c.day}`;
-    let cell = this.cells.get(key);
-    if (!cell) this.cells.set(key, (cell = { source: c.source, target: c.target, day: c.day, events: 0, sum: 0n, quads: [0, 0, 0, 0, 0] }));
+    let targets = this.cells.get(c.source);
+    if (!targets) this.cells.set(c.source, (targets = new Map()));
+    let days = targets.get(c.target);
+    if (!days) targets.set(c.target, (days = new Map()));
+    let cell = days.get(c.day);
+    if (!cell) days.set(c.day, (cell = { source: c.source, target: c.target, day: c.day, events: 0, sum: 0n, quads: [0, 0, 0, 0, 0] }));
     cell.events++;
-    cell.sum += scaled(c.goldstein);
+    let goldstein = this.scaledOf.get(c.goldstein);
+    if (goldstein === undefined) this.scaledOf.set(c.goldstein, (goldstein = scaled(c.goldstein)));
+    cell.sum += goldstein;
     if (c.quad !== null) cell.quads[c.quad]++;
   }
 
-  rows() {
-    return [...this.cells.values()].map((c) => ({
-      source: c.source,
-      target: c.target,
-      day: c.day,
-      events: c.events,
-      goldstein_sum: unscaled(c.sum),
-      verbal_coop: c.quads[1],
-      material_coop: c.quads[2],
-      verbal_conflict: c.quads[3],
-      material_conflict: c.quads[4],
-    }));
+  *rows() {
+    for (const targets of this.cells.values())
+      for (const days of targets.values())
+        for (const c of days.values())
+          yield {
+            source: c.source,
+            target: c.target,
+            day: c.day,
+            events: c.events,
+            goldstein_sum: unscaled(c.sum),
+            verbal_coop: c.quads[1],
+            material_coop: c.quads[2],
+            verbal_conflict: c.quads[3],
+            material_conflict: c.quads[4],
+          };
   }
 }
+
+type Cell = { source: string; target: string; day: string; events: number; sum: bigint; quads: number[] };
 
 /** Decimal places kept exactly when summing Goldstein values (the scale runs -10..10 with one decimal; publishers may give more). */
 const SCALE = 12;

@@ -95,6 +95,10 @@ describe('threat rules (threats.fold)', () => {
     const other = act('ProposalRejected', '2025-03-20', 'RUS', 'p2');
     expect(triggeredBy(threat(), other)).toBeNull();
     expect(triggeredBy(threat({ party: 'RUS', eventType: 'ProposalRejected' }), other)).toBe(other.eventId);
+    // The first on the named proposal, past earlier acts on others; any proposal's first when none is named.
+    const onP1 = act('ProposalRejected', '2025-03-22', 'RUS');
+    expect(triggeredBy(threat(), onP1, other)).toBe(onP1.eventId);
+    expect(triggeredBy(threat({ party: 'RUS', eventType: 'ProposalRejected' }), onP1, other)).toBe(other.eventId);
   });
 
   it('ignores negated acts', () => {

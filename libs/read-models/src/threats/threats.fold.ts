@@ -10,14 +10,19 @@ import { orderKeyOf } from '../positions/position-membership';
  * when one is named, never negated); executed by the first SanctionImposed that fulfils it. Pure.
  */
 export function threatRows(facts: ResolvedFact[]) {
-  // The trigger party's acts by (type, principal) and the sanctions by the threat they fulfil,
-  // each in fold order: a threat looks only at its own candidates (a replay folds millions).
+  // The trigger party's acts by (type, principal) and by (type, principal, proposal), and the
+  // sanctions by the threat they fulfil, each in fold order: a threat looks only at its own
+  // candidates (a replay folds millions; a scan past the acts on other proposals took a second of a
+  // million's replay).
   const acts = new Map<string, ResolvedFact[]>();
   const fulfilling = new Map<string, ResolvedFact[]>();
   for (const f of facts) {
     const e = f.effective!;
     if (!e.modality?.negated) {
-      for (const p of new Set(f.voices.filter((v) => v.role === 'actor' && v.counted && v.principal).map((v) => v.principal!))) push(acts, `${f.type}\u001f${p}`, f);
+      for (const p of new Set(f.voices.filter((v) => v.role === 'actor' && v.counted && v.principal).map((v) => v.principal!))) {
+        push(acts, actsKey(f.type, p, null), f);
+        if (e.proposalId != null) push(acts, actsKey(f.type, p, e.proposalId), f);
+      }
     }
     const fulfils = f.type === 'SanctionImposed' ? (e.data as Record<string, any>).fulfilsThreat : undefined;
     if (typeof fulfils === 'string') push(fulfilling, fulfils, f);
@@ -37,7 +42,7 @@ export function threatRows(facts: ResolvedFact[]) {
       const against = [...new Set(counted('recipient').flatMap((v) => (v.principal ? [v.principal] : [])))].sort();
       const triggerParty = t.voices.find((v) => v.role === 'trigger')?.principal ?? null;
       const start = startOf(t);
-      const triggered = triggerParty ? firstAct(acts.get(`${d.trigger?.eventType}\u001f${triggerParty}`) ?? [], start, d.trigger?.proposalId) : undefined;
+      const triggered = triggerParty ? firstAct(acts.get(actsKey(d.trigger?.eventType, triggerParty, d.trigger?.proposalId)) ?? [], start) : undefined;
       const executed = (fulfilling.get(t.eventId) ?? [])[0];
       return {
         threat_id: t.eventId,
@@ -60,12 +65,16 @@ export function threatRows(facts: ResolvedFact[]) {
     });
 }
 
+/** The key of a party's acts of one type, on one proposal or on any. */
+function actsKey(type: string | undefined, party: string, proposalId: string | null | undefined): string {
+  return proposalId == null ? `${type}\u001f${party}` : `${type}\u001f${party}\u001f${proposalId}`;
+}
+
 /**
- * The first act in fold order at or after `start` (on `proposalId` when one is named). The acts are
- * in fold order, whose first key is the start: a binary search finds the first at or after it, so a
- * threat reads only its candidates, not every act of its trigger party before it.
+ * The first act in fold order at or after `start`. The acts are in fold order, whose first key is
+ * the start: a binary search finds the first at or after it.
  */
-function firstAct(acts: ResolvedFact[], start: number, proposalId: string | null | undefined): ResolvedFact | undefined {
+function firstAct(acts: ResolvedFact[], start: number): ResolvedFact | undefined {
   let lo = 0;
   let hi = acts.length;
   while (lo < hi) {
@@ -73,8 +82,7 @@ function firstAct(acts: ResolvedFact[], start: number, proposalId: string | null
     if (startOf(acts[mid]) < start) lo = mid + 1;
     else hi = mid;
   }
-  for (let i = lo; i < acts.length; i++) if (proposalId == null || acts[i].effective!.proposalId === proposalId) return acts[i];
-  return undefined;
+  return acts[lo];
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
