@@ -13,8 +13,8 @@ export interface BuildScope {
 export interface BuildProgress {
   /**
    * read: the records that change others (modifiers, registry, threats); fold: every record in log
-   * order, its own rows written as it goes; write: the tables of state; index: the indexes of the
-   * tables of state other than their keys, and ANALYZE.
+   * order, its own rows written as it goes; write: the tables of state; index: the other indexes,
+   * and ANALYZE.
    */
   phase: 'read' | 'fold' | 'write' | 'index';
   /** Records read, events folded, rows written of the tables of state, or indexes built so far. */
@@ -43,12 +43,12 @@ const COPY_CHUNK = 4_000;
 /**
  * A replay as a bulk build: the journal's applied records are folded in memory with the read
  * models' own row functions (LogFold: the same fold a knownAt query runs) and written with COPY
- * into `schema`'s tables: the tables of events with all their indexes, the tables of state with
- * only their primary keys (their other indexes are built afterwards); then every table is analysed.
- * The log streams through: the records ahead first (modifiers, registry, threats: few), then every
- * record in log order, a chunk at a time, each chunk's own rows (events, statements, tones, position
- * events) sent by COPY while the next chunk is read and folded, so PostgreSQL stores one chunk while
- * Node folds the next and memory holds only what the tables of state need (written at the end). The journal is read on a connection of its own (`pool`), in one
+ * into `schema`'s tables with only their primary keys; the other indexes are built afterwards and
+ * every table is analysed. The log streams through: the records ahead first (modifiers, registry,
+ * threats: few), then every record in log order, a chunk at a time, each chunk's own rows (events,
+ * statements, tones, position events) sent by COPY while the next chunk is read and folded, so
+ * PostgreSQL stores one chunk while Node folds the next and memory holds only what the tables of
+ * state need (written at the end). The journal is read on a connection of its own (`pool`), in one
  * REPEATABLE READ snapshot for both passes, so a read waits for no COPY. Writes in the caller's
  * transaction (`client`), on a schema the migrations just made and nothing has written to: a crash
  * rolls it all back, and a replay started again begins afresh.
@@ -71,12 +71,12 @@ async function build(reader: PoolClient, client: PoolClient, schema: string, sco
     if (!(EVENT_TABLES as readonly string[]).includes(table) && !(STATE_TABLES as readonly string[]).includes(table))
       throw new Error(`the bulk build cannot derive ${schema}.${table}: a read-model table the in-memory fold does not know`);
   }
-  // The tables of state lose their other indexes until they are written; the tables of events keep
-  // theirs, maintained row by row while Node folds the log (PostgreSQL had CPU to spare in that phase
-  // at 200,000 events) instead of built after everything else with Node idle. Measured, replays of
-  // the bench world: 200,000 events, indexes and ANALYZE 3.3–3.6 s → 1.3–2.0 s, the fold unchanged;
-  // the million, 9–11 s → 3–4 s, and the fold 3–5 s longer: the two cores are busy there now.
-  const indexes = (await secondaryIndexes(client, schema)).filter((ix) => (STATE_TABLES as readonly string[]).includes(ix.table));
+  // Every table keeps only its primary key until written. Tried: the tables of events keeping their
+  // indexes through the COPY, PostgreSQL maintaining them while Node folds the log. At 200,000 events
+  // the replay took 1.5 s less; at a million PostgreSQL spent 53.5 µs per event in that phase instead
+  // of 31.8, more than the 8.5 µs the builds after it saved, on cores that were busy by then (bench
+  // run 22:48Z in docs/benchmarks.md).
+  const indexes = await secondaryIndexes(client, schema);
   for (const ix of indexes) await client.query(`DROP INDEX ${quoteIdent(schema)}.${quoteIdent(ix.name)}`);
   // Each phase reports when it begins (the bench charges CPU between two phase starts), then as it goes.
   onProgress?.({ phase: 'read', done: 0 });
@@ -227,9 +227,9 @@ async function tableColumns(client: PoolClient, schema: string): Promise<Map<str
 }
 
 /** Indexes other than primary keys and unique constraints: dropped before the COPY, built after it. */
-async function secondaryIndexes(client: PoolClient, schema: string): Promise<{ name: string; table: string; definition: string }[]> {
+async function secondaryIndexes(client: PoolClient, schema: string): Promise<{ name: string; definition: string }[]> {
   const { rows } = await client.query(
-    `SELECT i.indexname AS name, i.tablename AS table, i.indexdef AS definition FROM pg_indexes i
+    `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
       WHERE i.schemaname = $1 AND i.tablename ~ '_v[0-9]+$'
         AND NOT EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1 AND c.conname = i.indexname)
       ORDER BY i.indexname`,
