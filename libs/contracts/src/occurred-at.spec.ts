@@ -1,5 +1,5 @@
 import { CATALOG } from './catalog';
-import { occurredStart } from './occurred-at';
+import { occurredStart, utcDay } from './occurred-at';
 import { validateEnvelope } from './validate';
 
 const statement = { ...CATALOG.StatementMade.example, source: { publisher: 'test' } };
@@ -61,5 +61,11 @@ describe('occurredAt precision', () => {
     at.value = '2025-04';
     expect(occurredStart(at)).toBe(Date.UTC(2025, 3, 1));
     expect(occurredStart({ value: '2025-04', precision: 'day' })).toBeNull();
+  });
+
+  it('gives the UTC day of an instant, asked again or not, before 1970 too', () => {
+    for (const iso of ['2025-03-13T23:59:59.999Z', '2025-03-14T00:00:00.000Z', '2025-03-14T00:00:00.000Z', '1969-12-31T12:00:00.000Z', '2025-03-13T00:00:00.000Z']) {
+      expect(utcDay(Date.parse(iso))).toBe(iso.slice(0, 10));
+    }
   });
 });

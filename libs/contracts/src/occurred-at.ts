@@ -39,6 +39,29 @@ export function occurredStart(at: OccurredAt): number | null {
   return lastStart;
 }
 
+/**
+ * The UTC day (YYYY-MM-DD) of instant `ms`. The folds ask it of one event's start several times in a
+ * row (its voices' affiliations) and of many events on few days (their dyads): the last answer is
+ * checked first, then the days seen lately; formatting a Date cost more than finding it.
+ */
+export function utcDay(ms: number): string {
+  if (ms === lastDayAt) return lastDay;
+  const n = Math.floor(ms / 86_400_000);
+  let day = DAYS.get(n);
+  if (day === undefined) {
+    if (DAYS.size >= DAYS_KEPT) DAYS.clear();
+    DAYS.set(n, (day = new Date(n * 86_400_000).toISOString().slice(0, 10)));
+  }
+  lastDayAt = ms;
+  lastDay = day;
+  return day;
+}
+
+const DAYS = new Map<number, string>();
+const DAYS_KEPT = 10_000;
+let lastDayAt = NaN;
+let lastDay = '';
+
 let lastAt: OccurredAt | null = null;
 let lastValue = '';
 let lastPrecision = '';

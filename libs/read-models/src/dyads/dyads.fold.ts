@@ -1,4 +1,4 @@
-import { cameoQuad, effectiveCodes, impliedCodes, occurredStart } from '@ledger/contracts';
+import { cameoQuad, effectiveCodes, impliedCodes, occurredStart, utcDay } from '@ledger/contracts';
 import { ResolvedFact } from '../facts/fact';
 
 const MEETING_TYPES = new Set(['MeetingHeld', 'NegotiationHeld', 'MeetingIntended']);
@@ -17,24 +17,10 @@ export function dyadContributions(fact: ResolvedFact) {
   } else {
     for (const a of principals(['actor'])) for (const b of principals(['recipient', 'by'])) if (a !== b) pairs.push([a, b]);
   }
-  const day = dayOf(occurredStart(e.occurredAt) ?? 0);
+  const day = utcDay(occurredStart(e.occurredAt) ?? 0);
   return pairs.flatMap(([source, target]) =>
     codes.map((c, seq) => ({ event_id: e.eventId, source, target, seq, day, cameo: c.cameo, goldstein: c.goldstein, quad: cameoQuad(c.cameo) })),
   );
-}
-
-/** The UTC days of recent starts, as YYYY-MM-DD: a log names few distinct days, and formatting a Date cost more than finding it. */
-const DAYS = new Map<number, string>();
-const DAYS_KEPT = 10_000;
-
-function dayOf(ms: number): string {
-  const n = Math.floor(ms / 86_400_000);
-  let day = DAYS.get(n);
-  if (day === undefined) {
-    if (DAYS.size >= DAYS_KEPT) DAYS.clear();
-    DAYS.set(n, (day = new Date(n * 86_400_000).toISOString().slice(0, 10)));
-  }
-  return day;
 }
 
 type Contribution = { source: string; target: string; day: string; goldstein: number; quad: number | null };

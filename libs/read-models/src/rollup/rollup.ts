@@ -1,4 +1,4 @@
-import { ActorKind, ActorRef, AffiliationRole, ROLE_AUTHORITY } from '@ledger/contracts';
+import { ActorKind, ActorRef, AffiliationRole, ROLE_AUTHORITY, utcDay } from '@ledger/contracts';
 
 /** What the registry says about an actor (the latest ActorRegistered by fold order). */
 export interface ActorInfo {
@@ -102,23 +102,12 @@ function authorityOf(id: string, capacity: string | undefined, at: number, ctx: 
 }
 
 function activeRole(person: string, capacity: string | undefined, at: number, ctx: RollupContext): AffiliationInfo | undefined {
-  const day = dayOf(at);
+  const day = utcDay(at);
   const active = ctx
     .affiliations(person)
     .filter((a) => ROLE_AUTHORITY[a.role] !== null && a.validFrom <= day && (!a.validTo || day <= a.validTo))
     .sort((a, b) => rank(a, capacity) - rank(b, capacity) || (a.validFrom < b.validFrom ? 1 : a.validFrom > b.validFrom ? -1 : 0) || (a.eventId < b.eventId ? -1 : 1));
   return active[0];
-}
-
-/** The UTC day (YYYY-MM-DD) of `at`, remembered for the next call: one event's voices ask it several times. */
-let lastAt = NaN;
-let lastDay = '';
-function dayOf(at: number): string {
-  if (at !== lastAt) {
-    lastDay = new Date(at).toISOString().slice(0, 10);
-    lastAt = at;
-  }
-  return lastDay;
 }
 
 function rank(a: AffiliationInfo, capacity: string | undefined): number {

@@ -27,9 +27,11 @@ export function threatRows(facts: ResolvedFact[]) {
     const fulfils = f.type === 'SanctionImposed' ? (e.data as Record<string, any>).fulfilsThreat : undefined;
     if (typeof fulfils === 'string') push(fulfilling, fulfils, f);
   }
+  // Each fact's key made once, not once per comparison nor once per list that holds it.
+  const keys = new Map<ResolvedFact, ReturnType<typeof keyOf>>();
+  const keyOnce = (f: ResolvedFact) => keys.get(f) ?? keys.set(f, keyOf(f)).get(f)!;
   for (const list of [...acts.values(), ...fulfilling.values()]) {
-    // Each fact's key made once, not once per comparison.
-    const keyed = list.map((f) => ({ f, key: keyOf(f) })).sort((a, b) => compareOrder(a.key, b.key));
+    const keyed = list.map((f) => ({ f, key: keyOnce(f) })).sort((a, b) => compareOrder(a.key, b.key));
     for (let i = 0; i < keyed.length; i++) list[i] = keyed[i].f;
   }
   return facts
