@@ -202,7 +202,7 @@ export function replayStages(run: { events: number; nodeSeconds: number; postgre
     read: 'read the records ahead (modifiers, registry facts, threats: what changes other events or picks what a threat needs)',
     fold: "fold the log (Node: the pg client less decode, effective forms, voices, each event's own rows and their COPY text; PostgreSQL: the SELECTs and the COPY of events, statements, tones and position events, overlapped)",
     write: "the tables of state (Node: the positions' history fold, threats, proposals, dyad cells and their COPY text; PostgreSQL: their COPY)",
-    index: 'build the other indexes, ANALYZE',
+    index: 'build every index (primary keys too), ANALYZE',
   };
   // The first phase counts from the start of the replay, not from its first report.
   const marks = [...run.phases.map((m, i) => (i === 0 ? { ...m, node: 0, postgres: 0 } : m)), { phase: 'end', node: run.nodeSeconds, postgres: run.postgresSeconds }];

@@ -13,8 +13,8 @@ export interface BuildScope {
 export interface BuildProgress {
   /**
    * read: the records that change others (modifiers, registry, threats); fold: every record in log
-   * order, its own rows written as it goes; write: the tables of state; index: the other indexes,
-   * and ANALYZE.
+   * order, its own rows written as it goes; write: the tables of state; index: every index (primary
+   * keys too), and ANALYZE.
    */
   phase: 'read' | 'fold' | 'write' | 'index';
   /** Records read, events folded, rows written of the tables of state, or indexes built so far. */
@@ -43,8 +43,9 @@ const COPY_CHUNK = 4_000;
 /**
  * A replay as a bulk build: the journal's applied records are folded in memory with the read
  * models' own row functions (LogFold: the same fold a knownAt query runs) and written with COPY
- * into `schema`'s tables with only their primary keys; the other indexes are built afterwards and
- * every table is analysed. The log streams through: the records ahead first (modifiers, registry,
+ * into `schema`'s tables without any index, primary keys included; the indexes are built
+ * afterwards (a primary key still refuses a duplicate then, failing the build) and every table is
+ * analysed. The log streams through: the records ahead first (modifiers, registry,
  * threats: few), then every record in log order, a chunk at a time, each chunk's own rows (events,
  * statements, tones, position events) sent by COPY while the next chunk is read and folded, so
  * PostgreSQL stores one chunk while Node folds the next and memory holds only what the tables of
@@ -71,13 +72,16 @@ async function build(reader: PoolClient, client: PoolClient, schema: string, sco
     if (!(EVENT_TABLES as readonly string[]).includes(table) && !(STATE_TABLES as readonly string[]).includes(table))
       throw new Error(`the bulk build cannot derive ${schema}.${table}: a read-model table the in-memory fold does not know`);
   }
-  // Every table keeps only its primary key until written. Tried: the tables of events keeping their
-  // indexes through the COPY, PostgreSQL maintaining them while Node folds the log. At 200,000 events
-  // the replay took 1.5 s less; at a million PostgreSQL spent 53.5 µs per event in that phase instead
-  // of 31.8, more than the 8.5 µs the builds after it saved, on cores that were busy by then (bench
-  // run 22:48Z in docs/benchmarks.md).
-  const indexes = await secondaryIndexes(client, schema);
-  for (const ix of indexes) await client.query(`DROP INDEX ${quoteIdent(schema)}.${quoteIdent(ix.name)}`);
+  // No table keeps an index while it is written, not even its primary key: PostgreSQL inserting
+  // each row into a btree costs more than sorting the table once after (a million events: the
+  // events' key 1.9 µs a row during the COPY against 0.7 s to build it after; the tones' 3.5 µs a
+  // row against 1.7), and a build after uses PostgreSQL's parallel workers while Node has nothing
+  // left to do. Tried: the tables of events keeping their other indexes through the COPY. At
+  // 200,000 events the replay took 1.5 s less; at a million PostgreSQL spent 53.5 µs per event in
+  // that phase instead of 31.8, more than the 8.5 µs the builds after it saved (bench run 22:48Z in
+  // docs/benchmarks.md).
+  const indexes = await indexesOf(client, schema);
+  for (const ix of indexes) await client.query(ix.drop);
   // Each phase reports when it begins (the bench charges CPU between two phase starts), then as it goes.
   onProgress?.({ phase: 'read', done: 0 });
   const ahead = await readAhead(reader, scope);
@@ -124,8 +128,9 @@ async function build(reader: PoolClient, client: PoolClient, schema: string, sco
   }
   const write = clock();
   onProgress?.({ phase: 'index', done: 0 });
+  await atLeast(client, 'maintenance_work_mem', INDEX_BUILD_MEMORY);
   for (const [i, ix] of indexes.entries()) {
-    await client.query(ix.definition);
+    await client.query(ix.create);
     onProgress?.({ phase: 'index', done: i + 1, item: ix.name });
   }
   for (const table of tables.keys()) await client.query(`ANALYZE ${quoteIdent(schema)}.${quoteIdent(table)}`);
@@ -226,16 +231,45 @@ async function tableColumns(client: PoolClient, schema: string): Promise<Map<str
   return new Map([...byTable].map(([table, columns]) => [table, new CopyColumns(columns)]));
 }
 
-/** Indexes other than primary keys and unique constraints: dropped before the COPY, built after it. */
-async function secondaryIndexes(client: PoolClient, schema: string): Promise<{ name: string; definition: string }[]> {
+interface BuiltIndex {
+  name: string;
+  drop: string;
+  create: string;
+}
+
+/**
+ * Every index of the read-model tables, primary keys and unique constraints first (dropped and
+ * added back as constraints, so the schema ends as the migrations made it): dropped before the
+ * COPY, built after it.
+ */
+async function indexesOf(client: PoolClient, schema: string): Promise<BuiltIndex[]> {
   const { rows } = await client.query(
-    `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+    `SELECT i.indexname AS name, i.tablename AS table, i.indexdef AS definition, pg_get_constraintdef(c.oid) AS constraint
+       FROM pg_indexes i
+       LEFT JOIN pg_constraint c ON c.conname = i.indexname AND c.contype IN ('p', 'u')
+        AND c.connamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1)
       WHERE i.schemaname = $1 AND i.tablename ~ '_v[0-9]+$'
-        AND NOT EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1 AND c.conname = i.indexname)
-      ORDER BY i.indexname`,
+      ORDER BY c.oid IS NULL, i.indexname`,
     [schema],
   );
-  return rows;
+  return rows.map((r) => {
+    const table = `${quoteIdent(schema)}.${quoteIdent(r.table)}`;
+    return r.constraint
+      ? { name: r.name, drop: `ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(r.name)}`, create: `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(r.name)} ${r.constraint}` }
+      : { name: r.name, drop: `DROP INDEX ${quoteIdent(schema)}.${quoteIdent(r.name)}`, create: r.definition };
+  });
+}
+
+/**
+ * Memory for the index builds, in this transaction only: sorting a million rows' keys in memory
+ * instead of in temporary files, and a GIN index gathering its entries in fewer passes. A server
+ * configured higher keeps its own setting.
+ */
+const INDEX_BUILD_MEMORY = '256MB';
+
+async function atLeast(client: PoolClient, setting: string, value: string): Promise<void> {
+  const { rows } = await client.query(`SELECT pg_size_bytes(current_setting($1)) < pg_size_bytes($2) AS lower`, [setting, value]);
+  if (rows[0].lower) await client.query(`SELECT set_config($1, $2, true)`, [setting, value]);
 }
 
 /**

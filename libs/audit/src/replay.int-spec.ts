@@ -57,10 +57,18 @@ describe('ledger replay into a frozen copy', () => {
     expect(await tables(second)).toBeGreaterThan(0);
   });
 
-  it('a replayed copy has every index of the migrated read models, and their statistics targets', async () => {
-    // The bulk build drops some indexes before its COPY and builds them again after it.
+  it('a replayed copy has every index and key of the migrated read models, and their statistics targets', async () => {
+    // The bulk build drops every index, primary keys too, before its COPY and builds them again after it.
     const shape = async (schema: string) => ({
       indexes: (await pool.query(`SELECT indexname, replace(indexdef, $1, 'S.') AS def FROM pg_indexes WHERE schemaname = $2 ORDER BY indexname`, [`${schema}.`, schema])).rows,
+      constraints: (
+        await pool.query(
+          `SELECT r.relname, c.conname, c.contype, pg_get_constraintdef(c.oid) AS def
+             FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace n ON n.oid = c.connamespace
+            WHERE n.nspname = $1 ORDER BY c.conname`,
+          [schema],
+        )
+      ).rows,
       statistics: (
         await pool.query(
           `SELECT c.relname, a.attname, a.attstattarget FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -72,6 +80,7 @@ describe('ledger replay into a frozen copy', () => {
     await replayFrozen(pool, 'read_model_shape', {});
     const live = await shape(READ_SCHEMA);
     expect(live.indexes.length).toBeGreaterThan(20);
+    expect(live.constraints).toContainEqual({ relname: 'events_v1', conname: 'events_v1_pkey', contype: 'p', def: 'PRIMARY KEY (event_id)' });
     expect(live.statistics).toContainEqual({ relname: 'events_v1', attname: 'voices', attstattarget: 0 });
     expect(await shape('read_model_shape')).toEqual(live);
   });
