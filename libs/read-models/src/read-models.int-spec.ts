@@ -54,9 +54,10 @@ describe('read models of the seed case', () => {
   });
 
   it('resolves Peskov through Putin to RUS', async () => {
-    const voices = await rows(`SELECT v->>'person' AS person, v->>'principal' AS principal, (v->>'authority')::int AS authority
-                                 FROM read_model.events_v1 e, jsonb_array_elements(e.voices) v
-                                WHERE v->>'actorId' = 'peskov' AND e.type = 'StatementMade'`);
+    // A stored voice: [role, idx, actorId, person, principal, authority, counted].
+    const voices = await rows(`SELECT v->>3 AS person, v->>4 AS principal, (v->>5)::int AS authority
+                                 FROM read_model.events_v1 e, json_array_elements(e.voices) v
+                                WHERE v->>2 = 'peskov' AND e.type = 'StatementMade'`);
     expect(voices).toEqual([{ person: 'peskov', principal: 'RUS', authority: 2 }]);
   });
 

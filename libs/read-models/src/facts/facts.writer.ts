@@ -4,6 +4,7 @@ import { EventEnvelope, occurredStart, PRECISION_RANK, RecordedEvent } from '@le
 import { effectiveEnvelope, Modifier } from './effective';
 import { Fact, isModifier, RoleVoice } from './fact';
 import { namedActors } from '../voices/event-voices';
+import { storedVoices } from '../voices/voices-column';
 import { factColumns, journalOf, subjectOf } from './fact-columns';
 
 /** What a batch's new facts are written with: their voices, resolved against the registry as it stood before the batch. */
@@ -133,7 +134,7 @@ function factLine(e: RecordedEvent, voicesOf: VoicesOf): string {
     `${e.eventId}\t${copyText(e.type)}\t${e.partition}\t${e.offset}\t${e.recordedAt}\tt\t${copyNullable(subjectOf(e.type, e))}\t` +
     `${modifier ? copyNullable((e.data as { targetEventId?: string }).targetEventId) : COPY_NULL}\t${new Date(occurredStart(e.occurredAt) ?? 0).toISOString()}\t` +
     `${PRECISION_RANK[e.occurredAt.precision]}\t${copyNullable(e.reportedAt)}\t${copyNullable(e.proposalId)}\t${copyValue(actorsColumn(e.type, e), '_text')}\t` +
-    `${voices === null ? COPY_NULL : copyText(JSON.stringify(voices))}\n`
+    `${voices === null ? COPY_NULL : copyText(JSON.stringify(storedVoices(voices)))}\n`
   );
 }
 

@@ -67,7 +67,7 @@ describe('LogFold', () => {
     const out = tables(rowsOf(log), 1);
     const accepted = out.events_v1.map((r) => JSON.parse(r)).find((r) => r.type === 'ProposalAccepted');
     expect(accepted.occurred_start).toBe('2025-03-02T00:00:00.000Z');
-    expect(accepted.voices).toEqual([expect.objectContaining({ actorId: 'putin', principal: 'RUS' })]);
+    expect(accepted.voices).toEqual([['actor', 0, 'putin', 'putin', 'RUS', 1, true]]); // [role, idx, actorId, person, principal, authority, counted]
     const position = out.party_positions_v1.map((r) => JSON.parse(r));
     expect(position).toEqual([expect.objectContaining({ party: 'RUS', proposal_id: 'p1', category: 'ACCEPTED' })]);
   });

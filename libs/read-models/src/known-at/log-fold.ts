@@ -14,6 +14,7 @@ import { ActorRow, AffiliationRow, registryRows, rollupContextOf } from '../regi
 import { statementRow } from '../statements/statements.fold';
 import { threatRows } from '../threats/threats.fold';
 import { resolveVoices } from '../voices/event-voices';
+import { storedVoices } from '../voices/voices-column';
 
 /** A journal record as the in-memory fold reads it. */
 export interface EventRow {
@@ -289,6 +290,6 @@ function eventRow(r: EventRow, effective: EventEnvelope | null, voices: RoleVoic
     reported_at: e.reportedAt ?? null,
     proposal_id: e.proposalId ?? null,
     actors: actorsColumn(r.type, effective),
-    voices,
+    voices: storedVoices(voices),
   };
 }

@@ -20,8 +20,9 @@ export class ProposalsProjection implements Projection {
     await client.query(`DELETE FROM proposals_v1 WHERE id = ANY($1::text[])`, [[...ids]]);
     const { rows } = await client.query(
       `SELECT e.event_id, e.type, e.partition, e."offset", ${formOf('e', 'j')} AS effective,
-              (SELECT coalesce(v->>'principal', v->>'actorId') FROM jsonb_array_elements(e.voices) v WHERE v->>'role' = 'actor'
-                ORDER BY (v->>'counted')::boolean DESC, (v->>'idx')::int LIMIT 1) AS proposer
+              -- A stored voice is [role, idx, actorId, person, principal, authority, counted] (voices-column.ts).
+              (SELECT coalesce(v->>4, v->>2) FROM json_array_elements(e.voices) v WHERE v->>0 = 'actor'
+                ORDER BY (v->>6)::boolean DESC, (v->>1)::int LIMIT 1) AS proposer
          FROM events_v1 e
          ${journalOf('e', 'j')}
         WHERE e.proposal_id = ANY($1::text[]) AND e.type IN ('ProposalMade', 'ProposalAmended') AND e.counts`,

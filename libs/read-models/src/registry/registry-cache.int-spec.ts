@@ -43,7 +43,7 @@ describe('the registry held between batches', () => {
   const roleOf = (of: string) =>
     recorded({ type: 'AffiliationAsserted', actors: [{ actorId: 'novak' }], data: { person: 'novak', of, role: 'foreign_minister', validFrom: '2025-01-01' } });
   const principalOf = async (eventId: string) =>
-    (await pool.query(`SELECT e.voices->0->>'principal' AS principal FROM read_model.events_v1 e WHERE e.event_id = $1`, [eventId])).rows[0]?.principal ?? null;
+    (await pool.query(`SELECT e.voices->0->>4 AS principal FROM read_model.events_v1 e WHERE e.event_id = $1`, [eventId])).rows[0]?.principal ?? null;
 
   it("resolves a process's next batch with the registry another process changed meanwhile", async () => {
     const one = new ReadModels();

@@ -73,11 +73,12 @@ async function rebuild(client: PoolClient, ids: string[]): Promise<void> {
   await client.query(
     `WITH t AS (
        SELECT e.event_id, ${formOf('e', 'j')} AS env, e.occurred_start, e.proposal_id,
-              (SELECT v->>'principal' FROM jsonb_array_elements(e.voices) WITH ORDINALITY AS x(v, n)
-                WHERE v->>'role' = 'actor' AND (v->>'counted')::boolean ORDER BY (v->>'authority')::int NULLS LAST, (v->>'idx')::int LIMIT 1) AS by_party,
-              ARRAY(SELECT DISTINCT v->>'principal' FROM jsonb_array_elements(e.voices) v
-                     WHERE v->>'role' = 'recipient' AND (v->>'counted')::boolean AND v->>'principal' IS NOT NULL ORDER BY 1) AS against,
-              (SELECT v->>'principal' FROM jsonb_array_elements(e.voices) WITH ORDINALITY AS x(v, n) WHERE v->>'role' = 'trigger' ORDER BY n LIMIT 1) AS trigger_party
+              -- A stored voice is [role, idx, actorId, person, principal, authority, counted] (voices-column.ts).
+              (SELECT v->>4 FROM json_array_elements(e.voices) WITH ORDINALITY AS x(v, n)
+                WHERE v->>0 = 'actor' AND (v->>6)::boolean ORDER BY (v->>5)::int NULLS LAST, (v->>1)::int LIMIT 1) AS by_party,
+              ARRAY(SELECT DISTINCT v->>4 FROM json_array_elements(e.voices) v
+                     WHERE v->>0 = 'recipient' AND (v->>6)::boolean AND v->>4 IS NOT NULL ORDER BY 1) AS against,
+              (SELECT v->>4 FROM json_array_elements(e.voices) WITH ORDINALITY AS x(v, n) WHERE v->>0 = 'trigger' ORDER BY n LIMIT 1) AS trigger_party
          FROM events_v1 e
          ${journalOf('e', 'j')}
         WHERE e.event_id = ANY($1::uuid[]) AND e.type = 'SanctionThreatened' AND e.counts)
@@ -95,7 +96,7 @@ async function rebuild(client: PoolClient, ids: string[]): Promise<void> {
             AND e.counts
             AND (t.env->'data'->'trigger'->>'proposalId' IS NULL OR e.proposal_id = t.env->'data'->'trigger'->>'proposalId')
             AND NOT coalesce((${formOf('e', 'j')}->'modality'->>'negated')::boolean, false)
-            AND EXISTS (SELECT 1 FROM jsonb_array_elements(e.voices) v WHERE v->>'role' = 'actor' AND (v->>'counted')::boolean AND v->>'principal' = t.trigger_party)
+            AND EXISTS (SELECT 1 FROM json_array_elements(e.voices) v WHERE v->>0 = 'actor' AND (v->>6)::boolean AND v->>4 = t.trigger_party)
           ORDER BY e.occurred_start, e.precision_rank, e.reported_at NULLS LAST, e.partition, e."offset", e.event_id LIMIT 1) trig ON true
        LEFT JOIN LATERAL (
          SELECT e.event_id, e.occurred_start FROM events_v1 e

@@ -5,6 +5,7 @@ import { actorsColumn } from '../facts/facts.writer';
 import { loadRollupContext } from '../registry/rollup-context';
 import { RollupContext } from '../rollup/rollup';
 import { namedActors, resolveVoices } from './event-voices';
+import { storedVoices, voicesOfStored } from './voices-column';
 
 /** What events_v1 holds of an event's resolution: its voices (null while it does not count) and the actor ids it names. */
 export interface Stored {
@@ -50,13 +51,13 @@ export async function refreshVoices(
         effective: r.effective,
         previous: r.effective,
       });
-      stored.set(r.event_id, { voices: r.voices, actors: r.actors });
+      stored.set(r.event_id, { voices: voicesOfStored(r.voices), actors: r.actors });
     }
   }
   const unread = [...candidates.keys()].filter((id) => !stored.has(id));
   if (unread.length) {
     const { rows } = await client.query(`SELECT event_id, voices, actors FROM events_v1 WHERE event_id = ANY($1::uuid[])`, [unread]);
-    for (const r of rows) stored.set(r.event_id, { voices: r.voices, actors: r.actors });
+    for (const r of rows) stored.set(r.event_id, { voices: voicesOfStored(r.voices), actors: r.actors });
   }
   // A new event nothing modifies was resolved at insert against the registry as the batch found it
   // (all of it, RegistryCache). That still holds unless the batch's registry facts moved the roll-up
@@ -73,7 +74,7 @@ export async function refreshVoices(
   const ctx = resolvedWith && !rolledUp.size ? resolvedWith.ctx : await loadRollupContext(client, needed);
 
   const changes: FactChange[] = [];
-  const updates: { event_id: string; voices: RoleVoice[] | null; actors: string[] }[] = [];
+  const updates: { event_id: string; voices: ReturnType<typeof storedVoices>; actors: string[] }[] = [];
   for (const [eventId, fact] of candidates) {
     const inserted = stored.get(eventId);
     if (settled.has(eventId)) {
@@ -87,7 +88,7 @@ export async function refreshVoices(
     const voices = fact.effective ? resolveVoices(fact.effective, ctx) : null;
     const actors = actorsColumn(fact.type, fact.effective);
     const moved = voicesKey(before.voices) !== voicesKey(voices);
-    if (moved || before.actors.join('\u001f') !== actors.join('\u001f')) updates.push({ event_id: eventId, voices, actors });
+    if (moved || before.actors.join('\u001f') !== actors.join('\u001f')) updates.push({ event_id: eventId, voices: storedVoices(voices), actors });
     if (!fact.effective) {
       if (facts.has(eventId)) changes.push({ eventId, type: fact.type, previous: fact.previous, previousVoices, after: null });
       continue;
@@ -96,9 +97,11 @@ export async function refreshVoices(
     if (facts.has(eventId) || moved) changes.push({ eventId, type: fact.type, previous: fact.previous, previousVoices, after: resolved });
   }
   if (updates.length) {
+    // json_to_recordset, not jsonb's: each voices value keeps the text JSON.stringify gave it, as a
+    // new event's COPY and the replay store it (the digest compares the rows' text).
     await client.query(
       `UPDATE events_v1 e SET voices = u.voices, actors = u.actors
-         FROM jsonb_to_recordset($1::jsonb) AS u(event_id uuid, voices jsonb, actors text[])
+         FROM json_to_recordset($1::json) AS u(event_id uuid, voices json, actors text[])
         WHERE e.event_id = u.event_id`,
       [JSON.stringify(updates)],
     );
@@ -106,7 +109,7 @@ export async function refreshVoices(
   return changes;
 }
 
-/** Voices compared by value, whatever order jsonb gave their keys. */
+/** Voices compared by value: their stored form as text. */
 function voicesKey(voices: RoleVoice[] | null): string {
-  return JSON.stringify(voices?.map((v) => [v.role, v.idx, v.actorId, v.person ?? null, v.principal ?? null, v.authority ?? null, v.counted]) ?? null);
+  return JSON.stringify(storedVoices(voices));
 }
