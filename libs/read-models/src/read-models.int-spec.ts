@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Pool } from 'pg';
+import { readModelDigest } from './digest';
 import { createPool, inTransaction, migrate } from '@ledger/postgres';
 import { applyRecorded, createTestDatabase, recordAll, seedEnvelopes } from '@ledger/testing';
 import { RecordedEvent } from '@ledger/contracts';
@@ -51,6 +54,27 @@ describe('read models of the seed case', () => {
       // appeal 020 (+3.0) + threat 1312 (−5.8) + optimistic statement 013 (+0.4)
       { party: 'USA', g: -2.4 },
     ]);
+  });
+
+  it('migration 0015 turns voices stored as objects (as earlier versions stored them) into exactly what the fold stores', async () => {
+    const now = await readModelDigest(pool);
+    await inTransaction(pool, async (c) => {
+      await c.query(`SET LOCAL search_path = ${READ_SCHEMA}`);
+      await c.query(`CREATE FUNCTION pg_temp.as_objects(voices json) RETURNS jsonb LANGUAGE sql IMMUTABLE STRICT AS $$
+                       SELECT coalesce(jsonb_agg(jsonb_build_object('role', v->0, 'idx', v->1, 'actorId', v->2, 'person', v->3, 'principal', v->4,
+                                                                    'authority', v->5, 'counted', v->6) ORDER BY n), '[]')
+                         FROM json_array_elements(voices) WITH ORDINALITY AS x(v, n) $$`);
+      await c.query(`ALTER TABLE events_v1 ALTER COLUMN voices TYPE jsonb USING pg_temp.as_objects(voices)`);
+    });
+    expect(await rows(`SELECT voices->0->>'principal' AS principal FROM read_model.events_v1 WHERE type = 'StatementMade' AND voices->0->>'actorId' = 'peskov'`)).toEqual([
+      { principal: 'RUS' },
+    ]);
+    expect(await readModelDigest(pool)).not.toEqual(now);
+    await inTransaction(pool, async (c) => {
+      await c.query(`SET LOCAL search_path = ${READ_SCHEMA}`);
+      await c.query(readFileSync(join(READ_MIGRATIONS_DIR, '0015_voices_as_arrays.sql'), 'utf8'));
+    });
+    expect(await readModelDigest(pool)).toEqual(now);
   });
 
   it('resolves Peskov through Putin to RUS', async () => {
