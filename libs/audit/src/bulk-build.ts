@@ -1,6 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import { AHEAD_TYPES, EVENT_TABLES, EventRow, EventTable, knownRow, LogFold, STATE_TABLES } from '@ledger/read-models';
-import { copyLines, CopyColumns, copyRow, quoteIdent } from '@ledger/postgres';
+import { CopyBuffer, copyLines, CopyColumns, copyRow, quoteIdent } from '@ledger/postgres';
 
 /** Which journal records a bulk build folds. */
 export interface BuildScope {
@@ -185,11 +185,10 @@ async function readChunk(client: PoolClient, scope: BuildScope, after: [number, 
   return rows.map(knownRow);
 }
 
-/** One table's COPY lines of a chunk: formatted as the rows come, sent by one COPY per chunk. */
+/** One table's COPY lines of a chunk: formatted and encoded as the rows come, sent by one COPY per chunk. */
 class ChunkWriter {
   private readonly sql: string;
-  private lines = '';
-  private pending = 0;
+  private readonly lines = new CopyBuffer();
   rows = 0;
 
   constructor(
@@ -202,18 +201,15 @@ class ChunkWriter {
   }
 
   add(row: Record<string, unknown>): void {
-    this.lines += copyRow(row, this.columns.names, this.columns.types);
-    this.pending++;
+    this.lines.add(copyRow(row, this.columns.names, this.columns.types));
   }
 
   /** Sends what was added since the last flush; answers once PostgreSQL has taken it. */
   flush(): Promise<void> {
-    if (!this.pending) return Promise.resolve();
-    const data = this.lines;
-    this.rows += this.pending;
-    this.lines = '';
-    this.pending = 0;
-    return copyLines(this.client, this.sql, data);
+    const pending = this.lines.lines;
+    if (!pending) return Promise.resolve();
+    this.rows += pending;
+    return copyLines(this.client, this.sql, this.lines.take());
   }
 }
 

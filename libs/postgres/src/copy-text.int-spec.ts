@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { copyLines, copyRows, CopyColumns } from './copy-text';
+import { CopyBuffer, copyLines, copyRows, CopyColumns, copyRow } from './copy-text';
 import { createPool } from './pool';
 
 // COPY of lines known up front goes out in one write (statement, data, end of data) without waiting
@@ -39,6 +39,29 @@ describe('copyLines', () => {
       { id: 3, name: 'three' },
     ]);
     expect((await pool.query(`SELECT tags, doc FROM ${schema}.things WHERE id = 3`)).rows).toEqual([{ tags: ['a', 'b"c'], doc: { k: 'line\nbreak' } }]);
+  });
+
+  it('writes lines encoded into a CopyBuffer as they came, past its first size and in any script', async () => {
+    const lines = new CopyBuffer(16);
+    const columns = new CopyColumns({ id: 'int4', name: 'text' });
+    const wanted = [
+      { id: 20, name: 'Zelensky — Зеленський' },
+      { id: 21, name: 'tab\there, 🕊️ and a line\nbreak' },
+      { id: 22, name: 'x'.repeat(1000) },
+    ];
+    for (const row of wanted.slice(0, 2)) lines.add(copyRow(row, columns.names, columns.types));
+    const first = lines.take();
+    lines.add(copyRow(wanted[2], columns.names, columns.types));
+    expect(lines.lines).toBe(1);
+    const client = await pool.connect();
+    try {
+      await copyLines(client, `COPY ${schema}.things (${columns.list}) FROM STDIN`, first);
+      await copyLines(client, `COPY ${schema}.things (${columns.list}) FROM STDIN`, lines.take());
+    } finally {
+      client.release();
+    }
+    expect((await pool.query(`SELECT id, name FROM ${schema}.things WHERE id >= 20 ORDER BY id`)).rows).toEqual(wanted);
+    await pool.query(`DELETE FROM ${schema}.things WHERE id >= 20`);
   });
 
   it.each([

@@ -82,17 +82,55 @@ function arrayLiteral(values: unknown[]): string {
 }
 
 /**
+ * COPY lines encoded as they are added, into a buffer that grows: for COPYs of many rows, where
+ * one string grown a line at a time is a rope of thousands of pieces that V8 flattens and then
+ * encodes (a replay of a million events: 4.1 s of `Buffer.from` on ~550 MB of lines).
+ * `take` hands over what was added and starts a new buffer, sized for the same again.
+ */
+export class CopyBuffer {
+  private buf: Buffer;
+  private used = 0;
+  lines = 0;
+
+  constructor(private capacity = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
+
+  add(line: string): void {
+    // UTF-8 takes at most three bytes per UTF-16 unit (a surrogate pair's two units take four).
+    const most = line.length * 3;
+    if (this.used + most > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + most));
+      this.buf.copy(grown, 0, 0, this.used);
+      this.buf = grown;
+    }
+    this.used += this.buf.write(line, this.used, 'utf8');
+    this.lines++;
+  }
+
+  /** What was added since the last take (a view of a buffer nothing writes to again). */
+  take(): Buffer {
+    const data = this.buf.subarray(0, this.used);
+    this.capacity = Math.max(this.capacity, Math.ceil(this.used * 1.25));
+    this.buf = Buffer.allocUnsafe(this.capacity);
+    this.used = 0;
+    this.lines = 0;
+    return data;
+  }
+}
+
+/**
  * Runs `COPY … FROM STDIN` (the statement in `sql`) with `data`: lines already in COPY's text
- * format, as one string or as chunks made while it is sent. Answers once PostgreSQL has taken every
+ * format, as one string or buffer, or as chunks made while it is sent. Answers once PostgreSQL has taken every
  * row; a bad row fails the statement (and the caller's transaction) whole.
  */
-export async function copyLines(client: PoolClient, sql: string, data: string | Iterable<string>): Promise<void> {
-  if (typeof data !== 'string') {
+export async function copyLines(client: PoolClient, sql: string, data: string | Buffer | Iterable<string>): Promise<void> {
+  if (typeof data !== 'string' && !Buffer.isBuffer(data)) {
     // Chunks made as they are sent: the stream's back-pressure paces their making.
     await pipeline(Readable.from(data), client.query(copyFrom(sql)));
     return;
   }
-  // One string: the statement, its data and the end of the data go out in one write, one round trip.
+  // One string or buffer: the statement, its data and the end of the data go out in one write, one round trip.
   await new Promise<void>((resolve, reject) => client.query(new PipelinedCopy(sql, data, (e) => (e ? reject(e) : resolve()))));
 }
 
@@ -110,7 +148,7 @@ class PipelinedCopy {
 
   constructor(
     readonly text: string,
-    private readonly data: string,
+    private readonly data: string | Buffer,
     private readonly done: (error?: Error) => void,
   ) {}
 
@@ -118,7 +156,7 @@ class PipelinedCopy {
     const stream = connection.stream;
     // The CopyData message written as its header and the encoded data, not through pg's serializer,
     // which copies a chunk of megabytes into a buffer of its own first (writev sends both as they are).
-    const data = Buffer.from(this.data, 'utf8');
+    const data = typeof this.data === 'string' ? Buffer.from(this.data, 'utf8') : this.data;
     const header = Buffer.allocUnsafe(5);
     header[0] = COPY_DATA;
     header.writeUInt32BE(data.length + 4, 1);
