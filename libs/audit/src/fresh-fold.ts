@@ -46,13 +46,17 @@ export async function foldJournalInto(client: PoolClient, schema: string, onProg
   }
 }
 
-/** The first row that differs between two schemas' copies of a table (from either side), as text. */
+/**
+ * The first row that differs between two schemas' copies of a table (from either side), as text.
+ * Rows compare as their text, as the digest compares them: a `json` column (events_v1.voices) has
+ * no equality operator for EXCEPT to use.
+ */
 export async function firstDifference(client: PoolClient, table: string, live: string, fresh: string): Promise<string | null> {
   const t = (s: string) => `${quoteIdent(s)}.${quoteIdent(table)}`;
   const { rows } = await client.query(
-    `(SELECT 'live' AS side, x::text AS row FROM (SELECT * FROM ${t(live)} EXCEPT ALL SELECT * FROM ${t(fresh)}) x ORDER BY 2 LIMIT 1)
+    `(SELECT 'live' AS side, d.row FROM (SELECT x::text AS row FROM ${t(live)} x EXCEPT ALL SELECT y::text FROM ${t(fresh)} y) d ORDER BY 2 LIMIT 1)
      UNION ALL
-     (SELECT 'fresh fold', x::text FROM (SELECT * FROM ${t(fresh)} EXCEPT ALL SELECT * FROM ${t(live)}) x ORDER BY 2 LIMIT 1)`,
+     (SELECT 'fresh fold', d.row FROM (SELECT y::text AS row FROM ${t(fresh)} y EXCEPT ALL SELECT x::text FROM ${t(live)} x) d ORDER BY 2 LIMIT 1)`,
   );
   return rows.length ? rows.map((r) => `${r.side}: ${r.row}`).join(' | ') : null;
 }
