@@ -39,7 +39,9 @@ export async function listStatements(pool: Pool, filter: StatementFilter, known?
     params.push(value);
     where.push(sql.replace('?', `$${params.length}`));
   };
-  if (filter.party) add('? = ANY(parties)', filter.party);
+  // Containment, not `= ANY(parties)`: the GIN index on parties answers it (a party with few statements
+  // among a million events' 352,980: 1.2 ms against 446 ms walking the time index to the end).
+  if (filter.party) add('parties @> ARRAY[?]::text[]', filter.party);
   if (filter.proposal) add('proposal_id = ?', filter.proposal);
   if (filter.q) add(`search @@ websearch_to_tsquery('english', ?)`, filter.q);
   if (filter.from) add('occurred_start >= ?', filter.from);
