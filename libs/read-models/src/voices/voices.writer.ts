@@ -5,7 +5,7 @@ import { actorsColumn } from '../facts/facts.writer';
 import { loadRollupContext } from '../registry/rollup-context';
 import { RollupContext } from '../rollup/rollup';
 import { namedActors, resolveVoices } from './event-voices';
-import { storedVoices, voicesOfStored } from './voices-column';
+import { StoredVoice, storedVoices, voicesOfStored } from './voices-column';
 
 /** What events_v1 holds of an event's resolution: its voices (null while it does not count) and the actor ids it names. */
 export interface Stored {
@@ -74,7 +74,7 @@ export async function refreshVoices(
   const ctx = resolvedWith && !rolledUp.size ? resolvedWith.ctx : await loadRollupContext(client, needed);
 
   const changes: FactChange[] = [];
-  const updates: { event_id: string; voices: ReturnType<typeof storedVoices>; actors: string[] }[] = [];
+  const updates: { event_id: string; voices: StoredVoice[] | null; actors: string[] }[] = [];
   for (const [eventId, fact] of candidates) {
     const inserted = stored.get(eventId);
     if (settled.has(eventId)) {
