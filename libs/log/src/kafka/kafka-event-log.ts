@@ -6,8 +6,10 @@ import { BatcherOptions, ProduceBatcher } from '../produce-batcher';
 import { BatchGroups } from '../batch-groups';
 import { OffsetReporter } from './offset-reporter';
 import { AUTO_REPLICATION, replicationFor, TopicReplication } from './topic-replication';
+import { useOwnProduceEncoding } from './produce-encoding';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+useOwnProduceEncoding();
 
 const DEFAULT_BATCHING: BatcherOptions = { maxQueued: 50_000, maxBatch: 2_000, maxBatchBytes: 4 * 1024 * 1024, ackTimeoutMs: 5_000 };
 /**
