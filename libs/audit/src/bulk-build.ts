@@ -200,7 +200,7 @@ class ChunkWriter {
   }
 
   add(row: Record<string, unknown>): void {
-    this.lines.add(copyRow(row, this.columns.names, this.columns.types));
+    this.lines.add(copyRow(row, this.columns));
   }
 
   /** Sends what was added since the last flush; answers once PostgreSQL has taken it. */

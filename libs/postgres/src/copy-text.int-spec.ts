@@ -49,9 +49,9 @@ describe('copyLines', () => {
       { id: 21, name: 'tab\there, 🕊️ and a line\nbreak' },
       { id: 22, name: 'x'.repeat(1000) },
     ];
-    for (const row of wanted.slice(0, 2)) lines.add(copyRow(row, columns.names, columns.types));
+    for (const row of wanted.slice(0, 2)) lines.add(copyRow(row, columns));
     const first = lines.take();
-    lines.add(copyRow(wanted[2], columns.names, columns.types));
+    lines.add(copyRow(wanted[2], columns));
     expect(lines.lines).toBe(1);
     const client = await pool.connect();
     try {

@@ -23,31 +23,56 @@ export function copyNullable(text: string | null | undefined): string {
   return text === null || text === undefined ? COPY_NULL : copyText(text);
 }
 
+/** How copyField formats a column's values, from its PostgreSQL type (CopyColumns works it out once per column). */
+const JSON_FIELD = 0;
+const ARRAY_FIELD = 1;
+const BOOL_FIELD = 2;
+const SCALAR_FIELD = 3;
+
+function fieldKind(type: string): number {
+  if (type === 'jsonb' || type === 'json') return JSON_FIELD;
+  if (type.startsWith('_')) return ARRAY_FIELD;
+  if (type === 'bool') return BOOL_FIELD;
+  return SCALAR_FIELD;
+}
+
+/** A value as a COPY field of a column of `kind` (fieldKind); see copyValue. */
+function copyField(value: unknown, kind: number): string {
+  if (value === null || value === undefined) return COPY_NULL;
+  switch (kind) {
+    case JSON_FIELD:
+      return copyText(JSON.stringify(value));
+    case ARRAY_FIELD:
+      return copyText(arrayLiteral(value as unknown[]));
+    case BOOL_FIELD:
+      return value ? 't' : 'f';
+    default:
+      if (typeof value === 'string') return copyText(value);
+      // Numbers, booleans and ISO 8601 times hold nothing COPY escapes.
+      if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+      if (value instanceof Date) return value.toISOString();
+      return copyText(typeof value === 'object' ? JSON.stringify(value) : String(value));
+  }
+}
+
 /**
  * One value of a column of PostgreSQL type `type` (information_schema's udt_name) as a COPY field,
  * read the way jsonb_to_recordset reads it from a row's JSON: jsonb and json as JSON text, arrays as
  * array literals, booleans as t/f, dates as ISO 8601.
  */
 export function copyValue(value: unknown, type: string): string {
-  if (value === null || value === undefined) return COPY_NULL;
-  let text: string;
-  if (type === 'jsonb' || type === 'json') text = JSON.stringify(value);
-  else if (type.startsWith('_')) text = arrayLiteral(value as unknown[]);
-  else if (type === 'bool') text = value ? 't' : 'f';
-  else if (value instanceof Date) text = value.toISOString();
-  else if (typeof value === 'object') text = JSON.stringify(value);
-  else text = String(value);
-  return copyText(text);
+  return copyField(value, fieldKind(type));
 }
 
 /**
- * One row as a line of COPY text: `names` in order, each value formatted for its column's type
- * (`types`, information_schema's udt_name) by copyValue. Here beside copyValue, so that the call
- * for every value stays within this module.
+ * One row as a line of COPY text: the columns' values in order, each formatted for its column's
+ * type as copyValue does (the type's kind worked out once, in CopyColumns).
  */
-export function copyRow(row: Record<string, unknown>, names: string[], types: string[]): string {
-  let line = '';
-  for (let c = 0; c < names.length; c++) line += (c ? '\t' : '') + copyValue(row[names[c]], types[c]);
+export function copyRow(row: Record<string, unknown>, columns: CopyColumns): string {
+  const { names, kinds } = columns;
+  if (!names.length) return '\n';
+  let line = copyField(row[names[0]], kinds[0]);
+  for (let c = 1; c < names.length; c++) line += '\t' + copyField(row[names[c]], kinds[c]);
   return line + '\n';
 }
 
@@ -55,12 +80,15 @@ export function copyRow(row: Record<string, unknown>, names: string[], types: st
 export class CopyColumns {
   readonly names: string[];
   readonly types: string[];
+  /** How each column's values are formatted (fieldKind of its type). */
+  readonly kinds: number[];
   /** The column list of the COPY statement. */
   readonly list: string;
 
   constructor(columns: Record<string, string>) {
     this.names = Object.keys(columns);
     this.types = Object.values(columns);
+    this.kinds = this.types.map(fieldKind);
     this.list = this.names.map(quoteIdent).join(', ');
   }
 }
@@ -73,7 +101,7 @@ export class CopyColumns {
 export async function copyRows(client: PoolClient, table: string, columns: CopyColumns, rows: Record<string, unknown>[]): Promise<void> {
   if (!rows.length) return;
   let data = '';
-  for (const row of rows) data += copyRow(row, columns.names, columns.types);
+  for (const row of rows) data += copyRow(row, columns);
   await copyLines(client, `COPY ${table} (${columns.list}) FROM STDIN`, data);
 }
 
