@@ -75,9 +75,10 @@ async function build(reader: PoolClient, client: PoolClient, schema: string, sco
   // No table keeps an index while it is written, not even its primary key: PostgreSQL inserting
   // each row into a btree costs more than sorting the table once after (a million events: the
   // events' key 1.8 s during the COPY against 0.7 s to build it after; the tones' 1.7 s against
-  // 0.9 s), and a build after uses PostgreSQL's parallel workers while Node has nothing left to do. Tried: the tables of events keeping their other indexes through the COPY. At
-  // 200,000 events the replay took 1.5 s less; at a million PostgreSQL spent 53.5 µs per event in
-  // that phase instead of 31.8, more than the 8.5 µs the builds after it saved (bench run 22:48Z in
+  // 0.9 s), and a build after uses PostgreSQL's parallel workers while Node has nothing left to
+  // do. Tried: the tables of events keeping their other indexes through the COPY. At 200,000
+  // events the replay took 1.5 s less; at a million PostgreSQL spent 53.5 µs per event in that
+  // phase instead of 31.8, more than the 8.5 µs the builds after it saved (bench run 22:48Z in
   // docs/benchmarks.md).
   const indexes = await indexesOf(client, schema);
   for (const ix of indexes) await client.query(ix.drop);

@@ -90,8 +90,9 @@ function varIntBytesSize(length: number): number {
 }
 
 /**
- * The sizes of one partition's records, in order: each record's body and then, per header, its key's
- * and value's byte lengths. Undefined when a message is one kafkajs's own encoder must take.
+ * The bytes of one partition's records; pushes onto `lengths`, per record, its body's size and its
+ * header count (the varints the writer puts before them). Undefined when a message is one kafkajs's
+ * own encoder must take.
  */
 function measurePartition(messages: ProducedMessage[], lengths: number[]): number | undefined {
   let recordsSize = 0;
@@ -108,14 +109,15 @@ function measurePartition(messages: ProducedMessage[], lengths: number[]): numbe
     lengths.push(0, 0);
     for (const name of Object.keys(headers)) {
       const given = headers[name];
-      const values = Array.isArray(given) ? given : [given];
-      for (const value of values) {
+      const nameSize = varIntBytesSize(Buffer.byteLength(name, 'utf8'));
+      // One header per value of an array (kafkajs's form for a repeated header), as the writer does.
+      const count = Array.isArray(given) ? given.length : 1;
+      for (let v = 0; v < count; v++) {
+        const value = Array.isArray(given) ? given[v] : given;
         if (typeof value !== 'string' && !Buffer.isBuffer(value)) return undefined;
-        const nameLength = Buffer.byteLength(name, 'utf8');
-        const valueLength = bytesLength(value) as number;
-        headersSize += varIntSize(nameLength) + nameLength + varIntSize(valueLength) + valueLength;
-        headerCount += 1;
+        headersSize += nameSize + varIntBytesSize(bytesLength(value) as number);
       }
+      headerCount += count;
     }
     headersSize += varIntSize(headerCount);
     // attributes, timestamp delta (always 0 here: one varint byte), offset delta, key, value, headers
