@@ -6,6 +6,7 @@ import { createPool, inTransaction, migrate } from '@ledger/postgres';
 import { applyRecorded, createTestDatabase, recordAll, seedEnvelopes } from '@ledger/testing';
 import { RecordedEvent } from '@ledger/contracts';
 import { ReadModels } from './read-models';
+import { listStatements, STATEMENT_SEARCH } from './statements/statements.queries';
 import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA } from '@ledger/ledger-store';
 import { READ_MIGRATIONS_DIR, READ_SCHEMA } from './schemas';
 
@@ -94,6 +95,26 @@ describe('read models of the seed case', () => {
       ]),
     );
     expect(dyads.find((d) => d.source === 'USA' && d.target === 'USA')).toBeUndefined();
+  });
+
+  it("searches statements' words, stemmed, in phrases and quotes, through the search index", async () => {
+    const found = async (q: string) => (await listStatements(pool, { q, limit: 10 })).items.map((s) => s.text.slice(0, 20));
+    const trump = 'We had very good and';
+    const peskov = 'When Mr. Witkoff del';
+    expect(await found('talk')).toEqual([trump]); // "talks", stemmed
+    expect(await found('"cautious optimism"')).toEqual([peskov]);
+    expect(await found('optimism -witkoff')).toEqual([]);
+    expect(await found('witkoff OR bloody')).toEqual(expect.arrayContaining([trump, peskov]));
+    expect(await found('ceasefire truce armistice')).toEqual([]);
+    // The query's expression is the index's (migration 0016): with sequential and plain index scans
+    // off, the planner can only answer it from statements_v1_search.
+    const plan = await inTransaction(pool, async (c) => {
+      await c.query('SET LOCAL enable_seqscan = off');
+      await c.query('SET LOCAL enable_indexscan = off');
+      const res = await c.query(`EXPLAIN SELECT event_id FROM read_model.statements_v1 WHERE ${STATEMENT_SEARCH} @@ websearch_to_tsquery('english', 'talks')`);
+      return res.rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain('Bitmap Index Scan on statements_v1_search');
   });
 
   it('names the proposal with its proposer', async () => {

@@ -61,11 +61,5 @@ export async function loadKnownAt(pool: Pool, at: Date): Promise<KnownAt> {
 export function tableRef(table: KnownTable, params: unknown[], known: KnownAt | null | undefined): string {
   if (!known) return `read_model.${table}`;
   params.push(JSON.stringify(known.table(table)));
-  const rows = `jsonb_populate_recordset(NULL::read_model.${table}, $${params.length}::jsonb)`;
-  if (table !== 'statements_v1') return `(SELECT * FROM ${rows})`;
-  // The generated search column is not populated from JSON: derive it as the table does.
-  return `(SELECT s.event_id, s.occurred_value, s.occurred_precision, s.occurred_start, s.recorded_at, s.partition, s."offset", s.actors, s.parties,
-                  s.proposal_id, s.text, s.tone, s.topics, s.cameo, s.goldstein, s.quote, s.citations,
-                  to_tsvector('english', s.text || ' ' || coalesce(s.quote, '')) AS search
-             FROM ${rows} s)`;
+  return `(SELECT * FROM jsonb_populate_recordset(NULL::read_model.${table}, $${params.length}::jsonb))`;
 }
