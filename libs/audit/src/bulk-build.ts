@@ -1,4 +1,4 @@
-import { Pool, PoolClient } from 'pg';
+import { Pool, PoolClient, types } from 'pg';
 import { AHEAD_TYPES, EVENT_TABLES, EventRow, EventTable, knownRow, LogFold, STATE_TABLES } from '@ledger/read-models';
 import { CopyBuffer, copyLines, CopyColumns, copyRow, quoteIdent } from '@ledger/postgres';
 
@@ -40,12 +40,29 @@ export interface BuildResult {
 const READ_CHUNK = 2_000;
 const COPY_CHUNK = 4_000;
 
+/** What bulkLoad leaves for bulkIndex: the rows are in, the indexes and statistics still to build. */
+export interface LoadedBuild extends Omit<BuildResult, 'seconds'> {
+  seconds: Omit<BuildResult['seconds'], 'index'>;
+  /** The tables written, and every index bulkLoad dropped, to be built again. */
+  tables: string[];
+  indexes: BuiltIndex[];
+}
+
 /**
  * A replay as a bulk build: the journal's applied records are folded in memory with the read
  * models' own row functions (LogFold: the same fold a knownAt query runs) and written with COPY
  * into `schema`'s tables without any index, primary keys included; the indexes are built
  * afterwards (a primary key still refuses a duplicate then, failing the build) and every table is
- * analysed. The log streams through: the records ahead first (modifiers, registry,
+ * analysed. All of it in the caller's transaction (`client`); a replay commits the rows first and
+ * builds the indexes on two connections at once (bulkLoad, then bulkIndex).
+ */
+export async function bulkBuild(pool: Pool, client: PoolClient, schema: string, scope: BuildScope = {}, onProgress?: (p: BuildProgress) => void): Promise<BuildResult> {
+  const loaded = await bulkLoad(pool, client, schema, scope, onProgress);
+  return bulkIndex([client], schema, loaded, onProgress);
+}
+
+/**
+ * The rows of a bulk build, without any index: the records ahead first (modifiers, registry,
  * threats: few), then every record in log order, a chunk at a time, each chunk's own rows (events,
  * statements, tones, position events) sent by COPY while the next chunk is read and folded, so
  * PostgreSQL stores one chunk while Node folds the next and memory holds only what the tables of
@@ -54,18 +71,18 @@ const COPY_CHUNK = 4_000;
  * transaction (`client`), on a schema the migrations just made and nothing has written to: a crash
  * rolls it all back, and a replay started again begins afresh.
  */
-export async function bulkBuild(pool: Pool, client: PoolClient, schema: string, scope: BuildScope = {}, onProgress?: (p: BuildProgress) => void): Promise<BuildResult> {
+export async function bulkLoad(pool: Pool, client: PoolClient, schema: string, scope: BuildScope = {}, onProgress?: (p: BuildProgress) => void): Promise<LoadedBuild> {
   const reader = await pool.connect();
   try {
     await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    return await build(reader, client, schema, scope, onProgress);
+    return await load(reader, client, schema, scope, onProgress);
   } finally {
     await reader.query('ROLLBACK').catch(() => undefined);
     reader.release();
   }
 }
 
-async function build(reader: PoolClient, client: PoolClient, schema: string, scope: BuildScope, onProgress?: (p: BuildProgress) => void): Promise<BuildResult> {
+async function load(reader: PoolClient, client: PoolClient, schema: string, scope: BuildScope, onProgress?: (p: BuildProgress) => void): Promise<LoadedBuild> {
   const clock = stopwatch();
   const tables = await tableColumns(client, schema);
   for (const table of tables.keys()) {
@@ -106,9 +123,9 @@ async function build(reader: PoolClient, client: PoolClient, schema: string, sco
     const chunk = await next;
     if (!chunk.length) break;
     const last = chunk[chunk.length - 1];
-    next = handled(readChunk(reader, scope, [last.partition, last.offset]));
-    fold.add(chunk, emit);
-    for (const r of chunk) positions.set(r.partition, r.offset);
+    next = handled(readChunk(reader, scope, [last[0], last[1]]));
+    fold.add(parsedRows(chunk), emit);
+    for (const r of chunk) positions.set(r[0], r[1]);
     events += chunk.length;
     await copying;
     copying = handled(flushAll([...own.values()]));
@@ -127,15 +144,94 @@ async function build(reader: PoolClient, client: PoolClient, schema: string, sco
     total += written[table];
   }
   const write = clock();
+  return { events, positions, rows: written, seconds: { read, fold: folded, write }, tables: [...tables.keys()], indexes };
+}
+
+/**
+ * The indexes bulkLoad dropped, built again, and every table analysed: on each of `connections`
+ * at once (a connection takes the next statement as it finishes one, the costliest first), as the
+ * other connections' transactions are theirs: the rows must be committed first, or be the one
+ * connection's own. Each index is built as a plain index, a primary key or unique constraint
+ * then attached to it (ALTER TABLE … USING INDEX, without a scan), so no statement takes a lock
+ * that makes another table's build wait. Index builds are what PostgreSQL does alone at the end of
+ * a replay: on one connection its one backend (and a B-tree's parallel workers) left a core of
+ * these two idle for much of them (GIN builds have no parallel workers).
+ */
+export async function bulkIndex(connections: PoolClient[], schema: string, loaded: LoadedBuild, onProgress?: (p: BuildProgress) => void): Promise<BuildResult> {
+  const clock = stopwatch();
   onProgress?.({ phase: 'index', done: 0 });
-  await atLeast(client, 'maintenance_work_mem', INDEX_BUILD_MEMORY);
-  for (const [i, ix] of indexes.entries()) {
-    await client.query(ix.create);
-    onProgress?.({ phase: 'index', done: i + 1, item: ix.name });
-  }
-  for (const table of tables.keys()) await client.query(`ANALYZE ${quoteIdent(schema)}.${quoteIdent(table)}`);
-  const index = clock();
-  return { events, positions, rows: written, seconds: { read, fold: folded, write, index } };
+  const costs = await indexCosts(connections[0], schema, loaded.indexes);
+  const builds = [...loaded.indexes].sort((a, b) => costs.get(b.name)! - costs.get(a.name)!);
+  let done = 0;
+  await onEach(
+    connections,
+    async (c) => {
+      await c.query(`SELECT set_config('maintenance_work_mem', greatest(pg_size_bytes(current_setting('maintenance_work_mem')), pg_size_bytes($1))::text || 'B', false)`, [
+        INDEX_BUILD_MEMORY,
+      ]);
+      return () => c.query('RESET maintenance_work_mem');
+    },
+    builds.map((ix) => async (c) => {
+      await c.query(ix.create);
+      onProgress?.({ phase: 'index', done: ++done, item: ix.name });
+    }),
+  );
+  for (const ix of builds) if (ix.attach) await connections[0].query(ix.attach);
+  const sizes = await tableSizes(connections[0], schema, loaded.tables);
+  await onEach(
+    connections,
+    undefined,
+    [...loaded.tables].sort((a, b) => sizes.get(b)! - sizes.get(a)!).map((table) => (c) => c.query(`ANALYZE ${quoteIdent(schema)}.${quoteIdent(table)}`)),
+  );
+  return { ...loaded, seconds: { ...loaded.seconds, index: clock() } };
+}
+
+/**
+ * Runs `tasks` on `connections`, each connection taking the next task as it finishes one; after
+ * a failure no new task starts, the running ones finish, and the first error is thrown.
+ * `prepare` runs first on each connection and answers what undoes it at the end.
+ */
+async function onEach(
+  connections: PoolClient[],
+  prepare: ((c: PoolClient) => Promise<() => Promise<unknown>>) | undefined,
+  tasks: ((c: PoolClient) => Promise<unknown>)[],
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const results = await Promise.allSettled(
+    connections.map(async (c) => {
+      const undo = await prepare?.(c);
+      try {
+        while (!failed && next < tasks.length) {
+          try {
+            await tasks[next++](c);
+          } catch (e) {
+            failed = true;
+            throw e;
+          }
+        }
+      } finally {
+        await undo?.().catch(() => undefined);
+      }
+    }),
+  );
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+/**
+ * What each index is expected to cost to build, to start the costliest first: its table's size,
+ * times 4 for GIN (no parallel workers, an entry per element) and again for an expression (computed
+ * for every row while building: the statements' search vector).
+ */
+async function indexCosts(client: PoolClient, schema: string, indexes: BuiltIndex[]): Promise<Map<string, number>> {
+  const sizes = await tableSizes(client, schema, [...new Set(indexes.map((ix) => ix.table))]);
+  return new Map(indexes.map((ix) => [ix.name, sizes.get(ix.table)! * (/ USING gin /i.test(ix.create) ? 4 : 1) * (/\(\s*[a-z_]+\s*\(/i.test(ix.create) ? 4 : 1)]));
+}
+
+async function tableSizes(client: PoolClient, schema: string, tables: string[]): Promise<Map<string, number>> {
+  const { rows } = await client.query(`SELECT t AS table, pg_relation_size(format('%I.%I', $1::text, t)) AS bytes FROM unnest($2::text[]) t`, [schema, tables]);
+  return new Map(rows.map((r) => [r.table as string, Number(r.bytes)]));
 }
 
 /** Each writer's COPY, one after the other on their connection. */
@@ -173,16 +269,37 @@ async function readAhead(client: PoolClient, scope: BuildScope): Promise<EventRo
   return rows.map(knownRow);
 }
 
-/** The next applied records in scope after `after` (partition, offset), in log order. */
-async function readChunk(client: PoolClient, scope: BuildScope, after: [number, string]): Promise<EventRow[]> {
+/** A journal record as read, its envelope still JSON text: JOURNAL_COLUMNS in order. */
+type RawRecord = [partition: number, offset: string, eventId: string, type: string, recordedAt: Date, envelope: string];
+
+/** The pg client's parsers, but jsonb left as its text: parsed one record at a time as the fold reaches it. */
+const JSONB_AS_TEXT = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === JSONB_OID ? (text: string) => text : types.getTypeParser(oid, format)),
+};
+const JSONB_OID = 3802;
+
+/**
+ * The next applied records in scope after `after` (partition, offset), in log order, their
+ * envelopes unparsed. A chunk waits while the one before is folded: as objects, its envelopes would
+ * be copied by every young-generation collection meanwhile; as text, each is one string, and the
+ * objects of its envelope live only while that record is folded.
+ */
+async function readChunk(client: PoolClient, scope: BuildScope, after: [number, string]): Promise<RawRecord[]> {
   const filter = scopeFilter(scope);
-  const { rows } = await client.query(
-    `SELECT ${JOURNAL_COLUMNS} FROM ledger.journal j
+  const { rows } = await client.query<RawRecord>({
+    text: `SELECT ${JOURNAL_COLUMNS} FROM ledger.journal j
       WHERE j.disposition = 'applied' AND (j.partition, j."offset") > ($3, $4::bigint) AND ${filter.sql}
       ORDER BY j.partition, j."offset" LIMIT $5`,
-    [...filter.params, after[0], after[1], READ_CHUNK],
-  );
-  return rows.map(knownRow);
+    values: [...filter.params, after[0], after[1], READ_CHUNK],
+    rowMode: 'array',
+    types: JSONB_AS_TEXT,
+  });
+  return rows;
+}
+
+/** The records of a chunk as the fold reads them, each envelope parsed when the fold asks for its record. */
+function* parsedRows(chunk: RawRecord[]): Generator<EventRow> {
+  for (const r of chunk) yield knownRow({ partition: r[0], offset: r[1], event_id: r[2], type: r[3], recorded_at: r[4], envelope: JSON.parse(r[5]) });
 }
 
 /** One table's COPY lines of a chunk: formatted and encoded as the rows come, sent by one COPY per chunk. */
@@ -229,18 +346,22 @@ async function tableColumns(client: PoolClient, schema: string): Promise<Map<str
 
 interface BuiltIndex {
   name: string;
+  table: string;
   drop: string;
+  /** Builds the index (a constraint's index too, as a plain unique index). */
   create: string;
+  /** Makes a primary key or unique constraint of the index built (null: a plain index). */
+  attach: string | null;
 }
 
 /**
- * Every index of the read-model tables, primary keys and unique constraints first (dropped and
- * added back as constraints, so the schema ends as the migrations made it): dropped before the
- * COPY, built after it.
+ * Every index of the read-model tables, primary keys and unique constraints too (dropped as
+ * constraints, built as unique indexes and attached as constraints again, so the schema ends as
+ * the migrations made it): dropped before the COPY, built after it.
  */
 async function indexesOf(client: PoolClient, schema: string): Promise<BuiltIndex[]> {
   const { rows } = await client.query(
-    `SELECT i.indexname AS name, i.tablename AS table, i.indexdef AS definition, pg_get_constraintdef(c.oid) AS constraint
+    `SELECT i.indexname AS name, i.tablename AS table, i.indexdef AS definition, c.contype AS kind
        FROM pg_indexes i
        LEFT JOIN pg_constraint c ON c.conname = i.indexname AND c.contype IN ('p', 'u')
         AND c.connamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1)
@@ -250,23 +371,23 @@ async function indexesOf(client: PoolClient, schema: string): Promise<BuiltIndex
   );
   return rows.map((r) => {
     const table = `${quoteIdent(schema)}.${quoteIdent(r.table)}`;
-    return r.constraint
-      ? { name: r.name, drop: `ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(r.name)}`, create: `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(r.name)} ${r.constraint}` }
-      : { name: r.name, drop: `DROP INDEX ${quoteIdent(schema)}.${quoteIdent(r.name)}`, create: r.definition };
+    const constraint = r.kind ? `${r.kind === 'p' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${quoteIdent(r.name)}` : null;
+    return {
+      name: r.name,
+      table: r.table,
+      drop: constraint ? `ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(r.name)}` : `DROP INDEX ${quoteIdent(schema)}.${quoteIdent(r.name)}`,
+      create: r.definition,
+      attach: constraint && `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(r.name)} ${constraint}`,
+    };
   });
 }
 
 /**
- * Memory for the index builds, in this transaction only: sorting a million rows' keys in memory
- * instead of in temporary files, and a GIN index gathering its entries in fewer passes. A server
- * configured higher keeps its own setting.
+ * Memory for the index builds, on each building connection until its builds are done: sorting a
+ * million rows' keys in memory instead of in temporary files, and a GIN index gathering its entries
+ * in fewer passes. A server configured higher keeps its own setting.
  */
 const INDEX_BUILD_MEMORY = '256MB';
-
-async function atLeast(client: PoolClient, setting: string, value: string): Promise<void> {
-  const { rows } = await client.query(`SELECT pg_size_bytes(current_setting($1)) < pg_size_bytes($2) AS lower`, [setting, value]);
-  if (rows[0].lower) await client.query(`SELECT set_config($1, $2, true)`, [setting, value]);
-}
 
 /**
  * Writes `rows` into `table`, a COPY per COPY_CHUNK rows: the rows are formatted as they come (a

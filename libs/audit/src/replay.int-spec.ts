@@ -4,7 +4,8 @@ import { createTestDatabase } from '@ledger/testing';
 import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA, TokenStore } from '@ledger/ledger-store';
 import { READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
 import { EMBEDDED_LOG_SCHEMA, EmbeddedEventLog } from '@ledger/log';
-import { frozenSchemaName, replayFrozen, ReplaySchemaError } from './replay';
+import { BUILDING_MARKER, frozenSchemaName, replayFrozen, ReplaySchemaError } from './replay';
+import { REPLAY_MARKER } from './reader-role';
 
 // A mistaken --schema must never drop what the ledger keeps; a second frozen copy must never
 // silently replace the first.
@@ -55,6 +56,30 @@ describe('ledger replay into a frozen copy', () => {
     await replayFrozen(pool, first, {}, { replace: true });
     expect((await pool.query(`SELECT id FROM ${first}.actors_v1`)).rows).toEqual([]);
     expect(await tables(second)).toBeGreaterThan(0);
+  });
+
+  it('rebuilds a copy a replay began and did not finish without --replace, and refuses a copy another replay is building', async () => {
+    // A replay commits its rows before it builds the indexes: one stopped then leaves the schema marked unfinished.
+    await pool.query(`CREATE SCHEMA read_model_at_unfinished`);
+    await pool.query(`COMMENT ON SCHEMA read_model_at_unfinished IS '${BUILDING_MARKER}'`);
+    await pool.query(`CREATE TABLE read_model_at_unfinished.actors_v1 (id text)`);
+    const result = await replayFrozen(pool, 'read_model_at_unfinished', {});
+    expect(result.schema).toBe('read_model_at_unfinished');
+    const comment = async (schema: string) => (await pool.query(`SELECT obj_description($1::regnamespace, 'pg_namespace') AS c`, [schema])).rows[0].c;
+    expect(await comment('read_model_at_unfinished')).toBe(REPLAY_MARKER);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'read_model_at_unfinished'`)).rows[0].n).toBeGreaterThan(20);
+
+    const other = await pool.connect();
+    try {
+      await other.query(`SELECT pg_advisory_lock(hashtext('ledger-replay:read_model_at_unfinished'))`);
+      await expect(replayFrozen(pool, 'read_model_at_unfinished', {}, { replace: true })).rejects.toThrow(
+        'another replay into read_model_at_unfinished is running: refused, nothing dropped',
+      );
+      expect(await comment('read_model_at_unfinished')).toBe(REPLAY_MARKER);
+    } finally {
+      await other.query(`SELECT pg_advisory_unlock_all()`);
+      other.release();
+    }
   });
 
   it('a replayed copy has every index and key of the migrated read models, and their statistics targets', async () => {

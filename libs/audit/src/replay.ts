@@ -6,7 +6,7 @@ import { journaledPartitions } from '@ledger/ledger-store';
 import { readModelDigest } from '../../read-models/src/digest';
 import { READ_MODEL_LOCK, ReadModels, READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
 import { grantReadModels, REPLAY_MARKER } from './reader-role';
-import { bulkBuild, BuildProgress, BuildResult } from './bulk-build';
+import { BuildProgress, BuildResult, bulkIndex, bulkLoad, LoadedBuild } from './bulk-build';
 
 /** Which journal records a replay folds. */
 export interface ReplayScope {
@@ -112,35 +112,73 @@ export class ReplaySchemaError extends Error {
   }
 }
 
-/** Whether a schema exists, and whether a replay made it (its comment is the marker). */
-async function schemaState(pool: Pool, schema: string): Promise<'absent' | 'replay' | 'foreign'> {
-  const { rows } = await pool.query(`SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1`, [schema]);
+/**
+ * What a replay writes on a schema while it builds it (COMMENT ON SCHEMA), until the last index is
+ * built and it writes REPLAY_MARKER: a schema that still carries this one is a replay that did not
+ * finish (a crash, a stop), rebuilt by the next replay into it without `--replace`, and read by no
+ * role meanwhile.
+ */
+export const BUILDING_MARKER = 'statement-ledger: read models ledger replay is building (unfinished)';
+
+/** Whether a schema exists, and whether a replay made it (its comment is the marker), or began it. */
+async function schemaState(db: Pool | PoolClient, schema: string): Promise<'absent' | 'replay' | 'building' | 'foreign'> {
+  const { rows } = await db.query(`SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1`, [schema]);
   if (!rows.length) return 'absent';
+  if (rows[0].comment === BUILDING_MARKER) return 'building';
   return rows[0].comment === REPLAY_MARKER ? 'replay' : 'foreign';
 }
 
 /**
- * Creates `schema` for a replay: a new one, or — when `replace` — one an earlier replay created.
- * Any other existing schema is refused before anything is dropped.
+ * Runs a replay into `schema` on a connection that holds the schema's replay lock (a session
+ * advisory lock) throughout: a second replay into the same schema is refused while one runs, so
+ * neither drops the tables the other is building.
  */
-async function freshSchema(pool: Pool, schema: string, replace: boolean): Promise<void> {
-  const state = await schemaState(pool, schema);
+async function withReplayLock<T>(pool: Pool, schema: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`ledger-replay:${schema}`]);
+    if (!rows[0].locked) throw new ReplaySchemaError(`another replay into ${schema} is running: refused, nothing dropped (wait for it to finish, or choose another --schema)`);
+    try {
+      return await work(client);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`ledger-replay:${schema}`]).catch((e: Error) => (broken = e));
+    }
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
+ * Creates `schema` for a replay, on the connection holding its replay lock: a new one, one a replay
+ * began and did not finish, or — when `replace` — one an earlier replay created. Any other existing
+ * schema is refused before anything is dropped. The schema carries BUILDING_MARKER until finished.
+ */
+async function freshSchema(pool: Pool, client: PoolClient, schema: string, replace: boolean): Promise<void> {
+  const state = await schemaState(client, schema);
   if (state === 'foreign') throw new ReplaySchemaError(`schema ${schema} was not created by ledger replay: refused, nothing dropped (choose another --schema)`);
   if (state === 'replay' && !replace) {
     throw new ReplaySchemaError(`schema ${schema} already holds a replayed copy: pass --replace to rebuild it, or --schema to name another`);
   }
-  await inTransaction(pool, async (client) => {
-    // Checked again under the lock of this transaction: a schema made meanwhile by someone else is not ours to drop.
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ledger-replay:${schema}`]);
-    const { rows } = await client.query(`SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1`, [schema]);
-    if (rows.length && (rows[0].comment !== REPLAY_MARKER || state === 'absent'))
-      throw new ReplaySchemaError(`schema ${schema} appeared while the replay started: refused, nothing dropped`);
-    if (rows.length) await client.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
+  await client.query('BEGIN');
+  try {
+    // Checked again in this transaction: a schema made meanwhile by someone else is not ours to drop.
+    if ((await schemaState(client, schema)) !== state) throw new ReplaySchemaError(`schema ${schema} changed while the replay started: refused, nothing dropped`);
+    if (state !== 'absent') await client.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
     await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
-    await client.query(`COMMENT ON SCHEMA ${quoteIdent(schema)} IS ${literal(REPLAY_MARKER)}`);
-  });
+    await client.query(`COMMENT ON SCHEMA ${quoteIdent(schema)} IS ${literal(BUILDING_MARKER)}`);
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
   await migrate(pool, schema, READ_MIGRATIONS_DIR);
-  await grantReadModels(pool, schema); // the read-only roles keep reading after a switch, and read frozen copies
+}
+
+/** Marks a built schema finished, and lets the read-only roles read it (they keep reading after a switch, and read frozen copies). */
+async function finishSchema(client: PoolClient, schema: string): Promise<void> {
+  await client.query(`COMMENT ON SCHEMA ${quoteIdent(schema)} IS ${literal(REPLAY_MARKER)}`);
+  await grantReadModels(client, schema);
 }
 
 async function inSnapshot<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -165,11 +203,16 @@ function literal(value: string): string {
  * Queries see either the old schema or the new one, never a half-built one.
  */
 export async function replayAndSwitch(pool: Pool, onProgress?: ReplayProgress): Promise<ReplayResult> {
-  const started = Date.now();
   const next = `${READ_SCHEMA}_next`;
+  return withReplayLock(pool, next, (client) => switchFrom(pool, client, next, onProgress));
+}
+
+async function switchFrom(pool: Pool, client: PoolClient, next: string, onProgress?: ReplayProgress): Promise<ReplayResult> {
+  const started = Date.now();
   // A stale read_model_next is a replay that did not finish; the live schema carries the marker after a switch.
-  await freshSchema(pool, next, true);
-  const built = await build(pool, next, {}, onProgress);
+  await freshSchema(pool, client, next, true);
+  const built = await build(pool, client, next, {}, onProgress);
+  await finishSchema(client, next);
   const positions: Positions = built.positions;
   let events = built.events;
   // What the live projector journaled meanwhile is folded the incremental way, onto the built tables.
@@ -180,15 +223,15 @@ export async function replayAndSwitch(pool: Pool, onProgress?: ReplayProgress): 
     if (more < CHUNK) break;
   }
   const old = `${READ_SCHEMA}_old_${Date.now()}`;
-  await inTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [READ_MODEL_LOCK, READ_SCHEMA]);
-    await foldRange(pool, next, positions, {}, caughtUp, client);
-    await client.query(`ALTER SCHEMA ${quoteIdent(READ_SCHEMA)} RENAME TO ${quoteIdent(old)}`);
-    await client.query(`ALTER SCHEMA ${quoteIdent(next)} RENAME TO ${quoteIdent(READ_SCHEMA)}`);
+  await inTransaction(pool, async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [READ_MODEL_LOCK, READ_SCHEMA]);
+    await foldRange(pool, next, positions, {}, caughtUp, tx);
+    await tx.query(`ALTER SCHEMA ${quoteIdent(READ_SCHEMA)} RENAME TO ${quoteIdent(old)}`);
+    await tx.query(`ALTER SCHEMA ${quoteIdent(next)} RENAME TO ${quoteIdent(READ_SCHEMA)}`);
   });
   // The digest is read after the switch, holding no lock the projectors wait for: it is the live
   // read models just after the switch (and whatever a running projector added since, in one snapshot).
-  const digest = await inSnapshot(pool, (client) => readModelDigest(client, READ_SCHEMA));
+  const digest = await inSnapshot(pool, (snapshot) => readModelDigest(snapshot, READ_SCHEMA));
   // Queries that began on the old schema finish first; dropping it waits for them.
   await pool.query(`DROP SCHEMA ${quoteIdent(old)} CASCADE`);
   return { schema: READ_SCHEMA, events, seconds: (Date.now() - started) / 1000, switched: true, digest, build: { rows: built.rows, seconds: built.seconds } };
@@ -207,28 +250,42 @@ export interface FrozenOptions {
  */
 export async function replayFrozen(pool: Pool, schema: string, scope: ReplayScope, options: FrozenOptions = {}): Promise<ReplayResult> {
   if (schema === READ_SCHEMA || schema === `${READ_SCHEMA}_next`) throw new ReplaySchemaError(`${schema} is reserved for the live read models`);
-  const started = Date.now();
-  await freshSchema(pool, schema, options.replace ?? false);
-  const built = await build(pool, schema, scope, options.onProgress);
-  return {
-    schema,
-    events: built.events,
-    seconds: (Date.now() - started) / 1000,
-    switched: false,
-    digest: await readModelDigest(pool, schema),
-    build: { rows: built.rows, seconds: built.seconds },
-  };
+  return withReplayLock(pool, schema, async (client) => {
+    const started = Date.now();
+    await freshSchema(pool, client, schema, options.replace ?? false);
+    const built = await build(pool, client, schema, scope, options.onProgress);
+    await finishSchema(client, schema);
+    const seconds = (Date.now() - started) / 1000;
+    return { schema, events: built.events, seconds, switched: false, digest: await readModelDigest(client, schema), build: { rows: built.rows, seconds: built.seconds } };
+  });
 }
 
-/** The bulk build of a fresh replay schema, in one transaction (a crash leaves the schema empty; the next replay makes it afresh). */
-async function build(pool: Pool, schema: string, scope: ReplayScope, onProgress?: ReplayProgress): Promise<BuildResult> {
+/**
+ * The bulk build of a fresh replay schema on `client`: its rows in one transaction (a crash leaves
+ * the schema empty), then, committed, its indexes on two connections at once (a crash leaves the
+ * schema without some of them, still marked unfinished: the next replay into it makes it afresh).
+ */
+async function build(pool: Pool, client: PoolClient, schema: string, scope: ReplayScope, onProgress?: ReplayProgress): Promise<BuildResult> {
   let events = 0;
-  return inTransaction(pool, (client) =>
-    bulkBuild(pool, client, schema, scope, (p) => {
-      if (p.phase === 'fold') events = p.done;
-      onProgress?.({ ...p, events });
-    }),
-  );
+  const progress = (p: BuildProgress) => {
+    if (p.phase === 'fold') events = p.done;
+    onProgress?.({ ...p, events });
+  };
+  await client.query('BEGIN');
+  let loaded: LoadedBuild;
+  try {
+    loaded = await bulkLoad(pool, client, schema, scope, progress);
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+  const second = await pool.connect();
+  try {
+    return await bulkIndex([client, second], schema, loaded, progress);
+  } finally {
+    second.release();
+  }
 }
 
 /**

@@ -109,7 +109,7 @@ export class LogFold {
   }
 
   /** Folds `rows` (the next records of the log, every type), handing each event's own rows to `emit`. */
-  add(rows: EventRow[], emit: (table: EventTable, row: Record<string, unknown>) => void): void {
+  add(rows: Iterable<EventRow>, emit: (table: EventTable, row: Record<string, unknown>) => void): void {
     for (const r of rows) {
       const effective = this.effectiveOf(r);
       const recordedAt = r.recorded_at.toISOString();
