@@ -181,7 +181,7 @@ export const scenario: Scenario = {
         })),
       );
     if (final.sql) tables.push(sqlTable(final.sql, final.wall, `Replay of ${fmt(final.records)} (the digest after the fold included)`));
-    const stageNote = `CPU by stage: Node from process.cpuUsage() and PostgreSQL from /proc/<pid>/schedstat of every backend of the replay's database (sampled every 250 ms, so a connection that closes keeps its last reading), both from the call to the last chunk committed (the digest after it excluded). Decode is JSON.parse of the same journal's stored envelopes (up to 20,000, their text), timed apart: the pg client parses each jsonb envelope during the replay, so it is part of the replay's Node CPU; the rest of the Node CPU is the fold, formatting and the pg client. Today's replay neither validates nor hashes ("–").`;
+    const stageNote = `CPU by stage: Node from process.cpuUsage() and PostgreSQL from /proc/<pid>/schedstat of every backend of the replay's database (sampled every 250 ms, so a connection that closes keeps its last reading), both from the call to the last chunk committed (the digest after it excluded). Decode is JSON.parse of the same journal's stored envelopes (up to 20,000, their text), timed apart: the replay reads each envelope as its jsonb text and parses it as the fold reaches the record, so it is part of the replay's Node CPU; the rest of the Node CPU is the fold, formatting and the pg client. Today's replay neither validates nor hashes ("–").`;
     return { figures, tables, notes: [...notes(ctx, world, rungs, final, skipped, kafka), copyNote(copy, final.folded, 'replay'), journalCopyNote(journal), stageNote] };
   },
 };

@@ -207,7 +207,7 @@ export function replayStages(run: { events: number; nodeSeconds: number; postgre
   // The first phase counts from the start of the replay, not from its first report.
   const marks = [...run.phases.map((m, i) => (i === 0 ? { ...m, node: 0, postgres: 0 } : m)), { phase: 'end', node: run.nodeSeconds, postgres: run.postgresSeconds }];
   const stages: StageTable['stages'] = [
-    { stage: 'decode (JSON.parse of the stored envelope, in the pg client)', node: decode, postgres: 0 },
+    { stage: 'decode (JSON.parse of the stored envelope, as the fold reaches its record)', node: decode, postgres: 0 },
     { stage: 'validate (not done by the replay)', node: NaN, postgres: NaN },
     { stage: 'hash (not done by the replay)', node: NaN, postgres: NaN },
   ];
