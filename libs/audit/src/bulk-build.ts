@@ -160,27 +160,28 @@ async function load(reader: PoolClient, client: PoolClient, schema: string, scop
 export async function bulkIndex(connections: PoolClient[], schema: string, loaded: LoadedBuild, onProgress?: (p: BuildProgress) => void): Promise<BuildResult> {
   const clock = stopwatch();
   onProgress?.({ phase: 'index', done: 0 });
-  const costs = await indexCosts(connections[0], schema, loaded.indexes);
-  const builds = [...loaded.indexes].sort((a, b) => costs.get(b.name)! - costs.get(a.name)!);
-  let done = 0;
-  await onEach(
-    connections,
-    async (c) => {
-      await c.query(`SELECT set_config('maintenance_work_mem', greatest(pg_size_bytes(current_setting('maintenance_work_mem')), pg_size_bytes($1))::text || 'B', false)`, [
-        INDEX_BUILD_MEMORY,
-      ]);
-      return () => c.query('RESET maintenance_work_mem');
-    },
-    builds.map((ix) => async (c) => {
-      await c.query(ix.create);
-      onProgress?.({ phase: 'index', done: ++done, item: ix.name });
-    }),
-  );
-  for (const ix of builds) if (ix.attach) await connections[0].query(ix.attach);
   const sizes = await tableSizes(connections[0], schema, loaded.tables);
+  const builds = [...loaded.indexes].sort((a, b) => buildCost(b, sizes) - buildCost(a, sizes));
+  let done = 0;
+  for (const c of connections) {
+    await c.query(`SELECT set_config('maintenance_work_mem', greatest(pg_size_bytes(current_setting('maintenance_work_mem')), pg_size_bytes($1))::text || 'B', false)`, [
+      INDEX_BUILD_MEMORY,
+    ]);
+  }
+  try {
+    await onEach(
+      connections,
+      builds.map((ix) => async (c) => {
+        await c.query(ix.create);
+        onProgress?.({ phase: 'index', done: ++done, item: ix.name });
+      }),
+    );
+  } finally {
+    for (const c of connections) await c.query('RESET maintenance_work_mem').catch(() => undefined);
+  }
+  for (const ix of builds) if (ix.attach) await connections[0].query(ix.attach);
   await onEach(
     connections,
-    undefined,
     [...loaded.tables].sort((a, b) => sizes.get(b)! - sizes.get(a)!).map((table) => (c) => c.query(`ANALYZE ${quoteIdent(schema)}.${quoteIdent(table)}`)),
   );
   return { ...loaded, seconds: { ...loaded.seconds, index: clock() } };
@@ -189,29 +190,19 @@ export async function bulkIndex(connections: PoolClient[], schema: string, loade
 /**
  * Runs `tasks` on `connections`, each connection taking the next task as it finishes one; after
  * a failure no new task starts, the running ones finish, and the first error is thrown.
- * `prepare` runs first on each connection and answers what undoes it at the end.
  */
-async function onEach(
-  connections: PoolClient[],
-  prepare: ((c: PoolClient) => Promise<() => Promise<unknown>>) | undefined,
-  tasks: ((c: PoolClient) => Promise<unknown>)[],
-): Promise<void> {
+async function onEach(connections: PoolClient[], tasks: ((c: PoolClient) => Promise<unknown>)[]): Promise<void> {
   let next = 0;
   let failed = false;
   const results = await Promise.allSettled(
     connections.map(async (c) => {
-      const undo = await prepare?.(c);
-      try {
-        while (!failed && next < tasks.length) {
-          try {
-            await tasks[next++](c);
-          } catch (e) {
-            failed = true;
-            throw e;
-          }
+      while (!failed && next < tasks.length) {
+        try {
+          await tasks[next++](c);
+        } catch (e) {
+          failed = true;
+          throw e;
         }
-      } finally {
-        await undo?.().catch(() => undefined);
       }
     }),
   );
@@ -220,13 +211,12 @@ async function onEach(
 }
 
 /**
- * What each index is expected to cost to build, to start the costliest first: its table's size,
+ * What an index is expected to cost to build, to start the costliest first: its table's size,
  * times 4 for GIN (no parallel workers, an entry per element) and again for an expression (computed
  * for every row while building: the statements' search vector).
  */
-async function indexCosts(client: PoolClient, schema: string, indexes: BuiltIndex[]): Promise<Map<string, number>> {
-  const sizes = await tableSizes(client, schema, [...new Set(indexes.map((ix) => ix.table))]);
-  return new Map(indexes.map((ix) => [ix.name, sizes.get(ix.table)! * (/ USING gin /i.test(ix.create) ? 4 : 1) * (/\(\s*[a-z_]+\s*\(/i.test(ix.create) ? 4 : 1)]));
+function buildCost(ix: BuiltIndex, sizes: Map<string, number>): number {
+  return sizes.get(ix.table)! * (/ USING gin /i.test(ix.create) ? 4 : 1) * (/\(\s*[a-z_]+\s*\(/i.test(ix.create) ? 4 : 1);
 }
 
 async function tableSizes(client: PoolClient, schema: string, tables: string[]): Promise<Map<string, number>> {

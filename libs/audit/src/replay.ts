@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { RecordedEvent } from '@ledger/contracts';
-import { inTransaction, migrate, quoteIdent } from '@ledger/postgres';
+import { inTransaction, migrate, quoteIdent, transaction } from '@ledger/postgres';
 import { journaledPartitions } from '@ledger/ledger-store';
 import { readModelDigest } from '../../read-models/src/digest';
 import { READ_MODEL_LOCK, ReadModels, READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
 import { grantReadModels, REPLAY_MARKER } from './reader-role';
-import { BuildProgress, BuildResult, bulkIndex, bulkLoad, LoadedBuild } from './bulk-build';
+import { BuildProgress, BuildResult, bulkIndex, bulkLoad } from './bulk-build';
 
 /** Which journal records a replay folds. */
 export interface ReplayScope {
@@ -160,18 +160,13 @@ async function freshSchema(pool: Pool, client: PoolClient, schema: string, repla
   if (state === 'replay' && !replace) {
     throw new ReplaySchemaError(`schema ${schema} already holds a replayed copy: pass --replace to rebuild it, or --schema to name another`);
   }
-  await client.query('BEGIN');
-  try {
+  await transaction(client, async () => {
     // Checked again in this transaction: a schema made meanwhile by someone else is not ours to drop.
     if ((await schemaState(client, schema)) !== state) throw new ReplaySchemaError(`schema ${schema} changed while the replay started: refused, nothing dropped`);
     if (state !== 'absent') await client.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
     await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
     await client.query(`COMMENT ON SCHEMA ${quoteIdent(schema)} IS ${literal(BUILDING_MARKER)}`);
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  }
+  });
   await migrate(pool, schema, READ_MIGRATIONS_DIR);
 }
 
@@ -271,15 +266,7 @@ async function build(pool: Pool, client: PoolClient, schema: string, scope: Repl
     if (p.phase === 'fold') events = p.done;
     onProgress?.({ ...p, events });
   };
-  await client.query('BEGIN');
-  let loaded: LoadedBuild;
-  try {
-    loaded = await bulkLoad(pool, client, schema, scope, progress);
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  }
+  const loaded = await transaction(client, () => bulkLoad(pool, client, schema, scope, progress));
   const second = await pool.connect();
   try {
     return await bulkIndex([client, second], schema, loaded, progress);

@@ -97,6 +97,15 @@ export function createPool(connectionString: string, extra: LedgerPoolConfig = {
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
+    return await transaction(client, fn);
+  } finally {
+    client.release();
+  }
+}
+
+/** inTransaction on a connection the caller holds (and keeps after it). */
+export async function transaction<T>(client: PoolClient, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
@@ -104,7 +113,5 @@ export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => P
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw e;
-  } finally {
-    client.release();
   }
 }
