@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { CopyBuffer, copyLines, copyRows, CopyColumns, copyRow } from './copy-text';
+import { CopyBuffer, copyLines, copyRows, CopyColumns } from './copy-text';
 import { createPool } from './pool';
 
 // COPY of lines known up front goes out in one write (statement, data, end of data) without waiting
@@ -49,9 +49,9 @@ describe('copyLines', () => {
       { id: 21, name: 'tab\there, 🕊️ and a line\nbreak' },
       { id: 22, name: 'x'.repeat(1000) },
     ];
-    for (const row of wanted.slice(0, 2)) lines.add(copyRow(row, columns));
+    for (const row of wanted.slice(0, 2)) lines.addRow(row, columns);
     const first = lines.take();
-    lines.add(copyRow(wanted[2], columns));
+    lines.addRow(wanted[2], columns);
     expect(lines.lines).toBe(1);
     const client = await pool.connect();
     try {
