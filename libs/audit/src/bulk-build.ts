@@ -1,6 +1,6 @@
 import { Pool, PoolClient, types } from 'pg';
 import { AHEAD_TYPES, EVENT_TABLES, EventRow, EventTable, knownRow, LogFold, STATE_TABLES } from '@ledger/read-models';
-import { CopyBuffer, copyLines, CopyColumns, copyRow, quoteIdent } from '@ledger/postgres';
+import { CopyBuffer, copyLines, CopyColumns, quoteIdent, transaction } from '@ledger/postgres';
 
 /** Which journal records a bulk build folds. */
 export interface BuildScope {
@@ -72,17 +72,79 @@ export async function bulkBuild(pool: Pool, client: PoolClient, schema: string, 
  * rolls it all back, and a replay started again begins afresh.
  */
 export async function bulkLoad(pool: Pool, client: PoolClient, schema: string, scope: BuildScope = {}, onProgress?: (p: BuildProgress) => void): Promise<LoadedBuild> {
+  return writeState(client, schema, await foldEvents(pool, client, schema, scope, onProgress), onProgress);
+}
+
+/**
+ * A replay's bulk build: bulkLoad and bulkIndex, overlapped. The tables of events are committed as
+ * soon as the log is folded (`client`'s first transaction), and their indexes (the statements'
+ * search index first, the costliest) start on a second connection while Node folds and writes the
+ * tables of state (`client`'s second transaction): that phase is Node's, and left PostgreSQL a core
+ * idle. Then both connections build what is left. Each transaction commits rows into a schema
+ * nobody reads yet (the caller marks it unfinished until the end); a crash between them leaves it
+ * unfinished, and the next replay into it makes it afresh.
+ */
+export async function bulkReplay(pool: Pool, client: PoolClient, schema: string, scope: BuildScope = {}, onProgress?: (p: BuildProgress) => void): Promise<BuildResult> {
+  const events = await transaction(client, () => foldEvents(pool, client, schema, scope, onProgress));
+  const second = await pool.connect();
+  let indexing = false;
+  const builds = new IndexBuilds((ix) => indexing && onProgress?.({ phase: 'index', done: builds.built, item: ix.name }));
+  const ofEvents = (ix: BuiltIndex) => (EVENT_TABLES as readonly string[]).includes(ix.table);
+  try {
+    builds.add(events.indexes.filter(ofEvents), await tableSizes(client, schema, [...EVENT_TABLES]));
+    builds.alone = true;
+    const early = handled(builds.on(second));
+    let loaded: LoadedBuild;
+    try {
+      loaded = await transaction(client, () => writeState(client, schema, events, onProgress));
+    } catch (e) {
+      builds.stop();
+      await early.catch(() => undefined);
+      throw e;
+    }
+    const clock = stopwatch();
+    indexing = true;
+    builds.alone = false;
+    onProgress?.({ phase: 'index', done: builds.built });
+    const sizes = await tableSizes(client, schema, loaded.tables);
+    builds.add(
+      loaded.indexes.filter((ix) => !ofEvents(ix)),
+      sizes,
+    );
+    // `second` goes on with what it was building (or starts again, had it run out), `client` joins.
+    await settled([builds.on(client), early.then(() => builds.on(second))]);
+    await attachAndAnalyze([client, second], schema, loaded, sizes);
+    return { ...loaded, seconds: { ...loaded.seconds, index: clock() } };
+  } finally {
+    await builds.release();
+    second.release();
+  }
+}
+
+/** What foldEvents leaves for writeState: the fold of the whole log, its events' own rows written. */
+interface FoldedEvents {
+  fold: LogFold;
+  events: number;
+  positions: Map<number, string>;
+  rows: Record<string, number>;
+  seconds: { read: number; fold: number };
+  tables: Map<string, CopyColumns>;
+  indexes: BuiltIndex[];
+}
+
+/** The read and fold phases of bulkLoad: every index dropped, the log folded and each event's own rows written. */
+async function foldEvents(pool: Pool, client: PoolClient, schema: string, scope: BuildScope, onProgress?: (p: BuildProgress) => void): Promise<FoldedEvents> {
   const reader = await pool.connect();
   try {
     await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    return await load(reader, client, schema, scope, onProgress);
+    return await foldLog(reader, client, schema, scope, onProgress);
   } finally {
     await reader.query('ROLLBACK').catch(() => undefined);
     reader.release();
   }
 }
 
-async function load(reader: PoolClient, client: PoolClient, schema: string, scope: BuildScope, onProgress?: (p: BuildProgress) => void): Promise<LoadedBuild> {
+async function foldLog(reader: PoolClient, client: PoolClient, schema: string, scope: BuildScope, onProgress?: (p: BuildProgress) => void): Promise<FoldedEvents> {
   const clock = stopwatch();
   const tables = await tableColumns(client, schema);
   for (const table of tables.keys()) {
@@ -134,7 +196,14 @@ async function load(reader: PoolClient, client: PoolClient, schema: string, scop
   await copying;
   for (const [table, w] of own) written[table] = w.rows;
   const folded = clock();
+  return { fold, events, positions, rows: written, seconds: { read, fold: folded }, tables, indexes };
+}
 
+/** The write phase of bulkLoad: the tables of state, from the fold of the whole log. */
+async function writeState(client: PoolClient, schema: string, folded: FoldedEvents, onProgress?: (p: BuildProgress) => void): Promise<LoadedBuild> {
+  const clock = stopwatch();
+  const { fold, tables } = folded;
+  const written = { ...folded.rows };
   onProgress?.({ phase: 'write', done: 0 });
   let total = 0;
   for (const table of STATE_TABLES) {
@@ -144,7 +213,7 @@ async function load(reader: PoolClient, client: PoolClient, schema: string, scop
     total += written[table];
   }
   const write = clock();
-  return { events, positions, rows: written, seconds: { read, fold: folded, write }, tables: [...tables.keys()], indexes };
+  return { events: folded.events, positions: folded.positions, rows: written, seconds: { ...folded.seconds, write }, tables: [...tables.keys()], indexes: folded.indexes };
 }
 
 /**
@@ -161,30 +230,92 @@ export async function bulkIndex(connections: PoolClient[], schema: string, loade
   const clock = stopwatch();
   onProgress?.({ phase: 'index', done: 0 });
   const sizes = await tableSizes(connections[0], schema, loaded.tables);
-  const builds = [...loaded.indexes].sort((a, b) => buildCost(b, sizes) - buildCost(a, sizes));
-  let done = 0;
-  for (const c of connections) {
-    await c.query(`SELECT set_config('maintenance_work_mem', greatest(pg_size_bytes(current_setting('maintenance_work_mem')), pg_size_bytes($1))::text || 'B', false)`, [
-      INDEX_BUILD_MEMORY,
-    ]);
-  }
+  const builds = new IndexBuilds((ix) => onProgress?.({ phase: 'index', done: builds.built, item: ix.name }));
+  builds.add(loaded.indexes, sizes);
   try {
-    await onEach(
-      connections,
-      builds.map((ix) => async (c) => {
-        await c.query(ix.create);
-        onProgress?.({ phase: 'index', done: ++done, item: ix.name });
-      }),
-    );
+    await settled(connections.map((c) => builds.on(c)));
   } finally {
-    for (const c of connections) await c.query('RESET maintenance_work_mem').catch(() => undefined);
+    await builds.release();
   }
-  for (const ix of builds) if (ix.attach) await connections[0].query(ix.attach);
+  await attachAndAnalyze(connections, schema, loaded, sizes);
+  return { ...loaded, seconds: { ...loaded.seconds, index: clock() } };
+}
+
+/**
+ * Index builds shared by connections: each connection takes the costliest build left as it
+ * finishes one, with memory enough to sort in memory (INDEX_BUILD_MEMORY) until `release`. After a
+ * failure (or `stop`) no build starts; the running ones finish.
+ */
+class IndexBuilds {
+  private readonly left: { ix: BuiltIndex; cost: number }[] = [];
+  private readonly raised = new Set<PoolClient>();
+  /** The connections whose builds run without parallel workers now. */
+  private readonly serial = new Set<PoolClient>();
+  private stopped = false;
+  built = 0;
+  /**
+   * Builds that start now run without B-tree parallel workers: while Node has work of its own, a
+   * build's workers take the core it needs (the bulk replay's early builds).
+   */
+  alone = false;
+
+  constructor(private readonly onBuilt: (ix: BuiltIndex) => void) {}
+
+  add(indexes: BuiltIndex[], sizes: Map<string, number>): void {
+    for (const ix of indexes) this.left.push({ ix, cost: buildCost(ix, sizes) });
+    this.left.sort((a, b) => b.cost - a.cost);
+  }
+
+  /** Builds on `c` until none is left; rejects with the build that failed. */
+  async on(c: PoolClient): Promise<void> {
+    if (!this.raised.has(c)) {
+      this.raised.add(c);
+      await c.query(`SELECT set_config('maintenance_work_mem', greatest(pg_size_bytes(current_setting('maintenance_work_mem')), pg_size_bytes($1))::text || 'B', false)`, [
+        INDEX_BUILD_MEMORY,
+      ]);
+    }
+    while (!this.stopped && this.left.length) {
+      if (this.alone !== this.serial.has(c)) {
+        await c.query(this.alone ? 'SET max_parallel_maintenance_workers = 0' : 'RESET max_parallel_maintenance_workers');
+        if (this.alone) this.serial.add(c);
+        else this.serial.delete(c);
+      }
+      const { ix } = this.left.shift()!;
+      try {
+        await c.query(ix.create);
+      } catch (e) {
+        this.stopped = true;
+        throw e;
+      }
+      this.built++;
+      this.onBuilt(ix);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** The connections' own memory setting again. */
+  async release(): Promise<void> {
+    for (const c of this.raised) await c.query('RESET maintenance_work_mem').catch(() => undefined);
+    for (const c of this.serial) await c.query('RESET max_parallel_maintenance_workers').catch(() => undefined);
+  }
+}
+
+/** The primary keys and unique constraints attached to their indexes, and every table analysed, the largest first. */
+async function attachAndAnalyze(connections: PoolClient[], schema: string, loaded: LoadedBuild, sizes: Map<string, number>): Promise<void> {
+  for (const ix of loaded.indexes) if (ix.attach) await connections[0].query(ix.attach);
   await onEach(
     connections,
     [...loaded.tables].sort((a, b) => sizes.get(b)! - sizes.get(a)!).map((table) => (c) => c.query(`ANALYZE ${quoteIdent(schema)}.${quoteIdent(table)}`)),
   );
-  return { ...loaded, seconds: { ...loaded.seconds, index: clock() } };
+}
+
+/** Waits for every promise to settle, then rejects with the first failure, if any: nothing is left running on a connection about to be released. */
+async function settled(work: Promise<unknown>[]): Promise<void> {
+  const failure = (await Promise.allSettled(work)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 /**
@@ -194,7 +325,7 @@ export async function bulkIndex(connections: PoolClient[], schema: string, loade
 async function onEach(connections: PoolClient[], tasks: ((c: PoolClient) => Promise<unknown>)[]): Promise<void> {
   let next = 0;
   let failed = false;
-  const results = await Promise.allSettled(
+  await settled(
     connections.map(async (c) => {
       while (!failed && next < tasks.length) {
         try {
@@ -206,8 +337,6 @@ async function onEach(connections: PoolClient[], tasks: ((c: PoolClient) => Prom
       }
     }),
   );
-  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
 }
 
 /**
@@ -308,7 +437,7 @@ class ChunkWriter {
   }
 
   add(row: Record<string, unknown>): void {
-    this.lines.add(copyRow(row, this.columns));
+    this.lines.addRow(row, this.columns);
   }
 
   /** Sends what was added since the last flush; answers once PostgreSQL has taken it. */

@@ -6,7 +6,7 @@ import { journaledPartitions } from '@ledger/ledger-store';
 import { readModelDigest } from '../../read-models/src/digest';
 import { READ_MODEL_LOCK, ReadModels, READ_MIGRATIONS_DIR, READ_SCHEMA } from '@ledger/read-models';
 import { grantReadModels, REPLAY_MARKER } from './reader-role';
-import { BuildProgress, BuildResult, bulkIndex, bulkLoad } from './bulk-build';
+import { BuildProgress, BuildResult, bulkReplay } from './bulk-build';
 
 /** Which journal records a replay folds. */
 export interface ReplayScope {
@@ -256,9 +256,10 @@ export async function replayFrozen(pool: Pool, schema: string, scope: ReplayScop
 }
 
 /**
- * The bulk build of a fresh replay schema on `client`: its rows in one transaction (a crash leaves
- * the schema empty), then, committed, its indexes on two connections at once (a crash leaves the
- * schema without some of them, still marked unfinished: the next replay into it makes it afresh).
+ * The bulk build of a fresh replay schema on `client` (bulkReplay): the tables of events in one
+ * transaction, the tables of state in a second while the events' indexes are built on another
+ * connection, then the rest of the indexes on both. A crash leaves the schema with some of its
+ * rows or indexes, still marked unfinished: the next replay into it makes it afresh.
  */
 async function build(pool: Pool, client: PoolClient, schema: string, scope: ReplayScope, onProgress?: ReplayProgress): Promise<BuildResult> {
   let events = 0;
@@ -266,13 +267,7 @@ async function build(pool: Pool, client: PoolClient, schema: string, scope: Repl
     if (p.phase === 'fold') events = p.done;
     onProgress?.({ ...p, events });
   };
-  const loaded = await transaction(client, () => bulkLoad(pool, client, schema, scope, progress));
-  const second = await pool.connect();
-  try {
-    return await bulkIndex([client, second], schema, loaded, progress);
-  } finally {
-    second.release();
-  }
+  return bulkReplay(pool, client, schema, scope, progress);
 }
 
 /**
