@@ -2,25 +2,45 @@ import { cameoQuad, effectiveCodes, impliedCodes, occurredStart, utcDay } from '
 import { ResolvedFact } from '../facts/fact';
 
 const MEETING_TYPES = new Set(['MeetingHeld', 'NegotiationHeld', 'MeetingIntended']);
+const MEETING_ROLES = new Set(['actor', 'participant', 'recipient']);
+const SOURCE_ROLES = new Set(['actor']);
+const TARGET_ROLES = new Set(['recipient', 'by']);
 
-/** The dyad contributions of one fact: one per (source, target) pair and coded act. */
+/**
+ * The dyad contributions of one fact: one per (source, target) pair and coded act. Loops rather
+ * than Sets, closures and flatMap: it runs for every event of a replay.
+ */
 export function dyadContributions(fact: ResolvedFact) {
+  const out: { event_id: string; source: string; target: string; seq: number; day: string; cameo: string; goldstein: number; quad: number | null }[] = [];
   const e = fact.effective!;
-  if (e.modality?.negated || e.modality?.hypothetical) return [];
-  const codes = [effectiveCodes(e), ...impliedCodes(e)].filter((c): c is NonNullable<typeof c> => !!c && cameoQuad(c.cameo) !== null);
-  if (!codes.length) return [];
-  const principals = (roles: string[]) => [...new Set(fact.voices.filter((v) => roles.includes(v.role) && v.counted && v.principal).map((v) => v.principal!))];
-  const pairs: [string, string][] = [];
-  if (MEETING_TYPES.has(e.type)) {
-    const everyone = principals(['actor', 'participant', 'recipient']);
-    for (const a of everyone) for (const b of everyone) if (a !== b) pairs.push([a, b]);
-  } else {
-    for (const a of principals(['actor'])) for (const b of principals(['recipient', 'by'])) if (a !== b) pairs.push([a, b]);
+  if (e.modality?.negated || e.modality?.hypothetical) return out;
+  const codes: { cameo: string; goldstein: number; quad: number }[] = [];
+  for (const c of [effectiveCodes(e), ...impliedCodes(e)]) {
+    const quad = c ? cameoQuad(c.cameo) : null;
+    if (c && quad !== null) codes.push({ cameo: c.cameo, goldstein: c.goldstein, quad });
   }
+  if (!codes.length) return out;
+  const meeting = MEETING_TYPES.has(e.type);
+  const sources = principals(fact.voices, meeting ? MEETING_ROLES : SOURCE_ROLES);
+  const targets = meeting ? sources : principals(fact.voices, TARGET_ROLES);
+  if (!sources.length || !targets.length) return out;
   const day = utcDay(occurredStart(e.occurredAt) ?? 0);
-  return pairs.flatMap(([source, target]) =>
-    codes.map((c, seq) => ({ event_id: e.eventId, source, target, seq, day, cameo: c.cameo, goldstein: c.goldstein, quad: cameoQuad(c.cameo) })),
-  );
+  for (const source of sources)
+    for (const target of targets) {
+      if (source === target) continue;
+      for (let seq = 0; seq < codes.length; seq++) {
+        const c = codes[seq];
+        out.push({ event_id: e.eventId, source, target, seq, day, cameo: c.cameo, goldstein: c.goldstein, quad: c.quad });
+      }
+    }
+  return out;
+}
+
+/** The counted principals of the voices in `roles`, each once, in the voices' order. */
+function principals(voices: ResolvedFact['voices'], roles: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const v of voices) if (v.counted && v.principal && roles.has(v.role) && !out.includes(v.principal)) out.push(v.principal);
+  return out;
 }
 
 type Contribution = { source: string; target: string; day: string; goldstein: number; quad: number | null };

@@ -6,6 +6,7 @@ import { Fact, isModifier, RoleVoice } from './fact';
 import { namedActors } from '../voices/event-voices';
 import { storedVoices } from '../voices/voices-column';
 import { factColumns, journalOf, subjectOf } from './fact-columns';
+import { sortStrings } from './sort-strings';
 
 /** What a batch's new facts are written with: their voices, resolved against the registry as it stood before the batch. */
 export type VoicesOf = (e: RecordedEvent) => RoleVoice[];
@@ -121,7 +122,7 @@ async function recompute(client: PoolClient, ids: string[], fresh: Set<string>):
 
 /** The actor ids an effective form names, sorted (events_v1.actors); none for a modifier or an event that does not count. */
 export function actorsColumn(type: string, effective: EventEnvelope | null): string[] {
-  return effective && !isModifier(type) ? namedActors(effective).sort() : [];
+  return effective && !isModifier(type) ? sortStrings(namedActors(effective)) : [];
 }
 
 const FACT_COLUMNS = 'event_id, type, partition, "offset", recorded_at, counts, subject, target_event_id, occurred_start, precision_rank, reported_at, proposal_id, actors, voices';

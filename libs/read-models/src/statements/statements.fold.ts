@@ -1,5 +1,6 @@
 import { effectiveCodes, occurredStart } from '@ledger/contracts';
 import { ResolvedFact } from '../facts/fact';
+import { sortStrings } from '../facts/sort-strings';
 
 /** The statements_v1 row of a StatementMade fact (also what a knownAt query folds in memory). */
 export function statementRow(f: ResolvedFact) {
@@ -19,7 +20,7 @@ export function statementRow(f: ResolvedFact) {
     partition: f.partition,
     offset: f.offset,
     actors: e.actors,
-    parties: [...parties].sort(),
+    parties: sortStrings([...parties]),
     proposal_id: e.proposalId ?? null,
     text: data.text,
     tone: data.tone,
