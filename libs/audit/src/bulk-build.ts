@@ -79,8 +79,8 @@ export async function bulkLoad(pool: Pool, client: PoolClient, schema: string, s
  * A replay's bulk build: bulkLoad and bulkIndex, overlapped. The tables of events are committed as
  * soon as the log is folded (`client`'s first transaction), and their indexes (the statements'
  * search index first, the costliest) start on a second connection while Node folds and writes the
- * tables of state (`client`'s second transaction): that phase is Node's, and left PostgreSQL a core
- * idle. Then both connections build what is left. Each transaction commits rows into a schema
+ * tables of state (`client`'s second transaction), without parallel workers: that phase is Node's,
+ * and left PostgreSQL about half a core idle. Then both connections build what is left. Each transaction commits rows into a schema
  * nobody reads yet (the caller marks it unfinished until the end); a crash between them leaves it
  * unfinished, and the next replay into it makes it afresh.
  */
