@@ -140,6 +140,10 @@ async function foldEvents(pool: Pool, client: PoolClient, schema: string, scope:
 
 async function foldLog(reader: PoolClient, client: PoolClient, schema: string, scope: BuildScope, onProgress?: (p: BuildProgress) => void): Promise<FoldedEvents> {
   const clock = stopwatch();
+  // The reader starts at once: the records ahead while `client` drops the indexes, then the first
+  // chunk while Node builds the fold from them (a connection runs its queries in order).
+  const aheadRead = handled(readAhead(reader, scope));
+  let next = handled(readChunk(reader, scope, [-1, '-1']));
   const tables = await tableColumns(client, schema);
   for (const table of tables.keys()) {
     if (!(EVENT_TABLES as readonly string[]).includes(table) && !(STATE_TABLES as readonly string[]).includes(table))
@@ -157,7 +161,7 @@ async function foldLog(reader: PoolClient, client: PoolClient, schema: string, s
   for (const ix of indexes) await client.query(ix.drop);
   // Each phase reports when it begins (the bench charges CPU between two phase starts), then as it goes.
   onProgress?.({ phase: 'read', done: 0 });
-  const ahead = await readAhead(reader, scope);
+  const ahead = await aheadRead;
   onProgress?.({ phase: 'read', done: ahead.length });
   const fold = new LogFold(ahead);
   const read = clock();
@@ -173,7 +177,6 @@ async function foldLog(reader: PoolClient, client: PoolClient, schema: string, s
   const positions = new Map<number, string>();
   let events = 0;
   // The next chunk is read, and this chunk's COPYs run, while this chunk is folded: one of each in flight.
-  let next = handled(readChunk(reader, scope, [-1, '-1']));
   let copying: Promise<unknown> = Promise.resolve();
   for (;;) {
     const chunk = await next;
