@@ -72,11 +72,11 @@ export async function bulkLoad(pool: Pool, client: PoolClient, schema: string, s
 /**
  * A replay's bulk build: bulkLoad and bulkIndex, overlapped. The tables of events are committed as
  * soon as the log is folded (`client`'s first transaction), and their indexes (the statements'
- * search index first, the costliest) start on a second connection while Node folds and writes the
- * tables of state (`client`'s second transaction), without parallel workers: that phase is Node's,
- * and left PostgreSQL about half a core idle. Then both connections build what is left. Each transaction commits rows into a schema
- * nobody reads yet (the caller marks it unfinished until the end); a crash between them leaves it
- * unfinished, and the next replay into it makes it afresh.
+ * search index first, the costliest) start on a second connection, without parallel workers, while
+ * Node folds and writes the tables of state (`client`'s second transaction): that phase is Node's,
+ * and left PostgreSQL about half a core idle. Then both connections build what is left. Each
+ * transaction commits rows into a schema nobody reads yet (the caller marks it unfinished until the
+ * end); a crash between them leaves it unfinished, and the next replay into it makes it afresh.
  */
 export async function bulkReplay(pool: Pool, client: PoolClient, schema: string, scope: BuildScope = {}, onProgress?: (p: BuildProgress) => void): Promise<BuildResult> {
   const events = await transaction(client, () => foldEvents(pool, client, schema, scope, onProgress));
@@ -84,18 +84,12 @@ export async function bulkReplay(pool: Pool, client: PoolClient, schema: string,
   let indexing = false;
   const builds = new IndexBuilds((ix) => indexing && onProgress?.({ phase: 'index', done: builds.built, item: ix.name }));
   const ofEvents = (ix: BuiltIndex) => (EVENT_TABLES as readonly string[]).includes(ix.table);
+  let early: Promise<void> = Promise.resolve();
   try {
     builds.add(events.indexes.filter(ofEvents), await tableSizes(client, schema, [...EVENT_TABLES]));
     builds.alone = true;
-    const early = handled(builds.on(second));
-    let loaded: LoadedBuild;
-    try {
-      loaded = await transaction(client, () => writeState(client, schema, events, onProgress));
-    } catch (e) {
-      builds.stop();
-      await early.catch(() => undefined);
-      throw e;
-    }
+    early = handled(builds.on(second));
+    const loaded = await transaction(client, () => writeState(client, schema, events, onProgress));
     const clock = stopwatch();
     indexing = true;
     builds.alone = false;
@@ -109,6 +103,11 @@ export async function bulkReplay(pool: Pool, client: PoolClient, schema: string,
     await settled([builds.on(client), early.then(() => builds.on(second))]);
     await attachAndAnalyze([client, second], schema, loaded, sizes);
     return { ...loaded, seconds: { ...loaded.seconds, index: clock() } };
+  } catch (e) {
+    // No build starts after a failure, and the one running on `second` ends before it is released.
+    builds.stop();
+    await early.catch(() => undefined);
+    throw e;
   } finally {
     await builds.release();
     second.release();
