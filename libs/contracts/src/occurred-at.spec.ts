@@ -1,5 +1,5 @@
 import { CATALOG } from './catalog';
-import { occurredStart, utcDay } from './occurred-at';
+import { occurredStart, occurredStartText, utcDay } from './occurred-at';
 import { validateEnvelope } from './validate';
 
 const statement = { ...CATALOG.StatementMade.example, source: { publisher: 'test' } };
@@ -61,6 +61,25 @@ describe('occurredAt precision', () => {
     at.value = '2025-04';
     expect(occurredStart(at)).toBe(Date.UTC(2025, 3, 1));
     expect(occurredStart({ value: '2025-04', precision: 'day' })).toBeNull();
+  });
+
+  it('answers values seen before from other objects alike, per precision, and an unknown precision as null each time', () => {
+    const values: [string, string, number | null][] = [
+      ['day', '2025-03-13', Date.UTC(2025, 2, 13)],
+      ['month', '2025-03', Date.UTC(2025, 2, 1)],
+      ['day', '2025-03', null],
+      ['month', '2025-03-13', null],
+      ['week', '2025-W11', Date.UTC(2025, 2, 10)],
+      ['constructor', '2025-03-13', null],
+      ['__proto__', '2025-03-13', null],
+    ];
+    // Twice over, each time a new object: the second round answers from what the first kept.
+    for (let round = 0; round < 2; round++) {
+      for (const [precision, value, start] of values) {
+        expect(occurredStart({ value, precision } as { value: string; precision: 'day' })).toBe(start);
+        expect(occurredStartText({ value, precision } as { value: string; precision: 'day' })).toBe(new Date(start ?? 0).toISOString());
+      }
+    }
   });
 
   it('gives the UTC day of an instant, asked again or not, before 1970 too', () => {

@@ -25,19 +25,54 @@ const MONTH = /^(\d{4})-(\d{2})$/;
  * The first instant (UTC, ms) that `occurredAt` covers, or null when the value does not match its
  * precision or is not a real date (2025-02-30 is rejected, not rolled over).
  *
- * The last answer is kept: the folds ask it of one event's valid time five or six times in a row
- * (its voices, its rows, its dyads, its fold key), and a replay of a million events spent 3 s
- * parsing the same values again. It answers from the last call only for the same object with the
- * same value and precision.
+ * Answers are kept: the folds ask it of one event's valid time five or six times in a row (its
+ * voices, its rows, its dyads, its fold key), and the live projection asks it of a batch's events
+ * once per stage (the journal, events_v1, the threats' acts, the statements): a replay of a million
+ * events spent 3 s parsing the same values again. The last answer is checked first (the same object
+ * with the same value and precision), then the values seen lately, per precision.
  */
 export function occurredStart(at: OccurredAt): number | null {
   if (at === lastAt && at.value === lastValue && at.precision === lastPrecision) return lastStart;
-  lastStart = parseStart(at);
+  const seen = STARTS.get(at.precision);
+  let start = seen?.get(at.value);
+  if (start === undefined) {
+    start = parseStart(at);
+    if (seen) {
+      if (seen.size >= STARTS_KEPT) seen.clear();
+      seen.set(at.value, start);
+    }
+  }
+  lastStart = start;
   lastAt = at;
   lastValue = at.value;
   lastPrecision = at.precision;
-  return lastStart;
+  return start;
 }
+
+/**
+ * occurredStart as an ISO 8601 instant (the epoch when it has none): what the read models store as
+ * `occurred_start`. Kept like the starts: a batch's events share few instants, and formatting a
+ * Date cost more than finding it.
+ */
+export function occurredStartText(at: OccurredAt): string {
+  const ms = occurredStart(at) ?? 0;
+  if (ms === lastTextAt) return lastText;
+  let text = INSTANTS.get(ms);
+  if (text === undefined) {
+    if (INSTANTS.size >= STARTS_KEPT) INSTANTS.clear();
+    INSTANTS.set(ms, (text = new Date(ms).toISOString()));
+  }
+  lastTextAt = ms;
+  lastText = text;
+  return text;
+}
+
+const STARTS_KEPT = 10_000;
+/** Only the four precisions are kept (an unknown one parses to null each time, never fills a map). */
+const STARTS = new Map<string, Map<string, number | null>>(PRECISIONS.map((p) => [p, new Map()]));
+const INSTANTS = new Map<number, string>();
+let lastTextAt = NaN;
+let lastText = '';
 
 /**
  * The UTC day (YYYY-MM-DD) of instant `ms`. The folds ask it of one event's start several times in a

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
-import { canonicalEnvelope, CE_HEADERS, chainHash, decodeEvent, Decoded, LedgerTopics, LogMessage, occurredStart, RecordedEvent } from '@ledger/contracts';
+import { canonicalEnvelope, CE_HEADERS, chainHash, decodeEvent, Decoded, LedgerTopics, LogMessage, occurredStartText, RecordedEvent } from '@ledger/contracts';
 import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/log';
 import { inTransaction, PG_POOL, StatisticsKeeper, StatisticsTarget } from '@ledger/postgres';
 import {
@@ -210,7 +210,7 @@ export class BatchApplier {
           eventId: event.eventId,
           disposition: 'applied',
           type: event.type,
-          occurredStart: new Date(occurredStart(event.occurredAt) ?? 0).toISOString(),
+          occurredStart: occurredStartText(event.occurredAt),
           contentSha256: hash,
           envelope: event,
           envelopeText: canonical!.text,

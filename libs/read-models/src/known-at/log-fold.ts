@@ -1,4 +1,4 @@
-import { EventEnvelope, occurredStart, PRECISION_RANK } from '@ledger/contracts';
+import { EventEnvelope, occurredStartText, PRECISION_RANK } from '@ledger/contracts';
 import { DyadCells, dyadContributions } from '../dyads/dyads.fold';
 import { effectiveEnvelope, Modifier } from '../facts/effective';
 import { isModifier, MODIFIER_TYPES, ResolvedFact, RoleVoice } from '../facts/fact';
@@ -285,7 +285,7 @@ function eventRow(r: EventRow, effective: EventEnvelope | null, voices: RoleVoic
     revised: f.revised,
     subject: f.subject,
     target_event_id: r.target_event_id,
-    occurred_start: new Date(occurredStart(e.occurredAt) ?? 0).toISOString(),
+    occurred_start: occurredStartText(e.occurredAt),
     precision_rank: PRECISION_RANK[e.occurredAt.precision],
     reported_at: e.reportedAt ?? null,
     proposal_id: e.proposalId ?? null,

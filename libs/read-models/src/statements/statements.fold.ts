@@ -1,4 +1,4 @@
-import { effectiveCodes, occurredStart } from '@ledger/contracts';
+import { effectiveCodes, occurredStartText } from '@ledger/contracts';
 import { ResolvedFact } from '../facts/fact';
 import { sortStrings } from '../facts/sort-strings';
 
@@ -9,13 +9,16 @@ export function statementRow(f: ResolvedFact) {
   const codes = effectiveCodes(e);
   // A statement is found under every id that speaks in it and every principal it rolls up to.
   const parties = new Set<string>();
-  for (const a of e.actors) [a.actorId, a.onBehalfOf].forEach((x) => x && parties.add(x));
+  for (const a of e.actors) {
+    if (a.actorId) parties.add(a.actorId);
+    if (a.onBehalfOf) parties.add(a.onBehalfOf);
+  }
   for (const v of f.voices) if (v.role === 'actor' && v.counted && v.principal) parties.add(v.principal);
   return {
     event_id: e.eventId,
     occurred_value: e.occurredAt.value,
     occurred_precision: e.occurredAt.precision,
-    occurred_start: new Date(occurredStart(e.occurredAt) ?? 0).toISOString(),
+    occurred_start: occurredStartText(e.occurredAt),
     recorded_at: f.recordedAt,
     partition: f.partition,
     offset: f.offset,
