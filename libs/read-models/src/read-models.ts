@@ -54,9 +54,9 @@ export class ReadModels {
     const ctx = await this.registry.context(client);
     const inserted = new Map<string, Stored>();
     const written = await writeFacts(client, events, (e) => {
-      const voices = resolveVoices(e, ctx);
-      inserted.set(e.eventId, { voices, actors: actorsColumn(e.type, e) });
-      return voices;
+      const own = { voices: resolveVoices(e, ctx), actors: actorsColumn(e.type, e) };
+      inserted.set(e.eventId, own);
+      return own;
     });
     const rolledUp = await refreshRegistry(client, written.changes);
     const changes = await refreshVoices(client, written.changes, written.fresh, inserted, rolledUp, { ctx, plain: written.plain });

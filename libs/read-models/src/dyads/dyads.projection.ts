@@ -14,20 +14,25 @@ export class DyadsProjection implements Projection {
 
   async refresh(client: PoolClient, changes: FactChange[]): Promise<void> {
     // What a changed event contributed before is derived again from what the read models had
-    // derived it from (its previous effective form and voices), and taken back.
-    const old = changes.flatMap((c) =>
-      c.previous && c.previousVoices ? dyadContributions({ ...(c.after ?? placeholder(c)), effective: c.previous, voices: c.previousVoices } as ResolvedFact) : [],
-    );
-    const fresh = changes.flatMap((c) => (c.after?.effective ? dyadContributions(c.after) : []));
-    if (!old.length && !fresh.length) return;
-    // Cells are additive: what was taken back counts -1, what is new +1, summed in SQL (numeric,
-    // exact; trim_scale so that 3.4 + 10 - 3.4 reads 10, as a fresh fold has it). Another partition's batch may add to the same cells at
-    // the same time: the upsert locks them in key order, so the two wait for each other, never
-    // deadlock, and neither overwrites the other's counts.
-    const signed = [
-      ...old.map((c) => ({ ...c, sign: -1 })),
-      ...fresh.map((c) => ({ source: c.source, target: c.target, day: c.day, goldstein: c.goldstein, quad: c.quad, sign: 1 })),
-    ];
+    // derived it from (its previous effective form and voices), and taken back: each contribution
+    // signed, -1 taken back and +1 new, summed in SQL.
+    const signed: SignedCell[] = [];
+    const old: { source: string; target: string; day: string }[] = [];
+    for (const c of changes) {
+      if (c.previous && c.previousVoices) {
+        for (const d of dyadContributions({ ...(c.after ?? placeholder(c)), effective: c.previous, voices: c.previousVoices } as ResolvedFact)) {
+          signed.push({ source: d.source, target: d.target, day: d.day, goldstein: d.goldstein, quad: d.quad, sign: -1 });
+          old.push({ source: d.source, target: d.target, day: d.day });
+        }
+      }
+      if (c.after?.effective)
+        for (const d of dyadContributions(c.after)) signed.push({ source: d.source, target: d.target, day: d.day, goldstein: d.goldstein, quad: d.quad, sign: 1 });
+    }
+    if (!signed.length) return;
+    // Cells are additive (numeric, exact; trim_scale so that 3.4 + 10 - 3.4 reads 10, as a fresh
+    // fold has it). Another partition's batch may add to the same cells at the same time: the
+    // upsert locks them in key order, so the two wait for each other, never deadlock, and neither
+    // overwrites the other's counts.
     await client.query(
       `INSERT INTO dyads_v1 AS d (source, target, day, events, goldstein_sum, verbal_coop, material_coop, verbal_conflict, material_conflict)
        SELECT source, target, day, sum(sign), trim_scale(sum(sign * goldstein)), coalesce(sum(sign) FILTER (WHERE quad = 1), 0), coalesce(sum(sign) FILTER (WHERE quad = 2), 0),
@@ -45,10 +50,20 @@ export class DyadsProjection implements Projection {
       await client.query(
         `DELETE FROM dyads_v1 d USING jsonb_to_recordset($1::jsonb) AS k(source text, target text, day date)
           WHERE d.source = k.source AND d.target = k.target AND d.day = k.day AND d.events = 0`,
-        [JSON.stringify(old.map(({ source, target, day }) => ({ source, target, day })))],
+        [JSON.stringify(old)],
       );
     }
   }
+}
+
+/** One contribution to a cell, signed: -1 taken back, +1 new. */
+interface SignedCell {
+  source: string;
+  target: string;
+  day: string;
+  goldstein: number;
+  quad: number | null;
+  sign: number;
 }
 
 /** A change's fact when it no longer counts (retracted): only its identity is needed to take back what it contributed. */

@@ -1,6 +1,6 @@
 import { PoolClient } from 'pg';
 import { COPY_NULL, copyLines, copyNullable, copyText, copyValue } from '@ledger/postgres';
-import { EventEnvelope, occurredStart, PRECISION_RANK, RecordedEvent } from '@ledger/contracts';
+import { EventEnvelope, occurredStartText, PRECISION_RANK, RecordedEvent } from '@ledger/contracts';
 import { effectiveEnvelope, Modifier } from './effective';
 import { Fact, isModifier, RoleVoice } from './fact';
 import { namedActors } from '../voices/event-voices';
@@ -8,8 +8,8 @@ import { storedVoices } from '../voices/voices-column';
 import { factColumns, journalOf, subjectOf } from './fact-columns';
 import { sortStrings } from './sort-strings';
 
-/** What a batch's new facts are written with: their voices, resolved against the registry as it stood before the batch. */
-export type VoicesOf = (e: RecordedEvent) => RoleVoice[];
+/** What a batch's new facts are written with: their voices, resolved against the registry as it stood before the batch, and the actors they name (actorsColumn). */
+export type VoicesOf = (e: RecordedEvent) => { voices: RoleVoice[]; actors: string[] };
 
 /** The facts a batch changed, and which of its events were new (inserted now, with the voices VoicesOf gave). */
 export interface WrittenFacts {
@@ -129,19 +129,18 @@ const FACT_COLUMNS = 'event_id, type, partition, "offset", recorded_at, counts, 
 
 /** A new event's events_v1 row as a COPY line (FACT_COLUMNS), read straight from the recorded event. */
 function factLine(e: RecordedEvent, voicesOf: VoicesOf): string {
-  const modifier = isModifier(e.type);
-  const voices = modifier ? null : voicesOf(e);
+  const own = isModifier(e.type) ? null : voicesOf(e);
   return (
     `${e.eventId}\t${copyText(e.type)}\t${e.partition}\t${e.offset}\t${e.recordedAt}\tt\t${copyNullable(subjectOf(e.type, e))}\t` +
-    `${modifier ? copyNullable((e.data as { targetEventId?: string }).targetEventId) : COPY_NULL}\t${new Date(occurredStart(e.occurredAt) ?? 0).toISOString()}\t` +
-    `${PRECISION_RANK[e.occurredAt.precision]}\t${copyNullable(e.reportedAt)}\t${copyNullable(e.proposalId)}\t${copyValue(actorsColumn(e.type, e), '_text')}\t` +
-    `${voices === null ? COPY_NULL : copyText(JSON.stringify(storedVoices(voices)))}\n`
+    `${own ? COPY_NULL : copyNullable((e.data as { targetEventId?: string }).targetEventId)}\t${occurredStartText(e.occurredAt)}\t` +
+    `${PRECISION_RANK[e.occurredAt.precision]}\t${copyNullable(e.reportedAt)}\t${copyNullable(e.proposalId)}\t${own ? copyValue(own.actors, '_text') : '{}'}\t` +
+    `${own ? copyText(JSON.stringify(storedVoices(own.voices))) : COPY_NULL}\n`
   );
 }
 
 function orderColumns(e: EventEnvelope) {
   return {
-    occurred_start: new Date(occurredStart(e.occurredAt) ?? 0).toISOString(),
+    occurred_start: occurredStartText(e.occurredAt),
     precision_rank: PRECISION_RANK[e.occurredAt.precision],
     reported_at: e.reportedAt ?? null,
     proposal_id: e.proposalId ?? null,

@@ -1,6 +1,6 @@
 import { formOf, journalOf } from '../facts/fact-columns';
 import { PoolClient } from 'pg';
-import { occurredStart } from '@ledger/contracts';
+import { occurredStartText } from '@ledger/contracts';
 import { derivedBefore, FactChange } from '../facts/fact';
 import { KeyLocker, Projection } from '../projection';
 
@@ -20,8 +20,9 @@ export class ThreatsProjection implements Projection {
     const ids = derivedBefore(changes);
     const threats = new Set(changes.filter((c) => c.type === 'SanctionThreatened').map((c) => c.eventId));
     for (const c of changes) {
+      if (c.type !== 'SanctionImposed') continue;
       for (const e of [c.previous, c.after?.effective]) {
-        const fulfils = c.type === 'SanctionImposed' ? (e?.data as { fulfilsThreat?: string } | undefined)?.fulfilsThreat : undefined;
+        const fulfils = (e?.data as { fulfilsThreat?: string } | undefined)?.fulfilsThreat;
         if (fulfils) threats.add(fulfils);
       }
     }
@@ -29,29 +30,32 @@ export class ThreatsProjection implements Projection {
     // could trigger sooner: the trigger party doing the trigger act (on the trigger proposal, when
     // named) at or after the threat and no later than the current trigger. Nothing else can move.
     // The acts are read from the changes in memory: joining freshly loaded tables misleads the planner.
-    const acts = new Map<string, { party: string; type: string; proposal: string | null; at: string }>();
-    for (const c of changes) {
-      const e = c.after?.effective;
-      if (!c.after || !e || e.modality?.negated) continue;
-      const at = new Date(occurredStart(e.occurredAt) ?? 0).toISOString();
-      for (const v of c.after.voices) {
-        if (v.role !== 'actor' || !v.counted || !v.principal) continue;
-        acts.set(`${v.principal}\u001f${e.type}\u001f${e.proposalId ?? ''}\u001f${at}`, { party: v.principal, type: e.type, proposal: e.proposalId ?? null, at });
-      }
-    }
     // A threat and an act that triggers it (or a sanction that fulfils it) may arrive in two
     // partitions at once: each batch locks the (party, act) pairs and threat ids it brings, so
     // the later of the two links them once it sees the other's rows.
-    const keys = [...acts.values()].map((a) => `act\u001f${a.party}\u001f${a.type}`);
+    const acts = new Map<string, { party: string; type: string; proposal: string | null; at: string }>();
+    const keys = new Set<string>();
+    for (const c of changes) {
+      const e = c.after?.effective;
+      if (!c.after || !e || e.modality?.negated) continue;
+      let at: string | undefined;
+      for (const v of c.after.voices) {
+        if (v.role !== 'actor' || !v.counted || !v.principal) continue;
+        at ??= occurredStartText(e.occurredAt);
+        const act = `act\u001f${v.principal}\u001f${e.type}`;
+        keys.add(act);
+        acts.set(`${act}\u001f${e.proposalId ?? ''}\u001f${at}`, { party: v.principal, type: e.type, proposal: e.proposalId ?? null, at });
+      }
+    }
     for (const c of changes) {
       const e = c.after?.effective;
       if (!e) continue;
       const data = e.data as { trigger?: { eventType?: string }; fulfilsThreat?: string };
       if (c.type === 'SanctionThreatened') {
-        keys.push(`threat\u001f${c.eventId.toLowerCase()}`);
-        for (const v of c.after!.voices) if (v.role === 'trigger' && v.principal) keys.push(`act\u001f${v.principal}\u001f${data.trigger?.eventType}`);
+        keys.add(`threat\u001f${c.eventId.toLowerCase()}`);
+        for (const v of c.after!.voices) if (v.role === 'trigger' && v.principal) keys.add(`act\u001f${v.principal}\u001f${data.trigger?.eventType}`);
       }
-      if (c.type === 'SanctionImposed' && data.fulfilsThreat) keys.push(`threat\u001f${data.fulfilsThreat.toLowerCase()}`);
+      if (c.type === 'SanctionImposed' && data.fulfilsThreat) keys.add(`threat\u001f${data.fulfilsThreat.toLowerCase()}`);
     }
     await lock('threat', keys);
     const { rows: linked } = await client.query(
