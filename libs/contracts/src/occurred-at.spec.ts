@@ -1,5 +1,5 @@
 import { CATALOG } from './catalog';
-import { occurredStart, occurredStartText, utcDay } from './occurred-at';
+import { isoInstant, occurredStart, occurredStartText, utcDay } from './occurred-at';
 import { validateEnvelope } from './validate';
 
 const statement = { ...CATALOG.StatementMade.example, source: { publisher: 'test' } };
@@ -80,6 +80,14 @@ describe('occurredAt precision', () => {
         expect(occurredStartText({ value, precision } as { value: string; precision: 'day' })).toBe(new Date(start ?? 0).toISOString());
       }
     }
+  });
+
+  it('formats an instant as Date#toISOString does, asked again or not, and refuses an invalid one alike', () => {
+    for (const ms of [0, Date.UTC(2025, 2, 13), Date.UTC(2025, 2, 13), -86_400_001, Date.UTC(2025, 2, 13, 19, 30, 0, 5), 0]) {
+      expect(isoInstant(ms)).toBe(new Date(ms).toISOString());
+    }
+    expect(() => isoInstant(NaN)).toThrow(RangeError);
+    expect(() => isoInstant(8.64e15 + 1)).toThrow(RangeError);
   });
 
   it('gives the UTC day of an instant, asked again or not, before 1970 too', () => {

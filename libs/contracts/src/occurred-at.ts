@@ -51,11 +51,17 @@ export function occurredStart(at: OccurredAt): number | null {
 
 /**
  * occurredStart as an ISO 8601 instant (the epoch when it has none): what the read models store as
- * `occurred_start`. Kept like the starts: a batch's events share few instants, and formatting a
- * Date cost more than finding it.
+ * `occurred_start`.
  */
 export function occurredStartText(at: OccurredAt): string {
-  const ms = occurredStart(at) ?? 0;
+  return isoInstant(occurredStart(at) ?? 0);
+}
+
+/**
+ * `new Date(ms).toISOString()`, kept like the starts: a batch's events, and a replay's history keys,
+ * share few instants, and formatting a Date cost more than finding it.
+ */
+export function isoInstant(ms: number): string {
   if (ms === lastTextAt) return lastText;
   let text = INSTANTS.get(ms);
   if (text === undefined) {

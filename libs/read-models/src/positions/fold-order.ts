@@ -1,3 +1,5 @@
+import { isoInstant } from '@ledger/contracts';
+
 /**
  * The fold's total order (DOMAIN.md §4): valid time, then precision (exact before day before week
  * before month), authority (1 first), first report time (unknown last), partition, offset, and the
@@ -37,7 +39,7 @@ function compareDecimal(a: string, b: string): number {
 export function keyColumns(k: OrderKey) {
   return {
     event_id: k.eventId,
-    occurred_start: Number.isFinite(k.occurredStart) ? new Date(k.occurredStart).toISOString() : '-infinity',
+    occurred_start: Number.isFinite(k.occurredStart) ? isoInstant(k.occurredStart) : '-infinity',
     precision_rank: k.precisionRank,
     authority: k.authority ?? UNKNOWN_AUTHORITY,
     reported_at: k.reportedAt === null ? 'infinity' : new Date(k.reportedAt).toISOString(),

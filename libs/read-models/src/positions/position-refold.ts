@@ -1,7 +1,7 @@
 import { effectiveOf, journalOf } from '../facts/fact-columns';
 import { Pool, PoolClient } from 'pg';
 import { COPY_NULL, copyLines, copyText } from '@ledger/postgres';
-import { EventEnvelope } from '@ledger/contracts';
+import { EventEnvelope, isoInstant } from '@ledger/contracts';
 import { READ_SCHEMA } from '../schemas';
 import { LastRow, PairTail, PairTails } from './pair-tails';
 import { compareOrder, keyColumns, OrderKey, rowKey, UNKNOWN_AUTHORITY } from './fold-order';
@@ -349,7 +349,7 @@ function currentRow(pair: { party: string; proposalId: string }, s: PositionStat
     basis_event_id: s.basisEventId,
     since_value: s.sinceValue,
     since_precision: s.sincePrecision,
-    since_start: s.sinceStart === null ? null : new Date(s.sinceStart).toISOString(),
+    since_start: s.sinceStart === null ? null : isoInstant(s.sinceStart),
     policy_version: POLICY_VERSION,
   };
 }

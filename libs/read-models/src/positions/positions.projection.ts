@@ -1,6 +1,6 @@
 import { PoolClient } from 'pg';
 import { CopyColumns, copyRows } from '@ledger/postgres';
-import { effectiveCodes } from '@ledger/contracts';
+import { effectiveCodes, isoInstant } from '@ledger/contracts';
 import { derivedBefore, FactChange, ResolvedFact } from '../facts/fact';
 import { Projection } from '../projection';
 import { compareOrder, OrderKey, rowKey } from './fold-order';
@@ -105,7 +105,7 @@ export function tonalRows(fact: ResolvedFact) {
     party: v.principal,
     proposal_id: e.proposalId,
     event_id: e.eventId,
-    occurred_start: new Date(start).toISOString(),
+    occurred_start: isoInstant(start),
     goldstein,
   }));
 }

@@ -1,3 +1,4 @@
+import { isoInstant } from '@ledger/contracts';
 import { ResolvedFact } from '../facts/fact';
 import { compareOrder } from '../positions/fold-order';
 import { orderKeyOf } from '../positions/position-membership';
@@ -37,7 +38,7 @@ export function proposalRows(rows: ProposalEventRow[]) {
       proposer: made.proposer,
       made_event_id: made.event_id,
       made_value: made.effective.occurredAt.value,
-      made_start: new Date(orderKeyOf(made.effective, 0, '0', null).occurredStart).toISOString(),
+      made_start: isoInstant(orderKeyOf(made.effective, 0, '0', null).occurredStart),
       versions,
     });
   }

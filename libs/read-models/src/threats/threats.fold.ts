@@ -1,4 +1,4 @@
-import { occurredStart } from '@ledger/contracts';
+import { isoInstant, occurredStart } from '@ledger/contracts';
 import { ResolvedFact } from '../facts/fact';
 import { compareOrder } from '../positions/fold-order';
 import { orderKeyOf } from '../positions/position-membership';
@@ -58,11 +58,11 @@ export function threatRows(facts: ResolvedFact[]) {
         ultimatum: d.ultimatum ?? false,
         proposal_id: e.proposalId ?? null,
         occurred_value: e.occurredAt.value,
-        occurred_start: new Date(start).toISOString(),
+        occurred_start: isoInstant(start),
         triggered_by: triggered?.eventId ?? null,
-        triggered_start: triggered ? new Date(startOf(triggered)).toISOString() : null,
+        triggered_start: triggered ? isoInstant(startOf(triggered)) : null,
         executed_by: executed?.eventId ?? null,
-        executed_start: executed ? new Date(startOf(executed)).toISOString() : null,
+        executed_start: executed ? isoInstant(startOf(executed)) : null,
       };
     });
 }
