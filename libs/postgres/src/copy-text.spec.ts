@@ -30,6 +30,30 @@ describe('CopyBuffer', () => {
     expect(line({ id: 1, name: text })).toBe(`1\t${copyValue(text, 'text')}\t\\N\t\\N\t\\N\t\\N\n`);
   });
 
+  it.each<[string, unknown[]]>([
+    ['empty', []],
+    ['plain ids', ['actor-1', 'state.ua', 'x']],
+    ['nulls among them', [null, 'a', undefined, 'b']],
+    ['an empty string and spaces', ['', 'a b', ' , ']],
+    ['a quote', ['a', 'say "no"']],
+    ['a backslash', ['a\\b']],
+    ['a tab and a newline', ['a\tb', 'c\nd']],
+    ['another script', ['Київ', 'a']],
+    ['a long element', ['a', 'x'.repeat(100)]],
+    ['numbers', [1, 2.5]],
+    ['a string then a number', ['a', 3]],
+  ])('writes an array field as copyValue does: %s', (_, tags) => {
+    expect(line({ id: 1, tags })).toBe(`1\t\\N\t${copyValue(tags, '_text')}\t\\N\t\\N\t\\N\n`);
+  });
+
+  it('undoes a partly written array and goes on in the same buffer', () => {
+    const lines = new CopyBuffer(4);
+    const two = new CopyColumns({ tags: '_text', name: 'text' });
+    lines.addRow({ tags: ['plain', 'then "quoted"'], name: 'a' }, two);
+    lines.addRow({ tags: ['plain'], name: 'b' }, two);
+    expect(lines.take().toString('utf8')).toBe(`${copyValue(['plain', 'then "quoted"'], '_text')}\ta\n{"plain"}\tb\n`);
+  });
+
   it('grows past its first size and starts afresh after take', () => {
     const lines = new CopyBuffer(4);
     const two = new CopyColumns({ id: 'int4', name: 'text' });

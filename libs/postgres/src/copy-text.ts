@@ -119,7 +119,7 @@ export class CopyBuffer {
       if (c) this.byte(TAB);
       const value = row[names[c]];
       if (typeof value === 'string' && kinds[c] === SCALAR_FIELD) this.write(value, true);
-      else this.write(copyField(value, kinds[c]), false);
+      else if (kinds[c] !== ARRAY_FIELD || !Array.isArray(value) || !this.plainArray(value)) this.write(copyField(value, kinds[c]), false);
     }
     this.byte(NEWLINE);
     this.lines++;
@@ -138,6 +138,46 @@ export class CopyBuffer {
   private byte(b: number): void {
     this.room(1);
     this.buf[this.used++] = b;
+  }
+
+  /**
+   * An array of short ASCII strings (and nulls) that need no escape, written as its literal straight
+   * into the buffer: `{"a","b",NULL}`, what copyField gives it. Anything else (a quote, a backslash,
+   * a control or non-ASCII character, a longer or non-string element) undoes what it wrote and
+   * answers false: the caller formats the field the general way.
+   */
+  private plainArray(values: unknown[]): boolean {
+    const start = this.used;
+    this.byte(OPEN_BRACE);
+    for (let v = 0; v < values.length; v++) {
+      if (v) this.byte(COMMA);
+      const value = values[v];
+      if (value === null || value === undefined) {
+        this.room(4);
+        for (let i = 0; i < 4; i++) this.buf[this.used++] = ARRAY_NULL[i];
+        continue;
+      }
+      if (typeof value !== 'string' || value.length > SHORT_TEXT) {
+        this.used = start;
+        return false;
+      }
+      this.room(value.length + 2);
+      const buf = this.buf;
+      let at = this.used;
+      buf[at++] = QUOTE;
+      for (let i = 0; i < value.length; i++) {
+        const ch = value.charCodeAt(i);
+        if (ch >= 0x80 || ch < 0x20 || ch === QUOTE || ch === BACKSLASH) {
+          this.used = start;
+          return false;
+        }
+        buf[at++] = ch;
+      }
+      buf[at++] = QUOTE;
+      this.used = at;
+    }
+    this.byte(CLOSE_BRACE);
+    return true;
   }
 
   /** `text` encoded as UTF-8, escaped for COPY unless it is already (`escape` false). */
@@ -173,6 +213,12 @@ export class CopyBuffer {
 const EMPTY = Buffer.alloc(0);
 const TAB = 0x09;
 const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const ARRAY_NULL = Buffer.from('NULL');
 /** Text up to this length is copied a byte at a time (cheaper than a call into Buffer#write) while it is ASCII. */
 const SHORT_TEXT = 64;
 /** The ASCII characters COPY's text format escapes: backslash, newline, carriage return, tab. */
