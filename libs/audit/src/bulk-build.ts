@@ -1,7 +1,7 @@
 import { Pool, PoolClient } from 'pg';
 import { EVENT_TABLES, EventTable, LogFold, STATE_TABLES } from '@ledger/read-models';
 import { CopyColumns, transaction } from '@ledger/postgres';
-import { BuildScope, parsedRows, readAhead, readChunk } from './journal-chunks';
+import { BuildScope, parsedRow, readAhead, readChunk } from './journal-chunks';
 import { attachAndAnalyze, BuiltIndex, IndexBuilds, indexesOf, settled, tableSizes } from './bulk-index';
 import { ChunkWriter, copyInto, flushAll, handled, tableColumns } from './bulk-copy';
 
@@ -182,8 +182,10 @@ async function foldLog(reader: PoolClient, client: PoolClient, schema: string, s
     if (!chunk.length) break;
     const last = chunk[chunk.length - 1];
     next = handled(readChunk(reader, scope, [last[0], last[1]]));
-    fold.add(parsedRows(chunk), emit);
-    for (const r of chunk) positions.set(r[0], r[1]);
+    for (const record of chunk) {
+      fold.addRecord(parsedRow(record), emit);
+      positions.set(record[0], record[1]);
+    }
     events += chunk.length;
     await copying;
     copying = handled(flushAll([...own.values()]));

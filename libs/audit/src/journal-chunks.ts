@@ -65,7 +65,7 @@ export async function readChunk(client: PoolClient, scope: BuildScope, after: [n
   return rows;
 }
 
-/** The records of a chunk as the fold reads them, each envelope parsed when the fold asks for its record. */
-export function* parsedRows(chunk: RawRecord[]): Generator<EventRow> {
-  for (const r of chunk) yield knownRow({ partition: r[0], offset: r[1], event_id: r[2], type: r[3], recorded_at: r[4], envelope: JSON.parse(r[5]) });
+/** A record of a chunk as the fold reads it, its envelope parsed: called as the fold reaches the record, so the envelope's objects die young. */
+export function parsedRow(r: RawRecord): EventRow {
+  return knownRow({ partition: r[0], offset: r[1], event_id: r[2], type: r[3], recorded_at: r[4], envelope: JSON.parse(r[5]) });
 }

@@ -110,17 +110,20 @@ export class LogFold {
 
   /** Folds `rows` (the next records of the log, every type), handing each event's own rows to `emit`. */
   add(rows: Iterable<EventRow>, emit: (table: EventTable, row: Record<string, unknown>) => void): void {
-    for (const r of rows) {
-      const effective = this.effectiveOf(r);
-      const recordedAt = r.recorded_at.toISOString();
-      let voices: RoleVoice[] | null = null;
-      if (effective && !isModifier(r.type)) {
-        const fact = factOf(r, effective, this.registry.ctx, recordedAt);
-        voices = fact.voices;
-        this.take(fact, emit);
-      }
-      emit('events_v1', eventRow(r, effective, voices, recordedAt));
+    for (const r of rows) this.addRecord(r, emit);
+  }
+
+  /** Folds the next record of the log (add, one at a time: a caller that makes each record as it goes needs no generator). */
+  addRecord(r: EventRow, emit: (table: EventTable, row: Record<string, unknown>) => void): void {
+    const effective = this.effectiveOf(r);
+    const recordedAt = r.recorded_at.toISOString();
+    let voices: RoleVoice[] | null = null;
+    if (effective && !isModifier(r.type)) {
+      const fact = factOf(r, effective, this.registry.ctx, recordedAt);
+      voices = fact.voices;
+      this.take(fact, emit);
     }
+    emit('events_v1', eventRow(r, effective, voices, recordedAt));
   }
 
   /**
