@@ -1,7 +1,7 @@
 import { Pool, PoolClient } from 'pg';
 import { EVENT_TABLES, EventTable, LogFold, STATE_TABLES } from '@ledger/read-models';
 import { CopyColumns, transaction } from '@ledger/postgres';
-import { BuildScope, parsedRow, readAhead, readChunk } from './journal-chunks';
+import { BuildScope, parsedRow, readAhead, readChunk, readTargets } from './journal-chunks';
 import { attachAndAnalyze, BuiltIndex, IndexBuilds, indexesOf, settled, tableSizes } from './bulk-index';
 import { ChunkWriter, copyInto, flushAll, handled, tableColumns } from './bulk-copy';
 
@@ -163,6 +163,8 @@ async function foldLog(reader: PoolClient, client: PoolClient, schema: string, s
   const ahead = await aheadRead;
   onProgress?.({ phase: 'read', done: ahead.length });
   const fold = new LogFold(ahead);
+  // The chunks hold lean envelopes; the events modifiers target are folded from their whole ones.
+  const whole = await readTargets(reader, scope, fold.targets());
   const read = clock();
 
   onProgress?.({ phase: 'fold', done: 0 });
@@ -183,7 +185,7 @@ async function foldLog(reader: PoolClient, client: PoolClient, schema: string, s
     const last = chunk[chunk.length - 1];
     next = handled(readChunk(reader, scope, [last[0], last[1]]));
     for (const record of chunk) {
-      fold.addRecord(parsedRow(record), emit);
+      fold.addRecord(parsedRow(record, whole.get(record[2])), emit);
       positions.set(record[0], record[1]);
     }
     events += chunk.length;

@@ -23,6 +23,16 @@ function scopeFilter(scope: BuildScope): { sql: string; params: unknown[] } {
 
 const JOURNAL_COLUMNS = `j.partition, j."offset"::text AS offset, j.event_id, j.type, j.recorded_at, j.envelope`;
 
+/**
+ * The envelope as the fold of an event nothing modifies reads it: without what no read model
+ * derives from it (the source and schema version; the evidence and citations, except a statement's,
+ * which statements_v1 stores). PostgreSQL drops them on the reader's connection, a core the fold
+ * leaves half idle, and Node parses a third less JSON for the other events. The effective form of
+ * an event a modifier targets is worked out from the whole envelope (readTargets).
+ */
+const LEAN_ENVELOPE = `CASE WHEN j.type = 'StatementMade' THEN j.envelope - '{source,schemaVersion}'::text[]
+                            ELSE j.envelope - '{source,schemaVersion,evidence,citations}'::text[] END`;
+
 /** The records LogFold needs ahead of the log, from the journal's index of them (ledger migration 0008). */
 export async function readAhead(client: PoolClient, scope: BuildScope): Promise<EventRow[]> {
   const filter = scopeFilter(scope);
@@ -45,6 +55,7 @@ const JSONB_AS_TEXT = {
 };
 
 const JSONB_OID = 3802;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The next applied records in scope after `after` (partition, offset), in log order, their
@@ -55,7 +66,7 @@ const JSONB_OID = 3802;
 export async function readChunk(client: PoolClient, scope: BuildScope, after: [number, string]): Promise<RawRecord[]> {
   const filter = scopeFilter(scope);
   const { rows } = await client.query<RawRecord>({
-    text: `SELECT ${JOURNAL_COLUMNS} FROM ledger.journal j
+    text: `SELECT j.partition, j."offset"::text AS offset, j.event_id, j.type, j.recorded_at, ${LEAN_ENVELOPE} AS envelope FROM ledger.journal j
       WHERE j.disposition = 'applied' AND (j.partition, j."offset") > ($3, $4::bigint) AND ${filter.sql}
       ORDER BY j.partition, j."offset" LIMIT $5`,
     values: [...filter.params, after[0], after[1], READ_CHUNK],
@@ -65,7 +76,30 @@ export async function readChunk(client: PoolClient, scope: BuildScope, after: [n
   return rows;
 }
 
-/** A record of a chunk as the fold reads it, its envelope parsed: called as the fold reaches the record, so the envelope's objects die young. */
-export function parsedRow(r: RawRecord): EventRow {
-  return knownRow({ partition: r[0], offset: r[1], event_id: r[2], type: r[3], recorded_at: r[4], envelope: JSON.parse(r[5]) });
+/**
+ * The whole envelopes (JSON text) of the applied records in scope that `ids` names: the events
+ * modifiers target, whose effective form (a correction validated against the envelope it patches)
+ * and revised column need every member of it.
+ */
+export async function readTargets(client: PoolClient, scope: BuildScope, ids: string[]): Promise<Map<string, string>> {
+  // A target that is no event id names no record (and would fail the cast).
+  const uuids = ids.filter((id) => UUID.test(id));
+  if (!uuids.length) return new Map();
+  const filter = scopeFilter(scope);
+  const { rows } = await client.query<[string, string]>({
+    text: `SELECT j.event_id, j.envelope FROM ledger.journal j WHERE j.disposition = 'applied' AND j.event_id = ANY($3::uuid[]) AND ${filter.sql}`,
+    values: [...filter.params, uuids],
+    rowMode: 'array',
+    types: JSONB_AS_TEXT,
+  });
+  return new Map(rows);
+}
+
+/**
+ * A record of a chunk as the fold reads it, its envelope parsed: called as the fold reaches the
+ * record, so the envelope's objects die young. `whole`: the whole envelope's text, for an event a
+ * modifier targets (the chunk holds its lean form).
+ */
+export function parsedRow(r: RawRecord, whole?: string): EventRow {
+  return knownRow({ partition: r[0], offset: r[1], event_id: r[2], type: r[3], recorded_at: r[4], envelope: JSON.parse(whole ?? r[5]) });
 }

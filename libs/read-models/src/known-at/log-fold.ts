@@ -108,6 +108,11 @@ export class LogFold {
     }
   }
 
+  /** The event ids the records ahead modify (corrections, retractions, citations): their effective forms need the whole envelope. */
+  targets(): string[] {
+    return [...this.targeting.keys()];
+  }
+
   /** Folds `rows` (the next records of the log, every type), handing each event's own rows to `emit`. */
   add(rows: Iterable<EventRow>, emit: (table: EventTable, row: Record<string, unknown>) => void): void {
     for (const r of rows) this.addRecord(r, emit);
