@@ -72,13 +72,31 @@ export class DyadCells {
     if (!targets) this.cells.set(c.source, (targets = new Map()));
     let days = targets.get(c.target);
     if (!days) targets.set(c.target, (days = new Map()));
-    let cell = days.get(c.day);
-    if (!cell) days.set(c.day, (cell = { source: c.source, target: c.target, day: c.day, events: 0, sum: 0n, quads: [0, 0, 0, 0, 0] }));
-    cell.events++;
     let goldstein = this.scaledOf.get(c.goldstein);
     if (goldstein === undefined) this.scaledOf.set(c.goldstein, (goldstein = scaled(c.goldstein)));
+    const cell = days.get(c.day);
+    // Most contributions open a cell of their own: one object, its sum the first value (a bigint added to 0n is a new one).
+    if (!cell) {
+      const q = c.quad;
+      days.set(c.day, {
+        source: c.source,
+        target: c.target,
+        day: c.day,
+        events: 1,
+        sum: goldstein,
+        q1: q === 1 ? 1 : 0,
+        q2: q === 2 ? 1 : 0,
+        q3: q === 3 ? 1 : 0,
+        q4: q === 4 ? 1 : 0,
+      });
+      return;
+    }
+    cell.events++;
     cell.sum += goldstein;
-    if (c.quad !== null) cell.quads[c.quad]++;
+    if (c.quad === 1) cell.q1++;
+    else if (c.quad === 2) cell.q2++;
+    else if (c.quad === 3) cell.q3++;
+    else if (c.quad === 4) cell.q4++;
   }
 
   *rows() {
@@ -91,15 +109,16 @@ export class DyadCells {
             day: c.day,
             events: c.events,
             goldstein_sum: unscaled(c.sum),
-            verbal_coop: c.quads[1],
-            material_coop: c.quads[2],
-            verbal_conflict: c.quads[3],
-            material_conflict: c.quads[4],
+            verbal_coop: c.q1,
+            material_coop: c.q2,
+            verbal_conflict: c.q3,
+            material_conflict: c.q4,
           };
   }
 }
 
-type Cell = { source: string; target: string; day: string; events: number; sum: bigint; quads: number[] };
+/** A cell's counts: events, the Goldstein sum scaled (SCALE), and the events of each quad class (1–4). */
+type Cell = { source: string; target: string; day: string; events: number; sum: bigint; q1: number; q2: number; q3: number; q4: number };
 
 /** Decimal places kept exactly when summing Goldstein values (the scale runs -10..10 with one decimal; publishers may give more). */
 const SCALE = 12;
