@@ -21,7 +21,8 @@ function scopeFilter(scope: BuildScope): { sql: string; params: unknown[] } {
   };
 }
 
-const JOURNAL_COLUMNS = `j.partition, j."offset"::text AS offset, j.event_id, j.type, j.recorded_at, j.envelope`;
+/** The columns the fold reads of a journal record, in RawRecord's order; `envelope`: how the envelope is read. */
+const journalColumns = (envelope = 'j.envelope') => `j.partition, j."offset"::text AS offset, j.event_id, j.type, j.recorded_at, ${envelope} AS envelope`;
 
 /**
  * The envelope as the fold of an event nothing modifies reads it: without what no read model
@@ -38,7 +39,7 @@ export async function readAhead(client: PoolClient, scope: BuildScope): Promise<
   const filter = scopeFilter(scope);
   const types = AHEAD_TYPES.map((t) => `'${t.replace(/'/g, "''")}'`).join(', ');
   const { rows } = await client.query(
-    `SELECT ${JOURNAL_COLUMNS} FROM ledger.journal j
+    `SELECT ${journalColumns()} FROM ledger.journal j
       WHERE j.disposition = 'applied' AND j.type IN (${types}) AND ${filter.sql}
       ORDER BY j.partition, j."offset"`,
     filter.params,
@@ -46,7 +47,7 @@ export async function readAhead(client: PoolClient, scope: BuildScope): Promise<
   return rows.map(knownRow);
 }
 
-/** A journal record as read, its envelope still JSON text: JOURNAL_COLUMNS in order. */
+/** A journal record as read, its envelope still JSON text: journalColumns in order. */
 export type RawRecord = [partition: number, offset: string, eventId: string, type: string, recordedAt: Date, envelope: string];
 
 /** The pg client's parsers, but jsonb left as its text: parsed one record at a time as the fold reaches it. */
@@ -66,7 +67,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function readChunk(client: PoolClient, scope: BuildScope, after: [number, string]): Promise<RawRecord[]> {
   const filter = scopeFilter(scope);
   const { rows } = await client.query<RawRecord>({
-    text: `SELECT j.partition, j."offset"::text AS offset, j.event_id, j.type, j.recorded_at, ${LEAN_ENVELOPE} AS envelope FROM ledger.journal j
+    text: `SELECT ${journalColumns(LEAN_ENVELOPE)} FROM ledger.journal j
       WHERE j.disposition = 'applied' AND (j.partition, j."offset") > ($3, $4::bigint) AND ${filter.sql}
       ORDER BY j.partition, j."offset" LIMIT $5`,
     values: [...filter.params, after[0], after[1], READ_CHUNK],
