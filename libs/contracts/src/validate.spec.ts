@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { CATALOG } from './catalog';
 import { validateEnvelope } from './validate';
 
@@ -55,5 +56,34 @@ describe('validateEnvelope', () => {
   it('returns data as given, not as class instances', () => {
     const result = validateEnvelope({ ...CATALOG.ProposalMade.example, source: { publisher: 'test' } });
     expect(result.ok && Object.getPrototypeOf(result.event.data)).toBe(Object.prototype);
+  });
+
+  // The scan for unsafe input runs a path-free check first and builds paths only when it finds
+  // something: generated values with NULs, lone surrogates, prototype keys and deep nesting
+  // anywhere must be refused exactly when a plain reference walk finds one of them.
+  it('refuses generated unsafe input exactly when it holds something unsafe', () => {
+    const odd = fc.constantFrom('plain', 'a\u0000b', 'x\ud800', '\udc00y', 'pair \ud83d\ude00');
+    const key = fc.oneof(fc.constantFrom('k', '__proto__', 'constructor', 'prototype', 'n\u0000', '\ud800'), fc.string());
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ maxDepth: 4 }, odd, fc.integer(), fc.constant(null), fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(key, tie('node'), { maxKeys: 3 })),
+    })).node;
+    const unsafe = (v: unknown, depth: number): boolean => {
+      if (typeof v === 'string') return v.includes('\u0000') || /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v);
+      if (typeof v !== 'object' || v === null) return false;
+      if (depth >= 32) return true;
+      return Object.keys(v).some((k) => ['__proto__', 'constructor', 'prototype'].includes(k) || unsafe(k, 0) || unsafe((v as Record<string, unknown>)[k], depth + 1));
+    };
+    fc.assert(
+      fc.property(value, fc.integer({ min: 0, max: 34 }), (v, nesting) => {
+        // JSON.parse makes own keys of __proto__ as a request body would.
+        const wrapped = JSON.parse('['.repeat(nesting) + JSON.stringify(v) + ']'.repeat(nesting));
+        const input = JSON.parse(JSON.stringify({ ...statement, data: { ...statement.data, note: null } }));
+        input.data.note = wrapped;
+        const result = validateEnvelope(input);
+        const refusedAsUnsafe = !result.ok && (result.reason === 'envelope.forbidden_key' || result.problems.some((p) => /NUL|surrogate|nested more than/.test(p.message)));
+        expect(refusedAsUnsafe).toBe(unsafe(input, 0));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -40,7 +40,7 @@ export function validateEnvelope(input: unknown): Validated {
 /** validateEnvelope with the given rules: everything around them (type, versions, unsafe input) is shared. */
 export function validateEnvelopeWith(checks: EnvelopeChecks, input: unknown): Validated {
   if (!isPlainObject(input)) return invalid('envelope.invalid', [{ field: '', message: 'an event must be a JSON object' }]);
-  const unsafe = scanInput(input);
+  const unsafe = looksSafe(input, 0) ? SAFE : scanInput(input);
   if (unsafe.deep !== undefined) return invalid('envelope.invalid', [{ field: unsafe.deep, message: `values must not be nested more than ${MAX_DEPTH} levels deep` }]);
   if (unsafe.forbidden !== undefined) {
     return invalid('envelope.forbidden_key', [{ field: unsafe.forbidden, message: 'keys named __proto__, constructor or prototype are not allowed' }]);
@@ -72,7 +72,10 @@ export function validateEnvelopeWith(checks: EnvelopeChecks, input: unknown): Va
   if (def.requiresProposal && !raw.proposalId) problems.push({ field: 'proposalId', message: `proposalId is required: ${def.type} must name a proposal` });
   if (problems.length) return invalid('envelope.invalid', problems);
 
-  return { ok: true, event: { ...(raw as unknown as EventEnvelope), schemaVersion: def.schemaVersion, data } };
+  // `raw` is this call's own copy: set in place, as a spread would (same keys, same order), without copying it again.
+  raw.schemaVersion = def.schemaVersion;
+  raw.data = data;
+  return { ok: true, event: raw as unknown as EventEnvelope };
 }
 
 function invalid(reason: InvalidReason, problems: FieldProblem[]): Validated {
@@ -97,7 +100,29 @@ interface Unsafe {
   surrogate?: string;
 }
 
-/** One iterative pass over the input (it may be arbitrarily deep) for everything in Unsafe. */
+const SAFE: Unsafe = Object.freeze({});
+
+/**
+ * Whether scanInput would find nothing: the same checks without building a path for every key,
+ * which only an answer needs (then scanInput runs). Recursive, but never deeper than MAX_DEPTH.
+ */
+function looksSafe(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return safeText(value);
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth >= MAX_DEPTH) return false;
+  // for…in visits every own enumerable key (as Object.keys) and inherited ones too: a false answer only sends the input to scanInput.
+  for (const key in value) {
+    if (FORBIDDEN_KEYS.has(key) || !safeText(key) || !looksSafe((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
+/** No NUL and no lone surrogate (String#isWellFormed, ES2024: in every Node this ledger runs on). */
+function safeText(text: string): boolean {
+  return !text.includes('\u0000') && (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** One iterative pass over the input (it may be arbitrarily deep) for everything in Unsafe, with the path of each first finding. */
 function scanInput(input: object): Unsafe {
   const found: Unsafe = {};
   const check = (text: string, path: string) => {
