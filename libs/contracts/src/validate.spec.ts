@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { canonicalJson } from './canonical-json';
 import { CATALOG } from './catalog';
 import { validateEnvelope } from './validate';
 
@@ -51,6 +52,18 @@ describe('validateEnvelope', () => {
   it('refuses unknown keys named like Object.prototype members (they used to slip through)', () => {
     expect(validateEnvelope({ ...statement, toString: 'x' })).toMatchObject({ ok: false, problems: [{ field: 'toString' }] });
     expect(validateEnvelope({ ...statement, data: { ...statement.data, valueOf: 1 } })).toMatchObject({ ok: false, problems: [{ field: 'data.valueOf' }] });
+  });
+
+  it('returns the envelope and its valid time with their keys in canonical order, whatever order they came in', () => {
+    const { type, data, ...rest } = statement;
+    const shuffled = { type, ...rest, occurredAt: { value: '2025-03-14', precision: 'day' }, data };
+    const result = validateEnvelope(shuffled);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(Object.keys(result.event)).toEqual(Object.keys(result.event).sort());
+    expect(Object.keys(result.event.occurredAt as object)).toEqual(['precision', 'value']);
+    // The same members: only their order changed (nested values keep theirs; canonicalJson sorts those).
+    expect(canonicalJson(result.event)).toBe(canonicalJson(shuffled));
+    expect(shuffled.occurredAt).toEqual({ value: '2025-03-14', precision: 'day' });
   });
 
   it('returns data as given, not as class instances', () => {

@@ -75,7 +75,30 @@ export function validateEnvelopeWith(checks: EnvelopeChecks, input: unknown): Va
   // `raw` is this call's own copy: set in place, as a spread would (same keys, same order), without copying it again.
   raw.schemaVersion = def.schemaVersion;
   raw.data = data;
-  return { ok: true, event: raw as unknown as EventEnvelope };
+  // The envelope's keys and its valid time's in code-point order: canonicalJson (the content hash, the
+  // log's bytes) then prints it with one JSON.stringify instead of sorting it member by member, which
+  // is what a publisher's own key order (or an added eventId and source) cost before.
+  if (isPlainObject(raw.occurredAt)) raw.occurredAt = inKeyOrder(raw.occurredAt);
+  return { ok: true, event: inKeyOrder(raw) as unknown as EventEnvelope };
+}
+
+/**
+ * `record`'s members in a new object whose keys were added in code-point order (the order
+ * canonicalJson sorts them in), or `record` itself when they are in it already, or when a key is all
+ * digits (objects list array-index keys first, whatever order they were added in) or `__proto__`.
+ */
+function inKeyOrder(record: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(record);
+  let ordered = true;
+  for (let i = 1; i < keys.length && ordered; i++) ordered = keys[i - 1] < keys[i];
+  if (ordered) return record;
+  keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (key === '__proto__' || /^\d+$/.test(key)) return record;
+    out[key] = record[key];
+  }
+  return out;
 }
 
 function invalid(reason: InvalidReason, problems: FieldProblem[]): Validated {
