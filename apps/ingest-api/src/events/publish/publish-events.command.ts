@@ -5,7 +5,7 @@ import { EventLog } from '@ledger/log';
 import { LEDGER_TOPICS } from '@ledger/config';
 import { LedgerMetrics } from '@ledger/ops';
 import { EventIdConflictError, PublishResult } from '../shared/publish-result';
-import { Receipts } from '@ledger/ledger-store';
+import { Receipt, Receipts } from '@ledger/ledger-store';
 
 /** Append validated envelopes to the ledger log, together, skipping exact repeats of accepted ones. */
 export class PublishEventsCommand extends Command<PublishResult[]> {
@@ -45,19 +45,20 @@ export class PublishEventsHandler implements ICommandHandler<PublishEventsComman
     );
     for (const i of fresh) this.metrics.eventsAccepted.inc({ type: events[i].type });
     const results: PublishResult[] = events.map((e) => ({ eventId: e.eventId, status: 'duplicate' }));
+    const receipts: Receipt[] = [];
+    // A produce call's records share a few append times: each is formatted once.
+    let lastTimestamp = '';
+    let lastIso = '';
     fresh.forEach((i, k) => {
       const a = appended[k];
-      results[i] = { eventId: events[i].eventId, status: 'accepted', partition: a.partition, offset: a.offset, recordedAt: new Date(Number(a.timestamp)).toISOString() };
+      if (a.timestamp !== lastTimestamp) {
+        lastTimestamp = a.timestamp;
+        lastIso = new Date(Number(a.timestamp)).toISOString();
+      }
+      results[i] = { eventId: events[i].eventId, status: 'accepted', partition: a.partition, offset: a.offset, recordedAt: lastIso };
+      receipts.push({ eventId: events[i].eventId, contentSha256: hashes[i], partition: a.partition, offset: a.offset, acceptedAt: lastIso });
     });
-    this.receipts.record(
-      fresh.map((i, k) => ({
-        eventId: events[i].eventId,
-        contentSha256: hashes[i],
-        partition: appended[k].partition,
-        offset: appended[k].offset,
-        acceptedAt: new Date(Number(appended[k].timestamp)).toISOString(),
-      })),
-    );
+    this.receipts.record(receipts);
     return results;
   }
 }
