@@ -109,8 +109,6 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /** The first path (pre-order) of each kind of input nothing downstream can hold. */
 interface Unsafe {
   /** Nested deeper than MAX_DEPTH (the recursive checks and class-transformer would overflow the stack). */
@@ -140,9 +138,14 @@ function looksSafe(value: unknown, depth: number): boolean {
   return true;
 }
 
-/** No NUL and no lone surrogate (String#isWellFormed, ES2024: in every Node this ledger runs on). */
+/** No NUL and no lone surrogate. */
 function safeText(text: string): boolean {
-  return !text.includes('\u0000') && (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+  return !text.includes('\u0000') && wellFormed(text);
+}
+
+/** Whether `text` holds no unpaired UTF-16 surrogate (String#isWellFormed, ES2024: in every Node this ledger runs on). */
+function wellFormed(text: string): boolean {
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
 /** One iterative pass over the input (it may be arbitrarily deep) for everything in Unsafe, with the path of each first finding. */
@@ -150,7 +153,7 @@ function scanInput(input: object): Unsafe {
   const found: Unsafe = {};
   const check = (text: string, path: string) => {
     if (found.nul === undefined && text.includes('\u0000')) found.nul = path;
-    if (found.surrogate === undefined && LONE_SURROGATE.test(text)) found.surrogate = path;
+    if (found.surrogate === undefined && !wellFormed(text)) found.surrogate = path;
   };
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: input, path: '', depth: 0 }];
   while (stack.length) {
