@@ -7,6 +7,7 @@ import { applyRecorded, createTestDatabase, recordAll, seedEnvelopes } from '@le
 import { RecordedEvent } from '@ledger/contracts';
 import { ReadModels } from './read-models';
 import { listStatements, STATEMENT_SEARCH } from './statements/statements.queries';
+import { positionAt, stances } from './positions/positions.queries';
 import { LEDGER_MIGRATIONS_DIR, LEDGER_SCHEMA } from '@ledger/ledger-store';
 import { READ_MIGRATIONS_DIR, READ_SCHEMA } from './schemas';
 
@@ -126,6 +127,20 @@ describe('read models of the seed case', () => {
   it('keeps the step series: RUS went from UNKNOWN to CONDITIONAL on 13 March', async () => {
     const steps = await rows(`SELECT occurred_value, category, changed FROM read_model.position_history_v1 WHERE party = 'RUS' AND proposal_id = $1 ORDER BY occurred_start`, [P1]);
     expect(steps.filter((s) => s.changed)).toEqual([{ occurred_value: '2025-03-13', category: 'CONDITIONAL', changed: true }]);
+  });
+
+  it('answers a live position in one statement as the every-party path answers it, lean and basis included', async () => {
+    for (const asOf of ['2025-03-12T12:00:00Z', '2025-03-20T00:00:00Z', '2025-03-26T00:00:00Z', '2026-01-01T00:00:00Z'].map((t) => new Date(t))) {
+      const all = await stances(pool, { proposalId: P1 }, asOf);
+      for (const party of ['RUS', 'UKR', 'USA']) {
+        const expected = all.find((v) => v.party === party) ?? expect.objectContaining({ category: 'UNKNOWN', basis: null });
+        expect(await positionAt(pool, party, P1, asOf, null)).toEqual(expected);
+      }
+    }
+    const ukr = await positionAt(pool, 'UKR', P1, new Date('2025-03-26T00:00:00Z'), null);
+    expect(ukr).toMatchObject({ category: 'ACCEPTED', lean: -0.2, basis: { type: expect.any(String), quote: expect.any(String) } });
+    // A pair the ledger knows nothing of: UNKNOWN, no basis, no lean.
+    expect(await positionAt(pool, 'FRA', P1, new Date('2025-03-26T00:00:00Z'), null)).toMatchObject({ category: 'UNKNOWN', score: null, lean: 0, basis: null, version: null });
   });
 
   it('is the same whatever order the events arrive in', async () => {

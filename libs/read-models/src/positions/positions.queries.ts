@@ -58,43 +58,40 @@ const DAY = 86_400_000;
 
 /** Sum of Goldstein/10 of tonal events in the 30 days up to asOf, clamped to −1..1 (anchored to asOf, never the wall clock). */
 export function leanAt(tones: KnownTone[], asOf: number): number {
-  const tenths = tones.filter((t) => t.occurredStart <= asOf && t.occurredStart > asOf - LEAN_WINDOW_DAYS * DAY).reduce((n, t) => n + Math.round(t.goldstein * 10), 0);
+  return leanOf(tones.filter((t) => t.occurredStart <= asOf && t.occurredStart > asOf - LEAN_WINDOW_DAYS * DAY).map((t) => t.goldstein));
+}
+
+/** The lean of the Goldstein values of the tonal events in its window. */
+function leanOf(goldsteins: number[]): number {
+  const tenths = goldsteins.reduce((n, g) => n + Math.round(g * 10), 0);
   return Math.max(-1, Math.min(1, tenths / 100));
 }
 
 export async function positionAt(pool: Pool, party: string, proposalId: string, asOf: Date, knownAt: Date | null): Promise<PositionView> {
-  let state: Shown | null;
-  let tones: KnownTone[];
   if (knownAt) {
     const folded = await foldAsKnownAt(pool, party, proposalId, knownAt);
-    state = folded.steps.filter((s) => s.key.occurredStart <= asOf.getTime()).pop()?.state ?? null;
-    tones = folded.tones;
-  } else {
-    const [current, tonal] = await Promise.all([
-      pool.query(`SELECT ${CURRENT} FROM read_model.party_positions_v1 p WHERE p.party = $1 AND p.proposal_id = $2`, [party, proposalId, asOf]),
-      pool.query(
-        `SELECT occurred_start, goldstein FROM read_model.tonal_events_v1 WHERE party = $1 AND proposal_id = $2 AND occurred_start <= $3 AND occurred_start > $3::timestamptz - interval '${LEAN_WINDOW_DAYS} days'`,
-        [party, proposalId, asOf],
-      ),
-    ]);
-    const row = current.rows[0];
-    if (row && !row.later) state = shownOf(row);
-    else if (!row) state = null;
-    else {
-      // asOf falls before the pair's last step: the last stored state up to asOf, with its step's place in the fold order.
-      const history = await pool.query(
-        `SELECT party, proposal_id, state, ${STEP_KEY} FROM read_model.position_history_v1
-          WHERE party = $1 AND proposal_id = $2 AND occurred_start <= $3 AND state IS NOT NULL
-          ORDER BY occurred_start DESC, precision_rank DESC, authority DESC, reported_at DESC, partition DESC, "offset" DESC, event_id DESC
-          LIMIT 1`,
-        [party, proposalId, asOf],
-      );
-      state = (await liveStates(pool, history.rows, asOf)).get(`${party}\u0000${proposalId}`) ?? null;
-    }
-    tones = tonal.rows.map((r) => ({ occurredStart: (r.occurred_start as Date).getTime(), goldstein: Number(r.goldstein) }));
+    const state = folded.steps.filter((s) => s.key.occurredStart <= asOf.getTime()).pop()?.state ?? null;
+    const basis = state?.basisEventId ? ((await basisEvents(pool, [state.basisEventId])).get(state.basisEventId) ?? null) : null;
+    return view(party, proposalId, asOf, knownAt, state, leanAt(folded.tones, asOf.getTime()), basis);
   }
+  // Live: the pair's current row, its tones in the lean's window and the current row's basis in one
+  // round trip (each statement is a wake-up of a PostgreSQL backend: most of a query's cost here).
+  const { rows } = await pool.query(LIVE_POSITION, [party, proposalId, asOf]);
+  const row = rows[0];
+  const lean = leanOf((row.tones as string[]).map(Number));
+  if (!row.party) return view(party, proposalId, asOf, null, null, lean, null);
+  if (!row.later) return view(party, proposalId, asOf, null, shownOf(row), lean, row.basis_id ? basisOf(row.basis_id, row.basis_type, row.basis_recorded_at, row.basis_e) : null);
+  // asOf falls before the pair's last step: the last stored state up to asOf, with its step's place in the fold order.
+  const history = await pool.query(
+    `SELECT party, proposal_id, state, ${STEP_KEY} FROM read_model.position_history_v1
+      WHERE party = $1 AND proposal_id = $2 AND occurred_start <= $3 AND state IS NOT NULL
+      ORDER BY occurred_start DESC, precision_rank DESC, authority DESC, reported_at DESC, partition DESC, "offset" DESC, event_id DESC
+      LIMIT 1`,
+    [party, proposalId, asOf],
+  );
+  const state = (await liveStates(pool, history.rows, asOf)).get(`${party}\u0000${proposalId}`) ?? null;
   const basis = state?.basisEventId ? ((await basisEvents(pool, [state.basisEventId])).get(state.basisEventId) ?? null) : null;
-  return view(party, proposalId, asOf, knownAt, state, leanAt(tones, asOf.getTime()), basis);
+  return view(party, proposalId, asOf, null, state, lean, basis);
 }
 
 /** The columns of a history step's place in the fold order. */
@@ -109,6 +106,20 @@ type Shown = Pick<PositionState, 'category' | 'conditions' | 'basisEventId' | 'c
  */
 const CURRENT = `p.party, p.proposal_id, p.category, p.conditions, p.basis_event_id, p.contested, p.version, p.since_value, p.since_precision,
   EXISTS (SELECT 1 FROM read_model.position_history_v1 h WHERE h.party = p.party AND h.proposal_id = p.proposal_id AND h.occurred_start > $3) AS later`;
+
+/**
+ * A live position in one statement: the pair's current row (CURRENT; all NULL when the pair has none),
+ * the Goldstein values of its tonal events in the lean's window up to asOf ($3), and the current row's
+ * basis event in its form now (basisEvents' columns).
+ */
+const LIVE_POSITION = `SELECT ${CURRENT},
+    ARRAY(SELECT t.goldstein::text FROM read_model.tonal_events_v1 t
+           WHERE t.party = $1 AND t.proposal_id = $2 AND t.occurred_start <= $3 AND t.occurred_start > $3::timestamptz - interval '${LEAN_WINDOW_DAYS} days') AS tones,
+    b.event_id AS basis_id, b.type AS basis_type, b.recorded_at AS basis_recorded_at, b.e AS basis_e
+  FROM (VALUES (1)) AS one (x)
+  LEFT JOIN read_model.party_positions_v1 p ON p.party = $1 AND p.proposal_id = $2
+  LEFT JOIN LATERAL (SELECT ev.event_id, ev.type, ev.recorded_at, ${formOf('ev', 'j')} AS e
+                       FROM read_model.events_v1 ev ${journalOf('ev', 'j')} WHERE ev.event_id = p.basis_event_id) b ON true`;
 
 function shownOf(r: Record<string, any>): Shown {
   return {
@@ -244,21 +255,21 @@ export async function basisEvents(pool: Pool, ids: string[], known?: KnownAt | n
     `SELECT ev.event_id, ev.type, ev.recorded_at, ${formOf('ev', 'j')} AS e FROM ${events} ev ${journalOf('ev', 'j')} WHERE ev.event_id = ANY($1::uuid[])`,
     params,
   );
-  return new Map(
-    rows.map((r) => [
-      r.event_id,
-      {
-        eventId: r.event_id,
-        type: r.type,
-        occurredAt: r.e.occurredAt,
-        recordedAt: (r.recorded_at as Date).toISOString(),
-        actors: r.e.actors,
-        quote: r.e.evidence?.quote ?? null,
-        direct: r.e.evidence?.direct ?? null,
-        citations: r.e.citations ?? [],
-      },
-    ]),
-  );
+  return new Map(rows.map((r) => [r.event_id, basisOf(r.event_id, r.type, r.recorded_at, r.e)]));
+}
+
+/** A basis event from its id, type, recording time and form. */
+function basisOf(eventId: string, type: string, recordedAt: Date, e: Record<string, any>): BasisEvent {
+  return {
+    eventId,
+    type,
+    occurredAt: e.occurredAt,
+    recordedAt: recordedAt.toISOString(),
+    actors: e.actors,
+    quote: e.evidence?.quote ?? null,
+    direct: e.evidence?.direct ?? null,
+    citations: e.citations ?? [],
+  };
 }
 
 function view(party: string, proposalId: string, asOf: Date, knownAt: Date | null, s: Shown | null, lean: number, basis: BasisEvent | null): PositionView {
