@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PoolClient } from 'pg';
+import { PoolClient, Query } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { quoteIdent } from './migrate';
+import { sent } from './pipelined-writes';
 
 // COPY's text format (https://www.postgresql.org/docs/current/sql-copy.html, "Text Format"): one
 // line per row, fields separated by tabs, \N for NULL, and backslash, newline, carriage return and
@@ -236,8 +237,9 @@ export async function copyLines(client: PoolClient, sql: string, data: string | 
     await pipeline(Readable.from(data), client.query(copyFrom(sql)));
     return;
   }
-  // One string or buffer: the statement, its data and the end of the data go out in one write, one round trip.
-  await new Promise<void>((resolve, reject) => client.query(new PipelinedCopy(sql, data, (e) => (e ? reject(e) : resolve()))));
+  // One string or buffer: the statement, its data and the end of the data go out in one write, one
+  // round trip (none of its own in a pipelined transaction: settled at the commit).
+  await sent(client, () => new Promise<void>((resolve, reject) => client.query(new PipelinedCopy(sql, data, (e) => (e ? reject(e) : resolve())))));
 }
 
 /**
@@ -247,18 +249,24 @@ export async function copyLines(client: PoolClient, sql: string, data: string | 
  * for the few rows of a small batch). Protocol-safe: when the statement fails before or during the
  * copy, PostgreSQL ignores copy messages that arrive outside copy mode ("Accept but ignore these
  * messages, per protocol spec", postgres.c), and answers the error and ReadyForQuery as usual. A pg
- * Submittable: pg calls these handlers while it is the connection's active query.
+ * Submittable: pg calls these handlers while it is the connection's active query. It extends pg's
+ * Query only so that a pipelined connection takes it (pg refuses other submittables there: cursors
+ * keep a portal open across round trips, which this never does); every handler pg calls is its own.
  */
-class PipelinedCopy {
+class PipelinedCopy extends (Query as unknown as PgQuery) {
   private error?: Error;
 
   constructor(
-    readonly text: string,
+    sql: string,
     private readonly data: string | Buffer,
     private readonly done: (error?: Error) => void,
-  ) {}
+  ) {
+    super(sql);
+    // Query's constructor sets an own `callback` (undefined here); pg calls it, or its own wrapper when query_timeout is set.
+    this.callback = () => undefined;
+  }
 
-  submit(connection: CopyConnection): void {
+  submit(connection: CopyConnection): Error | null {
     const stream = connection.stream;
     // The CopyData message written as its header and the encoded data, not through pg's serializer,
     // which copies a chunk of megabytes into a buffer of its own first (writev sends both as they are).
@@ -274,10 +282,8 @@ class PipelinedCopy {
     }
     connection.endCopyFrom();
     stream.uncork();
+    return null;
   }
-
-  /** pg replaces this with its own when query_timeout is set, and it must exist for that. */
-  callback(): void {}
 
   handleCopyInResponse(): void {
     // The data is already on its way.
@@ -297,6 +303,9 @@ class PipelinedCopy {
     if (!this.error) this.done();
   }
 }
+
+/** pg's Query class as its JavaScript has it (its type definitions show little of it): PipelinedCopy's base. */
+type PgQuery = new (text: string) => { readonly text: string; callback: () => void };
 
 /** The CopyData message's type byte ('d'): then its length (itself included) and the data. */
 const COPY_DATA = 0x64;

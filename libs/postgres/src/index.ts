@@ -1,4 +1,5 @@
 export * from './pool';
+export * from './pipelined-writes';
 export * from './migrate';
 export * from './server/embedded-postgres';
 export * from './unavailable';

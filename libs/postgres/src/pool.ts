@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Client, Pool, PoolClient, PoolConfig, types } from 'pg';
+import { failedWrite, settleWrites, startPipeline, stopPipeline, write } from './pipelined-writes';
 
 // int8 (offsets, counts) stays a string: JavaScript numbers lose precision past 2^53.
 // numeric stays a string too; timestamptz is parsed by pg into Date.
@@ -93,25 +94,46 @@ export function createPool(connectionString: string, extra: LedgerPoolConfig = {
   return pool;
 }
 
+/** Options of a transaction. */
+export interface TransactionOptions {
+  /**
+   * Send statements without waiting for the answers of those before them (pg's pipeline mode): a
+   * `write` (or COPY) resolves at once and is settled at the commit, and BEGIN, the writes and COMMIT
+   * go out without a round trip each. For transactions of many short statements (the projector's).
+   */
+  pipeline?: boolean;
+}
+
 /** Runs `fn` in one transaction: commit when it resolves, roll back when it throws. */
-export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const client = await pool.connect();
   try {
-    return await transaction(client, fn);
+    return await transaction(client, fn, options);
   } finally {
     client.release();
   }
 }
 
 /** inTransaction on a connection the caller holds (and keeps after it). */
-export async function transaction<T>(client: PoolClient, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function transaction<T>(client: PoolClient, fn: (client: PoolClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  const pipelined = options.pipeline === true && startPipeline(client);
   try {
-    await client.query('BEGIN');
+    if (pipelined) await write(client, 'BEGIN');
+    else await client.query('BEGIN');
     const result = await fn(client);
-    await client.query('COMMIT');
+    const commit = client.query('COMMIT');
+    // Not awaited when a write failed first: its rejection (a lost connection) is the catch's to report.
+    commit.catch(() => undefined);
+    await settleWrites(client);
+    // A transaction a statement failed in answers COMMIT with ROLLBACK, not an error.
+    const done = await commit;
+    if (done.command !== 'COMMIT') throw new Error(`the transaction was rolled back at its commit (${done.command})`);
     return result;
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
+    // A failed write's own error, not the "transaction is aborted" of the statements after it.
+    throw (await failedWrite(client)) ?? e;
+  } finally {
+    if (pipelined) stopPipeline(client);
   }
 }

@@ -1,6 +1,6 @@
 import { PoolClient } from 'pg';
 import { RecordedEvent } from '@ledger/contracts';
-import { quoteIdent } from '@ledger/postgres';
+import { quoteIdent, write } from '@ledger/postgres';
 import { isModifier } from './facts/fact';
 
 /**
@@ -40,10 +40,11 @@ export type KeyClass = 'proposal' | 'threat';
 export async function enterReadModels(client: PoolClient, schema: string, mode: LockMode, proposals: Iterable<string>): Promise<void> {
   const path = `${quoteIdent(schema)}, public`;
   if (mode === 'exclusive') {
-    await client.query(`SELECT pg_advisory_xact_lock($1, hashtext($2)), set_config('search_path', $3, true)`, [READ_MODEL_LOCK, schema, path]);
+    await write(client, `SELECT pg_advisory_xact_lock($1, hashtext($2)), set_config('search_path', $3, true)`, [READ_MODEL_LOCK, schema, path]);
     return;
   }
-  await client.query(
+  await write(
+    client,
     `WITH entered AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared($1, hashtext($2)) AS locked, set_config('search_path', $3, true) AS path)
      ${keyLocks('$4', 'entered LEFT JOIN unnest($5::text[]) AS k ON true')}`,
     [READ_MODEL_LOCK, schema, path, keySpace(schema, 'proposal'), [...new Set(proposals)]],
@@ -58,7 +59,7 @@ export async function lockKeys(client: PoolClient, schema: string, mode: LockMod
   if (mode === 'exclusive') return;
   const list = [...new Set(keys)];
   if (!list.length) return;
-  await client.query(keyLocks('$1', 'unnest($2::text[]) AS k'), [keySpace(schema, cls), list]);
+  await write(client, keyLocks('$1', 'unnest($2::text[]) AS k'), [keySpace(schema, cls), list]);
 }
 
 const keySpace = (schema: string, cls: KeyClass) => `${cls}:${schema}`;

@@ -1,5 +1,5 @@
 import { PoolClient } from 'pg';
-import { COPY_NULL, copyLines, copyNullable } from '@ledger/postgres';
+import { COPY_NULL, copyLines, copyNullable, write } from '@ledger/postgres';
 
 /** The journal's columns its readers look records up by (the projector's duplicate lookup, verify, replays): what the planner needs statistics of. */
 export const JOURNAL_LOOKUPS = { table: 'journal', columns: ['event_id', 'disposition', 'partition', 'offset'] };
@@ -52,7 +52,8 @@ export async function insertJournal(client: PoolClient, rows: JournalRow[]): Pro
 
 export async function insertRejections(client: PoolClient, rows: RejectionRow[]): Promise<void> {
   for (const r of rows) {
-    await client.query(
+    await write(
+      client,
       `INSERT INTO ledger.rejections (topic, partition, "offset", event_id, reason, problems, raw, headers, recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [r.topic, r.partition, r.offset, r.eventId, r.reason, storableJson(r.problems), r.raw, storableJson(r.headers), r.recordedAt],

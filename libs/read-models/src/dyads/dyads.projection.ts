@@ -2,6 +2,7 @@ import { PoolClient } from 'pg';
 import { FactChange, ResolvedFact } from '../facts/fact';
 import { Projection } from '../projection';
 import { dyadContributions } from './dyads.fold';
+import { write } from '@ledger/postgres';
 
 /**
  * Directed dyads per day: each event counts once per (source principal → target principal) and
@@ -33,7 +34,8 @@ export class DyadsProjection implements Projection {
     // fold has it). Another partition's batch may add to the same cells at the same time: the
     // upsert locks them in key order, so the two wait for each other, never deadlock, and neither
     // overwrites the other's counts.
-    await client.query(
+    await write(
+      client,
       `INSERT INTO dyads_v1 AS d (source, target, day, events, goldstein_sum, verbal_coop, material_coop, verbal_conflict, material_conflict)
        SELECT source, target, day, sum(sign), trim_scale(sum(sign * goldstein)), coalesce(sum(sign) FILTER (WHERE quad = 1), 0), coalesce(sum(sign) FILTER (WHERE quad = 2), 0),
               coalesce(sum(sign) FILTER (WHERE quad = 3), 0), coalesce(sum(sign) FILTER (WHERE quad = 4), 0)
@@ -47,7 +49,8 @@ export class DyadsProjection implements Projection {
     );
     if (old.length) {
       // A cell nothing counts in any more is gone, as a fresh fold would have it.
-      await client.query(
+      await write(
+        client,
         `DELETE FROM dyads_v1 d USING jsonb_to_recordset($1::jsonb) AS k(source text, target text, day date)
           WHERE d.source = k.source AND d.target = k.target AND d.day = k.day AND d.events = 0`,
         [JSON.stringify(old)],

@@ -1,5 +1,5 @@
 import { PoolClient } from 'pg';
-import { COPY_NULL, copyLines, copyNullable, copyText, copyValue } from '@ledger/postgres';
+import { COPY_NULL, copyLines, copyNullable, copyText, copyValue, write } from '@ledger/postgres';
 import { EventEnvelope, occurredStartText, PRECISION_RANK, RecordedEvent } from '@ledger/contracts';
 import { effectiveEnvelope, Modifier } from './effective';
 import { Fact, isModifier, RoleVoice } from './fact';
@@ -107,7 +107,8 @@ async function recompute(client: PoolClient, ids: string[], fresh: Set<string>):
     });
   }
   if (updates.length) {
-    await client.query(
+    await write(
+      client,
       `UPDATE events_v1 e
           SET counts = u.counts, revised = u.revised, subject = u.subject,
               occurred_start = u.occurred_start, precision_rank = u.precision_rank, reported_at = u.reported_at, proposal_id = u.proposal_id

@@ -1,6 +1,6 @@
 import { effectiveOf, journalOf } from '../facts/fact-columns';
 import { Pool, PoolClient } from 'pg';
-import { COPY_NULL, copyLines, copyText } from '@ledger/postgres';
+import { COPY_NULL, copyLines, copyText, write } from '@ledger/postgres';
 import { EventEnvelope, isoInstant } from '@ledger/contracts';
 import { READ_SCHEMA } from '../schemas';
 import { LastRow, PairTail, PairTails } from './pair-tails';
@@ -64,7 +64,8 @@ export const STATE_EVERY = 8;
 export async function refoldPairs(client: PoolClient, touched: Pair[], inMemory: Map<string, EventEnvelope> = new Map(), tails = new PairTails(0)): Promise<void> {
   let pairs = touched;
   const keys = pairKeys(pairs);
-  await client.query(
+  await write(
+    client,
     `DELETE FROM position_history_v1 h USING ${PAIRS}
       WHERE h.party = k.party AND h.proposal_id = k.proposal_id AND ${keyOf('h')} >= ${FROM}`,
     [keys],
@@ -78,11 +79,13 @@ export async function refoldPairs(client: PoolClient, touched: Pair[], inMemory:
   pairs = pairs.filter((p) => owned.has(`${p.party}\u0000${p.proposalId}`));
   if (gone.length) {
     const doomed = JSON.stringify(gone.map((p) => ({ party: p.party, proposal_id: p.proposalId })));
-    await client.query(
+    await write(
+      client,
       `DELETE FROM position_history_v1 h USING jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text) WHERE h.party = k.party AND h.proposal_id = k.proposal_id`,
       [doomed],
     );
-    await client.query(
+    await write(
+      client,
       `DELETE FROM party_positions_v1 p USING jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text) WHERE p.party = k.party AND p.proposal_id = k.proposal_id`,
       [doomed],
     );
@@ -377,7 +380,8 @@ async function insertHistory(client: PoolClient, rows: ReturnType<typeof history
 
 async function upsertCurrent(client: PoolClient, rows: unknown[]): Promise<void> {
   if (!rows.length) return;
-  await client.query(
+  await write(
+    client,
     `INSERT INTO party_positions_v1 (party, proposal_id, category, score, version, open_conditions, conditions, contested, basis_event_id,
             since_value, since_precision, since_start, policy_version)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(party text, proposal_id text, category text, score numeric, version int, open_conditions int,

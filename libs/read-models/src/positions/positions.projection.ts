@@ -1,5 +1,5 @@
 import { PoolClient } from 'pg';
-import { CopyColumns, copyRows } from '@ledger/postgres';
+import { CopyColumns, copyRows, write } from '@ledger/postgres';
 import { effectiveCodes, isoInstant } from '@ledger/contracts';
 import { derivedBefore, FactChange, ResolvedFact } from '../facts/fact';
 import { Projection } from '../projection';
@@ -69,7 +69,7 @@ export class PositionsProjection implements Projection {
 
 /** Tonal events per (party, proposal): the lean is summed from them at query time, anchored to asOf. */
 async function refreshTonal(client: PoolClient, changes: FactChange[], derived: string[]): Promise<void> {
-  if (derived.length) await client.query(`DELETE FROM tonal_events_v1 WHERE event_id = ANY($1::uuid[])`, [derived]);
+  if (derived.length) await write(client, `DELETE FROM tonal_events_v1 WHERE event_id = ANY($1::uuid[])`, [derived]);
   await copyRows(
     client,
     'tonal_events_v1',

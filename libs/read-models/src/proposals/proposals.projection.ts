@@ -3,6 +3,7 @@ import { PoolClient } from 'pg';
 import { FactChange } from '../facts/fact';
 import { Projection } from '../projection';
 import { proposalRows } from './proposals.fold';
+import { write } from '@ledger/postgres';
 
 const TYPES = new Set(['ProposalMade', 'ProposalAmended']);
 
@@ -17,7 +18,7 @@ export class ProposalsProjection implements Projection {
       [c.previous?.proposalId, c.after?.effective?.proposalId].forEach((id) => id && ids.add(id));
     }
     if (!ids.size) return;
-    await client.query(`DELETE FROM proposals_v1 WHERE id = ANY($1::text[])`, [[...ids]]);
+    await write(client, `DELETE FROM proposals_v1 WHERE id = ANY($1::text[])`, [[...ids]]);
     const { rows } = await client.query(
       `SELECT e.event_id, e.type, e.partition, e."offset", ${formOf('e', 'j')} AS effective,
               -- A stored voice is [role, idx, actorId, person, principal, authority, counted] (voices-column.ts).
@@ -30,7 +31,8 @@ export class ProposalsProjection implements Projection {
     );
     const out = proposalRows(rows);
     if (!out.length) return;
-    await client.query(
+    await write(
+      client,
       `INSERT INTO proposals_v1 (id, title, kind, terms, duration_days, version, proposer, made_event_id, made_value, made_start, versions)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id text, title text, kind text, terms jsonb, duration_days int, version int, proposer text,
               made_event_id uuid, made_value text, made_start timestamptz, versions jsonb)`,

@@ -1,5 +1,5 @@
 import { PoolClient } from 'pg';
-import { CopyColumns, copyRows } from '@ledger/postgres';
+import { CopyColumns, copyRows, write } from '@ledger/postgres';
 import { derivedBefore, FactChange } from '../facts/fact';
 import { Projection } from '../projection';
 import { statementRow } from './statements.fold';
@@ -32,7 +32,7 @@ export class StatementsProjection implements Projection {
     const relevant = changes.filter((c) => c.type === 'StatementMade');
     if (!relevant.length) return;
     const derived = derivedBefore(relevant);
-    if (derived.length) await client.query(`DELETE FROM statements_v1 WHERE event_id = ANY($1::uuid[])`, [derived]);
+    if (derived.length) await write(client, `DELETE FROM statements_v1 WHERE event_id = ANY($1::uuid[])`, [derived]);
     const rows = relevant.flatMap((c) => (c.after?.effective ? [statementRow(c.after)] : []));
     await copyRows(client, 'statements_v1', STATEMENT_COLUMNS, rows);
   }

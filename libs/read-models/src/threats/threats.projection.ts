@@ -3,6 +3,7 @@ import { PoolClient } from 'pg';
 import { occurredStartText } from '@ledger/contracts';
 import { derivedBefore, FactChange } from '../facts/fact';
 import { KeyLocker, Projection } from '../projection';
+import { write } from '@ledger/postgres';
 
 const ORDER = `e.occurred_start, e.precision_rank, e.reported_at NULLS LAST, e.partition, e."offset", e.event_id`;
 
@@ -73,8 +74,9 @@ export class ThreatsProjection implements Projection {
 }
 
 async function rebuild(client: PoolClient, ids: string[]): Promise<void> {
-  await client.query(`DELETE FROM threats_v1 WHERE threat_id = ANY($1::uuid[])`, [ids]);
-  await client.query(
+  await write(client, `DELETE FROM threats_v1 WHERE threat_id = ANY($1::uuid[])`, [ids]);
+  await write(
+    client,
     `WITH t AS (
        SELECT e.event_id, ${formOf('e', 'j')} AS env, e.occurred_start, e.proposal_id,
               -- A stored voice is [role, idx, actorId, person, principal, authority, counted] (voices-column.ts).

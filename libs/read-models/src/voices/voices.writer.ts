@@ -6,6 +6,7 @@ import { loadRollupContext } from '../registry/rollup-context';
 import { RollupContext } from '../rollup/rollup';
 import { namedActors, resolveVoices } from './event-voices';
 import { StoredVoice, storedVoices, voicesOfStored } from './voices-column';
+import { write } from '@ledger/postgres';
 
 /** What events_v1 holds of an event's resolution: its voices (null while it does not count) and the actor ids it names. */
 export interface Stored {
@@ -99,7 +100,8 @@ export async function refreshVoices(
   if (updates.length) {
     // json_to_recordset, not jsonb's: each voices value keeps the text JSON.stringify gave it, as a
     // new event's COPY and the replay store it (the digest compares the rows' text).
-    await client.query(
+    await write(
+      client,
       `UPDATE events_v1 e SET voices = u.voices, actors = u.actors
          FROM json_to_recordset($1::json) AS u(event_id uuid, voices json, actors text[])
         WHERE e.event_id = u.event_id`,

@@ -1,0 +1,126 @@
+import { Pool, PoolClient } from 'pg';
+import { copyLines } from './copy-text';
+import { startPipeline, stopPipeline, write } from './pipelined-writes';
+import { inTransaction, createPool } from './pool';
+
+// A pipelined transaction sends its writes without waiting for each answer; what it promises is that
+// the transaction still commits all of them or none, that a failed write fails it with that write's
+// own error, and that the connection is back in plain mode and in step afterwards. A schema of its
+// own in the test server.
+describe('pipelined transactions', () => {
+  const schema = `pipelined_spec_${process.pid}`;
+  const url = process.env.LEDGER_TEST_DATABASE_URL!;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    pool = createPool(url, { max: 1 });
+    await pool.query(`CREATE SCHEMA ${schema}`);
+    await pool.query(`CREATE TABLE ${schema}.things (id int PRIMARY KEY, name text)`);
+  });
+
+  afterEach(async () => {
+    await pool.query(`TRUNCATE ${schema}.things`);
+  });
+
+  afterAll(async () => {
+    await pool?.query(`DROP SCHEMA ${schema} CASCADE`);
+    await pool?.end();
+  });
+
+  const things = async () => (await pool.query(`SELECT id, name FROM ${schema}.things ORDER BY id`)).rows;
+  const pipelined = <T>(fn: (client: PoolClient) => Promise<T>) => inTransaction(pool, fn, { pipeline: true });
+
+  it('is available with this pg (pipeline mode), and only once per client at a time', async () => {
+    const client = await pool.connect();
+    try {
+      expect(startPipeline(client)).toBe(true);
+      expect(startPipeline(client)).toBe(false);
+      stopPipeline(client);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('answers a write before PostgreSQL does, and the statements after it see what it wrote', async () => {
+    const seen = await pipelined(async (client) => {
+      const started = Date.now();
+      // The sleep holds the connection 300 ms; the write resolves without waiting for it.
+      await write(client, `SELECT pg_sleep(0.3)`);
+      await write(client, `INSERT INTO ${schema}.things VALUES (1, 'one')`);
+      await copyLines(client, `COPY ${schema}.things (id, name) FROM STDIN`, '2\ttwo\n');
+      const returned = Date.now() - started;
+      const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${schema}.things`);
+      return { returned, n: rows[0].n, waited: Date.now() - started };
+    });
+    expect(seen.returned).toBeLessThan(200);
+    expect(seen.waited).toBeGreaterThanOrEqual(290);
+    expect(seen.n).toBe(2);
+    expect(await things()).toEqual([
+      { id: 1, name: 'one' },
+      { id: 2, name: 'two' },
+    ]);
+  });
+
+  it('fails whole with the failed write’s own error, not the aborted statements after it, and leaves the connection usable', async () => {
+    await pool.query(`INSERT INTO ${schema}.things VALUES (1, 'before')`);
+    const attempt = pipelined(async (client) => {
+      await write(client, `INSERT INTO ${schema}.things VALUES (2, 'two')`);
+      await write(client, `INSERT INTO ${schema}.things VALUES (1, 'duplicate')`);
+      await write(client, `INSERT INTO ${schema}.things VALUES (3, 'three')`);
+    });
+    await expect(attempt).rejects.toMatchObject({ code: '23505' });
+    expect(await things()).toEqual([{ id: 1, name: 'before' }]);
+    // The same (only) connection, in plain mode again: a transaction of its own commits.
+    await inTransaction(pool, (c) => c.query(`INSERT INTO ${schema}.things VALUES (4, 'after')`));
+    expect(await things()).toEqual([
+      { id: 1, name: 'before' },
+      { id: 4, name: 'after' },
+    ]);
+  });
+
+  it('fails whole when a COPY’s row is bad, or when a read after the writes fails', async () => {
+    const badCopy = pipelined(async (client) => {
+      await write(client, `INSERT INTO ${schema}.things VALUES (1, 'one')`);
+      await copyLines(client, `COPY ${schema}.things (id, name) FROM STDIN`, 'not a number\tx\n');
+    });
+    await expect(badCopy).rejects.toMatchObject({ code: '22P02' });
+    const badRead = pipelined(async (client) => {
+      await write(client, `INSERT INTO ${schema}.things VALUES (1, 'one')`);
+      await client.query(`SELECT 1 / 0`);
+    });
+    await expect(badRead).rejects.toMatchObject({ code: '22012' });
+    // A write that fails while the callback's own read is waiting: the write's error, not the read's.
+    const writeThenRead = pipelined(async (client) => {
+      await write(client, `INSERT INTO ${schema}.things VALUES (1, 'one'), (1, 'again')`);
+      await client.query(`SELECT 1`);
+    });
+    await expect(writeThenRead).rejects.toMatchObject({ code: '23505' });
+    expect(await things()).toEqual([]);
+  });
+
+  it('rolls back what was sent when the callback throws, and settles every write first', async () => {
+    const attempt = pipelined(async (client) => {
+      await write(client, `INSERT INTO ${schema}.things VALUES (1, 'one')`);
+      await write(client, `SELECT pg_sleep(0.1)`);
+      throw new Error('changed its mind');
+    });
+    await expect(attempt).rejects.toThrow('changed its mind');
+    expect(await things()).toEqual([]);
+  });
+
+  it('is an ordinary awaited statement outside a pipelined transaction', async () => {
+    await inTransaction(pool, async (client) => {
+      const started = Date.now();
+      await write(client, `SELECT pg_sleep(0.2)`);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+      await write(client, `INSERT INTO ${schema}.things VALUES (1, 'one')`);
+    });
+    const client = await pool.connect();
+    try {
+      await expect(write(client, `INSERT INTO ${schema}.things VALUES (1, 'again')`)).rejects.toMatchObject({ code: '23505' });
+    } finally {
+      client.release();
+    }
+    expect(await things()).toEqual([{ id: 1, name: 'one' }]);
+  });
+});

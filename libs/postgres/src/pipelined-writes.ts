@@ -1,0 +1,95 @@
+import { ClientBase } from 'pg';
+
+/** The writes of one pipelined transaction still on their way, and the first that failed. */
+interface Pending {
+  settling: Promise<void>[];
+  failed?: unknown;
+  /** The connection's socket, corked while statements are issued in one turn of the event loop. */
+  socket?: { cork(): void; uncork(): void };
+  corked: boolean;
+}
+
+const open = new WeakMap<ClientBase, Pending>();
+
+/** What pipelining needs of pg's Client (8.23 on: a `pipeline` flag its query queue reads). */
+interface PipeliningClient {
+  pipeline?: boolean;
+  _pulsePipelinedQueryQueue?: unknown;
+  connection?: { stream?: { cork?(): void; uncork?(): void } };
+}
+
+/**
+ * Puts an idle client in pipeline mode for one transaction: statements go out as they are issued,
+ * each with its own Sync, without waiting for the answers to the ones before. Answers false (and
+ * changes nothing) when this pg cannot pipeline.
+ */
+export function startPipeline(client: ClientBase): boolean {
+  const c = client as unknown as PipeliningClient;
+  if (typeof c._pulsePipelinedQueryQueue !== 'function' || open.has(client)) return false;
+  c.pipeline = true;
+  const stream = c.connection?.stream;
+  open.set(client, { settling: [], corked: false, socket: stream?.cork && stream.uncork ? (stream as Pending['socket']) : undefined });
+  return true;
+}
+
+/** Ends pipeline mode once every statement of the transaction has been answered. */
+export function stopPipeline(client: ClientBase): void {
+  open.delete(client);
+  (client as unknown as PipeliningClient).pipeline = false;
+}
+
+/**
+ * A statement whose answer nobody reads (an INSERT, UPDATE, DELETE or COPY without RETURNING). In a
+ * pipelined transaction (`transaction(…, { pipeline: true })`) it is sent at once and this resolves
+ * without waiting for it: PostgreSQL runs the transaction's statements in the order they were sent,
+ * so the statements after it see what it wrote, and a failure fails the transaction at its commit
+ * (the statements after a failed one fail too, and COMMIT answers ROLLBACK). Elsewhere it is an
+ * ordinary query, awaited.
+ */
+export async function write(client: ClientBase, text: string, values?: unknown[]): Promise<void> {
+  await sent(client, () => client.query(text, values));
+}
+
+/** Runs `issue` (one statement); in a pipelined transaction its answer is settled at commit instead of awaited here. */
+export async function sent(client: ClientBase, issue: () => Promise<unknown>): Promise<void> {
+  const pending = open.get(client);
+  if (!pending) {
+    await issue();
+    return;
+  }
+  // The statements issued until this turn's promise continuations have run (the writes and the read
+  // after them) leave in one write to the socket: one system call, one wake-up of PostgreSQL.
+  if (pending.socket && !pending.corked) {
+    const socket = pending.socket;
+    pending.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      pending.corked = false;
+      socket.uncork();
+    });
+  }
+  pending.settling.push(
+    issue().then(
+      () => undefined,
+      (e: unknown) => {
+        pending.failed ??= e;
+      },
+    ),
+  );
+}
+
+/** Waits for every write of the pipelined transaction; throws the first that failed. */
+export async function settleWrites(client: ClientBase): Promise<void> {
+  const pending = open.get(client);
+  if (!pending) return;
+  await Promise.all(pending.settling);
+  if (pending.failed !== undefined) throw pending.failed;
+}
+
+/** The first write of the pipelined transaction that failed (its cause, where later statements only say the transaction was aborted), once all are answered. */
+export async function failedWrite(client: ClientBase): Promise<unknown> {
+  const pending = open.get(client);
+  if (!pending) return undefined;
+  await Promise.all(pending.settling);
+  return pending.failed;
+}
