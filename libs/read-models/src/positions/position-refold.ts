@@ -43,6 +43,13 @@ const BEGINNING: OrderKey = {
 };
 const PAIRS = `jsonb_to_recordset($1::jsonb) AS k(party text, proposal_id text, occurred_start timestamptz, precision_rank int, authority int,
                reported_at timestamptz, partition int, "offset" bigint, event_id uuid)`;
+/**
+ * PAIRS with its row count ($2) made known to the planner, for statements that join it to a whole
+ * table: jsonb_to_recordset is estimated at 100 rows whatever it holds, and against that the
+ * planner hashed a scan of every history row or position event, batch after batch, where the few
+ * pairs of a batch want one index probe each.
+ */
+const COUNTED_PAIRS = `(SELECT * FROM ${PAIRS} LIMIT $2) AS k`;
 
 /**
  * How often a history step stores the fold's full state: on a pair's first step, then on every
@@ -66,15 +73,15 @@ export async function refoldPairs(client: PoolClient, touched: Pair[], inMemory:
   const keys = pairKeys(pairs);
   await write(
     client,
-    `DELETE FROM position_history_v1 h USING ${PAIRS}
+    `DELETE FROM position_history_v1 h USING ${COUNTED_PAIRS}
       WHERE h.party = k.party AND h.proposal_id = k.proposal_id AND ${keyOf('h')} >= ${FROM}`,
-    [keys],
+    [keys, pairs.length],
   );
   // A pair with nothing left before its insertion point folds from the very beginning: earlier
   // ConditionResolved events of its proposal belong to its history too, whatever arrived first.
   // A stance exists only while the party has events of its own on the proposal; others'
   // ConditionResolved events alone make none.
-  const owned = await ownedPairs(client, keys);
+  const owned = await ownedPairs(client, keys, pairs.length);
   const gone = pairs.filter((p) => !owned.has(`${p.party}\u0000${p.proposalId}`));
   pairs = pairs.filter((p) => owned.has(`${p.party}\u0000${p.proposalId}`));
   if (gone.length) {
@@ -217,10 +224,11 @@ export async function statesAt(db: Queryable, snapshots: (Snapshot & { party: st
   return out;
 }
 
-async function ownedPairs(client: PoolClient, keys: string): Promise<Set<string>> {
-  const { rows } = await client.query(`SELECT DISTINCT k.party, k.proposal_id FROM ${PAIRS} JOIN position_events_v1 m ON m.party = k.party AND m.proposal_id = k.proposal_id`, [
-    keys,
-  ]);
+async function ownedPairs(client: PoolClient, keys: string, count: number): Promise<Set<string>> {
+  const { rows } = await client.query(
+    `SELECT DISTINCT k.party, k.proposal_id FROM ${COUNTED_PAIRS} JOIN position_events_v1 m ON m.party = k.party AND m.proposal_id = k.proposal_id`,
+    [keys, count],
+  );
   return new Set(rows.map((r) => `${r.party}\u0000${r.proposal_id}`));
 }
 

@@ -62,11 +62,12 @@ export class ThreatsProjection implements Projection {
     const { rows: linked } = await client.query(
       `SELECT threat_id FROM threats_v1 WHERE triggered_by = ANY($1::uuid[]) OR executed_by = ANY($1::uuid[])
        UNION
-       SELECT t.threat_id FROM jsonb_to_recordset($2::jsonb) AS a(party text, type text, proposal text, at timestamptz)
+       SELECT t.threat_id FROM (SELECT * FROM jsonb_to_recordset($2::jsonb) AS a(party text, type text, proposal text, at timestamptz) LIMIT $3) AS a
          JOIN threats_v1 t ON t.trigger_party = a.party AND t.trigger_type = a.type
               AND (t.trigger_proposal IS NULL OR t.trigger_proposal = a.proposal)
               AND t.occurred_start <= a.at AND (t.triggered_start IS NULL OR a.at <= t.triggered_start)`,
-      [ids, JSON.stringify([...acts.values()])],
+      // The acts' count ($3) for the planner: jsonb_to_recordset is estimated at 100 rows whatever it holds.
+      [ids, JSON.stringify([...acts.values()]), acts.size],
     );
     linked.forEach((r) => threats.add(r.threat_id));
     if (threats.size) await rebuild(client, [...threats]);
