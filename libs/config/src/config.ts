@@ -75,6 +75,8 @@ export class LedgerConfig {
   @Transform(toBool) @IsBoolean() LEDGER_MIGRATE = true;
   /** Prepare parameterized statements once per connection (off behind a transaction-mode connection pooler). */
   @Transform(toBool) @IsBoolean() LEDGER_DATABASE_PREPARE = true;
+  /** Pipeline the projector's transactions: writes sent without waiting for each answer (off for a pooler or proxy that cannot pipeline). */
+  @Transform(toBool) @IsBoolean() LEDGER_DATABASE_PIPELINE = true;
   /** Origins (comma-separated, `*` for any) whose browser pages may call the HTTP API (CORS); unset: none. */
   @IsOptional()
   @Matches(/^(\*|https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*)$/, { message: 'LEDGER_CORS_ORIGINS must be * or origins like https://host[:port][,https://…], without a path' })

@@ -114,7 +114,7 @@ export class BatchApplier {
 
   private async applyTogether(batches: LogBatch[]): Promise<BatchResult[]> {
     const parts = batches.map((batch) => ({ batch, decoded: batch.messages.map((m) => ({ entry: m, decoded: decodeEvent(m.value) })) }));
-    const outcome = await contended(() => inTransaction(this.pool, (client) => this.applyInTransaction(client, parts), { pipeline: true }));
+    const outcome = await contended(() => inTransaction(this.pool, (client) => this.applyInTransaction(client, parts), { pipeline: this.config.LEDGER_DATABASE_PIPELINE }));
     for (const applied of outcome.applied) for (const listener of this.listeners) listener(applied);
     return outcome.results;
   }
