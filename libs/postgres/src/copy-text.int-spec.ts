@@ -1,30 +1,17 @@
-import { Pool } from 'pg';
 import { CopyBuffer, copyLines, copyRows, CopyColumns } from './copy-text';
-import { createPool } from './pool';
+import { ownSchema } from './own-schema.fixture';
 
 // COPY of lines known up front goes out in one write (statement, data, end of data) without waiting
 // for PostgreSQL's CopyInResponse; a COPY that fails must still fail alone, its transaction whole,
 // and leave the connection in step for what follows. A schema of its own in the test server.
 describe('copyLines', () => {
-  const schema = `copy_spec_${process.pid}`;
-  const url = process.env.LEDGER_TEST_DATABASE_URL!;
-  let pool: Pool;
+  const db = ownSchema('copy_spec', (schema) => [`CREATE TABLE ${schema}.things (id int PRIMARY KEY, name text, tags text[], doc jsonb)`]);
+  const { schema } = db;
 
-  beforeAll(async () => {
-    pool = createPool(url, { max: 1 });
-    await pool.query(`CREATE SCHEMA ${schema}`);
-    await pool.query(`CREATE TABLE ${schema}.things (id int PRIMARY KEY, name text, tags text[], doc jsonb)`);
-  });
-
-  afterAll(async () => {
-    await pool?.query(`DROP SCHEMA ${schema} CASCADE`);
-    await pool?.end();
-  });
-
-  const names = async () => (await pool.query(`SELECT id, name FROM ${schema}.things ORDER BY id`)).rows;
+  const names = async () => (await db.pool.query(`SELECT id, name FROM ${schema}.things ORDER BY id`)).rows;
 
   it('writes the lines of one string, escapes and NULLs included', async () => {
-    const client = await pool.connect();
+    const client = await db.pool.connect();
     try {
       await copyLines(client, `COPY ${schema}.things (id, name) FROM STDIN`, '1\tone\\ttab\n2\t\\N\n');
       await copyRows(client, `${schema}.things`, new CopyColumns({ id: 'int4', name: 'text', tags: '_text', doc: 'jsonb' }), [
@@ -38,7 +25,7 @@ describe('copyLines', () => {
       { id: 2, name: null },
       { id: 3, name: 'three' },
     ]);
-    expect((await pool.query(`SELECT tags, doc FROM ${schema}.things WHERE id = 3`)).rows).toEqual([{ tags: ['a', 'b"c'], doc: { k: 'line\nbreak' } }]);
+    expect((await db.pool.query(`SELECT tags, doc FROM ${schema}.things WHERE id = 3`)).rows).toEqual([{ tags: ['a', 'b"c'], doc: { k: 'line\nbreak' } }]);
   });
 
   it('writes lines encoded into a CopyBuffer as they came, past its first size and in any script', async () => {
@@ -53,15 +40,15 @@ describe('copyLines', () => {
     const first = lines.take();
     lines.addRow(wanted[2], columns);
     expect(lines.lines).toBe(1);
-    const client = await pool.connect();
+    const client = await db.pool.connect();
     try {
       await copyLines(client, `COPY ${schema}.things (${columns.list}) FROM STDIN`, first);
       await copyLines(client, `COPY ${schema}.things (${columns.list}) FROM STDIN`, lines.take());
     } finally {
       client.release();
     }
-    expect((await pool.query(`SELECT id, name FROM ${schema}.things WHERE id >= 20 ORDER BY id`)).rows).toEqual(wanted);
-    await pool.query(`DELETE FROM ${schema}.things WHERE id >= 20`);
+    expect((await db.pool.query(`SELECT id, name FROM ${schema}.things WHERE id >= 20 ORDER BY id`)).rows).toEqual(wanted);
+    await db.pool.query(`DELETE FROM ${schema}.things WHERE id >= 20`);
   });
 
   it.each([
@@ -70,7 +57,7 @@ describe('copyLines', () => {
     ['a statement that fails before the data', `COPY ${schema}.nothing (id) FROM STDIN`, '12\n13\n', 'does not exist'],
   ])('fails on %s, rolls its transaction back whole, and the connection goes on', async (_, sql, data, message) => {
     const before = await names();
-    const client = await pool.connect();
+    const client = await db.pool.connect();
     try {
       await client.query('BEGIN');
       await client.query(`INSERT INTO ${schema}.things (id, name) VALUES (99, 'in the same transaction')`);

@@ -1,37 +1,26 @@
-import { Pool, PoolClient } from 'pg';
+import { PoolClient } from 'pg';
 import { copyLines } from './copy-text';
 import { startPipeline, stopPipeline, write } from './pipelined-writes';
-import { inTransaction, createPool } from './pool';
+import { ownSchema } from './own-schema.fixture';
+import { inTransaction } from './pool';
 
 // A pipelined transaction sends its writes without waiting for each answer; what it promises is that
 // the transaction still commits all of them or none, that a failed write fails it with that write's
 // own error, and that the connection is back in plain mode and in step afterwards. A schema of its
 // own in the test server.
 describe('pipelined transactions', () => {
-  const schema = `pipelined_spec_${process.pid}`;
-  const url = process.env.LEDGER_TEST_DATABASE_URL!;
-  let pool: Pool;
-
-  beforeAll(async () => {
-    pool = createPool(url, { max: 1 });
-    await pool.query(`CREATE SCHEMA ${schema}`);
-    await pool.query(`CREATE TABLE ${schema}.things (id int PRIMARY KEY, name text)`);
-  });
+  const db = ownSchema('pipelined_spec', (schema) => [`CREATE TABLE ${schema}.things (id int PRIMARY KEY, name text)`]);
+  const { schema } = db;
 
   afterEach(async () => {
-    await pool.query(`TRUNCATE ${schema}.things`);
+    await db.pool.query(`TRUNCATE ${schema}.things`);
   });
 
-  afterAll(async () => {
-    await pool?.query(`DROP SCHEMA ${schema} CASCADE`);
-    await pool?.end();
-  });
-
-  const things = async () => (await pool.query(`SELECT id, name FROM ${schema}.things ORDER BY id`)).rows;
-  const pipelined = <T>(fn: (client: PoolClient) => Promise<T>) => inTransaction(pool, fn, { pipeline: true });
+  const things = async () => (await db.pool.query(`SELECT id, name FROM ${schema}.things ORDER BY id`)).rows;
+  const pipelined = <T>(fn: (client: PoolClient) => Promise<T>) => inTransaction(db.pool, fn, { pipeline: true });
 
   it('is available with this pg (pipeline mode), and only once per client at a time', async () => {
-    const client = await pool.connect();
+    const client = await db.pool.connect();
     try {
       expect(startPipeline(client)).toBe(true);
       expect(startPipeline(client)).toBe(false);
@@ -62,7 +51,7 @@ describe('pipelined transactions', () => {
   });
 
   it('fails whole with the failed write’s own error, not the aborted statements after it, and leaves the connection usable', async () => {
-    await pool.query(`INSERT INTO ${schema}.things VALUES (1, 'before')`);
+    await db.pool.query(`INSERT INTO ${schema}.things VALUES (1, 'before')`);
     const attempt = pipelined(async (client) => {
       await write(client, `INSERT INTO ${schema}.things VALUES (2, 'two')`);
       await write(client, `INSERT INTO ${schema}.things VALUES (1, 'duplicate')`);
@@ -71,7 +60,7 @@ describe('pipelined transactions', () => {
     await expect(attempt).rejects.toMatchObject({ code: '23505' });
     expect(await things()).toEqual([{ id: 1, name: 'before' }]);
     // The same (only) connection, in plain mode again: a transaction of its own commits.
-    await inTransaction(pool, (c) => c.query(`INSERT INTO ${schema}.things VALUES (4, 'after')`));
+    await inTransaction(db.pool, (c) => c.query(`INSERT INTO ${schema}.things VALUES (4, 'after')`));
     expect(await things()).toEqual([
       { id: 1, name: 'before' },
       { id: 4, name: 'after' },
@@ -109,13 +98,13 @@ describe('pipelined transactions', () => {
   });
 
   it('is an ordinary awaited statement outside a pipelined transaction', async () => {
-    await inTransaction(pool, async (client) => {
+    await inTransaction(db.pool, async (client) => {
       const started = Date.now();
       await write(client, `SELECT pg_sleep(0.2)`);
       expect(Date.now() - started).toBeGreaterThanOrEqual(190);
       await write(client, `INSERT INTO ${schema}.things VALUES (1, 'one')`);
     });
-    const client = await pool.connect();
+    const client = await db.pool.connect();
     try {
       await expect(write(client, `INSERT INTO ${schema}.things VALUES (1, 'again')`)).rejects.toMatchObject({ code: '23505' });
     } finally {

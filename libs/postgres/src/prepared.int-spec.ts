@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { ownSchema } from './own-schema.fixture';
 import { createPool } from './pool';
 
 // Statements with parameters are prepared once per connection; a table that changes under a
@@ -6,43 +7,33 @@ import { createPool } from './pool';
 // its own in the server the jest global setup found or started (one connection: one session), dropped
 // at the end.
 describe('prepared statements', () => {
-  const schema = `prepared_spec_${process.pid}`;
-  const url = process.env.LEDGER_TEST_DATABASE_URL!;
-  let pool: Pool;
-
-  beforeAll(async () => {
-    pool = createPool(url, { max: 1 });
-    await pool.query(`CREATE SCHEMA ${schema}`);
-    await pool.query(`CREATE TABLE ${schema}.things (id int PRIMARY KEY, name text)`);
-    await pool.query(`INSERT INTO ${schema}.things VALUES (1, 'one'), (2, 'two')`);
-  });
-
-  afterAll(async () => {
-    await pool?.query(`DROP SCHEMA ${schema} CASCADE`);
-    await pool?.end();
-  });
+  const db = ownSchema('prepared_spec', (schema) => [
+    `CREATE TABLE ${schema}.things (id int PRIMARY KEY, name text)`,
+    `INSERT INTO ${schema}.things VALUES (1, 'one'), (2, 'two')`,
+  ]);
+  const { schema } = db;
 
   const preparedOnConnection = async (p: Pool) => (await p.query(`SELECT statement FROM pg_prepared_statements`)).rows.map((r) => r.statement as string);
 
   it('prepares a statement with parameters once and answers as before', async () => {
     const sql = `SELECT name FROM ${schema}.things WHERE id = $1`;
-    expect((await pool.query(sql, [1])).rows).toEqual([{ name: 'one' }]);
-    expect((await pool.query(sql, [2])).rows).toEqual([{ name: 'two' }]);
-    expect((await preparedOnConnection(pool)).filter((s) => s === sql)).toHaveLength(1);
+    expect((await db.pool.query(sql, [1])).rows).toEqual([{ name: 'one' }]);
+    expect((await db.pool.query(sql, [2])).rows).toEqual([{ name: 'two' }]);
+    expect((await preparedOnConnection(db.pool)).filter((s) => s === sql)).toHaveLength(1);
   });
 
   it('plans each execution for its own values (no generic plan)', async () => {
-    expect((await pool.query('SELECT current_setting($1) AS mode', ['plan_cache_mode'])).rows).toEqual([{ mode: 'force_custom_plan' }]);
+    expect((await db.pool.query('SELECT current_setting($1) AS mode', ['plan_cache_mode'])).rows).toEqual([{ mode: 'force_custom_plan' }]);
   });
 
   it('leaves statements without parameters unnamed', async () => {
-    await pool.query(`SELECT count(*) FROM ${schema}.things`);
-    expect(await preparedOnConnection(pool)).not.toContain(`SELECT count(*) FROM ${schema}.things`);
+    await db.pool.query(`SELECT count(*) FROM ${schema}.things`);
+    expect(await preparedOnConnection(db.pool)).not.toContain(`SELECT count(*) FROM ${schema}.things`);
   });
 
   it('fails a prepared SELECT * once when its table gained a column, then answers unprepared on the same connection', async () => {
     // A checked-out client, as a transaction holds one (Pool.query would drop a client whose query failed).
-    const client = await pool.connect();
+    const client = await db.pool.connect();
     try {
       const sql = `SELECT * FROM ${schema}.things WHERE id = $1`;
       expect((await client.query(sql, [1])).rows).toEqual([{ id: 1, name: 'one' }]);
@@ -55,7 +46,7 @@ describe('prepared statements', () => {
   });
 
   it('prepares nothing with prepare: false (a transaction-mode connection pooler)', async () => {
-    const plain = createPool(url, { max: 1, prepare: false });
+    const plain = createPool(process.env.LEDGER_TEST_DATABASE_URL!, { max: 1, prepare: false });
     try {
       await plain.query(`SELECT name FROM ${schema}.things WHERE id = $1`, [1]);
       expect(await preparedOnConnection(plain)).toEqual([]);
