@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { canonicalEnvelope, CE_HEADERS, chainHash, decodeEvent, Decoded, LedgerTopics, LogMessage, occurredStartText, RecordedEvent } from '@ledger/contracts';
 import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/log';
-import { inTransaction, PG_POOL, StatisticsKeeper, StatisticsTarget } from '@ledger/postgres';
+import { inTransaction, PG_POOL, settleWrites, StatisticsKeeper, StatisticsTarget } from '@ledger/postgres';
 import {
   advanceOffsets,
   Announcement,
@@ -144,7 +144,9 @@ export class BatchApplier {
     const { changes, positions } = await this.readModels.apply(client, classified.applied);
     if (classified.rejected.length) {
       // Dead letters go out before the commit: a crash in between re-sends them (at least once,
-      // identified by their source coordinates), never loses them.
+      // identified by their source coordinates), never loses them. Not before the transaction's
+      // pipelined writes have all succeeded: one that failed fails the batch before it is sent.
+      await settleWrites(client);
       const letters: LogMessage[] = classified.rejected.map(toDeadLetter);
       await this.log.append(this.topics.dlq, letters);
     }
