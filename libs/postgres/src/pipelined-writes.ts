@@ -80,10 +80,8 @@ export async function sent(client: ClientBase, issue: () => Promise<unknown>): P
 
 /** Waits for every write of the pipelined transaction; throws the first that failed. */
 export async function settleWrites(client: ClientBase): Promise<void> {
-  const pending = open.get(client);
-  if (!pending) return;
-  await Promise.all(pending.settling);
-  if (pending.failed !== undefined) throw pending.failed;
+  const failed = await failedWrite(client);
+  if (failed !== undefined) throw failed;
 }
 
 /** The first write of the pipelined transaction that failed (its cause, where later statements only say the transaction was aborted), once all are answered. */

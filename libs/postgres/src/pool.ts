@@ -118,8 +118,7 @@ export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => P
 export async function transaction<T>(client: PoolClient, fn: (client: PoolClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const pipelined = options.pipeline === true && startPipeline(client);
   try {
-    if (pipelined) await write(client, 'BEGIN');
-    else await client.query('BEGIN');
+    await write(client, 'BEGIN');
     const result = await fn(client);
     const commit = client.query('COMMIT');
     // Not awaited when a write failed first: its rejection (a lost connection) is the catch's to report.
