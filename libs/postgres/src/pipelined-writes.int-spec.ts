@@ -1,6 +1,6 @@
 import { PoolClient } from 'pg';
 import { copyLines } from './copy-text';
-import { startPipeline, stopPipeline, write } from './pipelined-writes';
+import { readBoth, startPipeline, stopPipeline, write } from './pipelined-writes';
 import { ownSchema } from './own-schema.fixture';
 import { inTransaction } from './pool';
 
@@ -95,6 +95,43 @@ describe('pipelined transactions', () => {
     });
     await expect(attempt).rejects.toThrow('changed its mind');
     expect(await things()).toEqual([]);
+  });
+
+  // Two reads with their socket writes counted (Node's net.Socket sends each write, or each corked
+  // batch of writes, through _writeGeneric: one system call).
+  const bothRead = async (client: PoolClient) => {
+    const socket = (client as unknown as { connection: { stream: object } }).connection.stream;
+    const writes = jest.spyOn(socket as { _writeGeneric: () => void }, '_writeGeneric');
+    try {
+      const [inserted, counted] = await readBoth(
+        client,
+        () => client.query(`INSERT INTO ${schema}.things VALUES (1, 'one') RETURNING id`),
+        () => client.query(`SELECT count(*)::int AS n FROM ${schema}.things`),
+      );
+      return { id: inserted.rows[0].id, n: counted.rows[0].n, writes: writes.mock.calls.length };
+    } finally {
+      writes.mockRestore();
+    }
+  };
+
+  it('sends two reads together in a pipelined transaction, run in order: the second sees what the first did', async () => {
+    expect(await pipelined(bothRead)).toEqual({ id: 1, n: 1, writes: 1 });
+    expect(await things()).toEqual([{ id: 1, name: 'one' }]);
+  });
+
+  it('sends the second read once the first has answered outside a pipelined transaction', async () => {
+    expect(await inTransaction(db.pool, bothRead)).toEqual({ id: 1, n: 1, writes: 2 });
+  });
+
+  it('fails two reads sent together with the first one’s error, not the aborted second’s', async () => {
+    const attempt = pipelined((client) =>
+      readBoth(
+        client,
+        () => client.query(`SELECT 1 / 0`),
+        () => client.query(`SELECT 1`),
+      ),
+    );
+    await expect(attempt).rejects.toMatchObject({ code: '22012' });
   });
 
   it('is an ordinary awaited statement outside a pipelined transaction', async () => {

@@ -57,17 +57,7 @@ export async function sent(client: ClientBase, issue: () => Promise<unknown>): P
     await issue();
     return;
   }
-  // The statements issued until this turn's promise continuations have run (the writes and the read
-  // after them) leave in one write to the socket: one system call, one wake-up of PostgreSQL.
-  if (pending.socket && !pending.corked) {
-    const socket = pending.socket;
-    pending.corked = true;
-    socket.cork();
-    process.nextTick(() => {
-      pending.corked = false;
-      socket.uncork();
-    });
-  }
+  corkForTurn(pending);
   pending.settling.push(
     issue().then(
       () => undefined,
@@ -76,6 +66,43 @@ export async function sent(client: ClientBase, issue: () => Promise<unknown>): P
       },
     ),
   );
+}
+
+/**
+ * Two reads whose answers do not depend on each other, run in this order. In a pipelined
+ * transaction they leave together (one socket write, one round trip instead of two); PostgreSQL
+ * still runs them one after the other, the second with a snapshot taken when it starts, so it sees
+ * whatever the first waited for (a row lock another transaction held until its commit). Elsewhere
+ * the second is sent once the first has answered.
+ */
+export async function readBoth<A, B>(client: ClientBase, first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
+  const pending = open.get(client);
+  if (!pending) {
+    const a = await first();
+    return [a, await second()];
+  }
+  corkForTurn(pending);
+  const a = first();
+  // The second's own failure (a statement after a failed one only says the transaction is aborted)
+  // is not the one to report: the first's is awaited first.
+  const b = second();
+  b.catch(() => undefined);
+  return [await a, await b];
+}
+
+/**
+ * The statements issued until this turn's promise continuations have run (the writes and the read
+ * after them) leave in one write to the socket: one system call, one wake-up of PostgreSQL.
+ */
+function corkForTurn(pending: Pending): void {
+  if (!pending.socket || pending.corked) return;
+  const socket = pending.socket;
+  pending.corked = true;
+  socket.cork();
+  process.nextTick(() => {
+    pending.corked = false;
+    socket.uncork();
+  });
 }
 
 /** Waits for every write of the pipelined transaction; throws the first that failed. */
