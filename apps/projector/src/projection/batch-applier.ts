@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { canonicalEnvelope, CE_HEADERS, chainHash, decodeEvent, Decoded, LedgerTopics, LogMessage, occurredStartText, RecordedEvent } from '@ledger/contracts';
 import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/log';
-import { inTransaction, PG_POOL, settleWrites, StatisticsKeeper, StatisticsTarget } from '@ledger/postgres';
+import { inTransaction, PG_POOL, readBoth, settleWrites, StatisticsKeeper, StatisticsTarget } from '@ledger/postgres';
 import {
   advanceOffsets,
   Announcement,
@@ -121,10 +121,23 @@ export class BatchApplier {
 
   private async applyInTransaction(client: PoolClient, parts: Part[]): Promise<{ results: BatchResult[]; applied: AppliedBatch[] }> {
     const scope = { group: this.config.LEDGER_PROJECTOR_GROUP, topic: parts[0].batch.topic };
-    const offsets = await lockOffsets(
+    // The offsets' row locks (one consumer per partition at a time), and in the same round trip the
+    // journal's content hashes of every event id fetched: PostgreSQL answers the lookup after the
+    // locks are held, so it sees what a consumer that moved a partition first had committed. Records
+    // below a stored offset are looked up for nothing, and are rare (a redelivery).
+    const [offsets, seen] = await readBoth(
       client,
-      scope,
-      parts.map((p) => p.batch.partition),
+      () =>
+        lockOffsets(
+          client,
+          scope,
+          parts.map((p) => p.batch.partition),
+        ),
+      () =>
+        appliedContent(
+          client,
+          parts.flatMap((p) => p.decoded.flatMap((d) => (d.decoded.ok ? [d.decoded.event.eventId] : []))),
+        ),
     );
     const results: BatchResult[] = [];
     const live: LivePart[] = [];
@@ -138,7 +151,7 @@ export class BatchApplier {
     }
     if (!live.length) return { results, applied: [] };
 
-    const classified = await this.classify(client, live);
+    const classified = this.classify(live, seen);
     await insertJournal(client, classified.journal);
     await insertRejections(client, classified.rejected);
     const { changes, positions } = await this.readModels.apply(client, classified.applied);
@@ -177,12 +190,11 @@ export class BatchApplier {
 
   /**
    * Journal rows, rejections and the events to apply of every live part, each partition's chain
-   * carried on from its stored head; one duplicate lookup for them all, so that an event id sent to
-   * two partitions of one transaction is applied once.
+   * carried on from its stored head; one duplicate lookup for them all (`seen`: the journal's content
+   * hash of each event id applied before, added to as this goes), so that an event id sent to two
+   * partitions of one transaction is applied once.
    */
-  private async classify(client: PoolClient, live: LivePart[]) {
-    const ids = live.flatMap((p) => p.fresh.flatMap((d) => (d.decoded.ok ? [d.decoded.event.eventId] : [])));
-    const seen = await appliedContent(client, ids);
+  private classify(live: LivePart[], seen: Map<string, string>) {
     const journal: JournalRow[] = [];
     const rejected: RejectionRow[] = [];
     const applied: RecordedEvent[] = [];
