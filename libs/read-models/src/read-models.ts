@@ -1,7 +1,8 @@
 import { PoolClient } from 'pg';
 import { RecordedEvent } from '@ledger/contracts';
 import { FactChange } from './facts/fact';
-import { writeFacts } from './facts/facts.writer';
+import { waitingTargets, writeFacts } from './facts/facts.writer';
+import { readBoth } from '@ledger/postgres';
 import { DyadsProjection } from './dyads/dyads.projection';
 import { PositionsProjection } from './positions/positions.projection';
 import { KeyLocker, Projection } from './projection';
@@ -51,13 +52,24 @@ export class ReadModels {
     const lock: KeyLocker = (cls, keys) => lockKeys(client, this.schema, mode, cls, keys);
     // New facts are written with their voices resolved against the registry as it stands: one row
     // per event, updated only when the batch's own registry facts or corrections resolve it anew.
-    const ctx = await this.registry.context(client);
+    // The registry's epoch (and the registry, when it moved) and the modifiers recorded earlier that
+    // wait for this batch's events: independent reads, in one round trip.
+    const [ctx, waiting] = await readBoth(
+      client,
+      () => this.registry.context(client),
+      () => waitingTargets(client, events),
+    );
     const inserted = new Map<string, Stored>();
-    const written = await writeFacts(client, events, (e) => {
-      const own = { voices: resolveVoices(e, ctx), actors: actorsColumn(e.type, e) };
-      inserted.set(e.eventId, own);
-      return own;
-    });
+    const written = await writeFacts(
+      client,
+      events,
+      (e) => {
+        const own = { voices: resolveVoices(e, ctx), actors: actorsColumn(e.type, e) };
+        inserted.set(e.eventId, own);
+        return own;
+      },
+      waiting,
+    );
     const rolledUp = await refreshRegistry(client, written.changes);
     const changes = await refreshVoices(client, written.changes, written.fresh, inserted, rolledUp, { ctx, plain: written.plain });
     const positions = await this.positions.refreshPairs(client, changes);

@@ -25,7 +25,7 @@ export interface WrittenFacts {
  * events that earlier modifiers were waiting for. Answers each event whose effective form is new or
  * changed (a fact, or null when it no longer counts).
  */
-export async function writeFacts(client: PoolClient, events: RecordedEvent[], voicesOf: VoicesOf): Promise<WrittenFacts> {
+export async function writeFacts(client: PoolClient, events: RecordedEvent[], voicesOf: VoicesOf, waitingFor?: string[]): Promise<WrittenFacts> {
   if (!events.length) return { changes: new Map(), fresh: new Set(), plain: new Set() };
   // One COPY: every event here is new to the read models (BatchApplier hands over only what the
   // journal took as applied in this transaction, and the journal's unique applied event id holds
@@ -38,7 +38,7 @@ export async function writeFacts(client: PoolClient, events: RecordedEvent[], vo
   // new modifiers (one may already be retracted), their targets, and new events that earlier
   // modifiers were waiting for — are recomputed; a modifier whose own effect changes queues its
   // target again, so stale reads settle by depth 4.
-  const waiting = new Set(await waitingTargets(client, events));
+  const waiting = new Set(waitingFor ?? (await waitingTargets(client, events)));
   const targeted = new Set(events.filter((e) => isModifier(e.type)).map((e) => String((e.data as any).targetEventId)));
   let pending: string[] = [...waiting, ...targeted];
   for (const e of events) {
@@ -64,8 +64,12 @@ function plainFact(e: RecordedEvent): Fact {
   return { eventId: e.eventId, type: e.type, partition, offset, recordedAt, envelope, effective: envelope, previous: null };
 }
 
-/** New events that modifiers recorded earlier were waiting for. */
-async function waitingTargets(client: PoolClient, events: RecordedEvent[]): Promise<string[]> {
+/**
+ * New events that modifiers recorded earlier were waiting for (writeFacts' `waitingFor`, when the
+ * caller read it in a round trip of its own). Read before or after the batch's COPY alike: the
+ * batch's own modifiers, which the COPY adds, are queued by their targets anyway.
+ */
+export async function waitingTargets(client: PoolClient, events: RecordedEvent[]): Promise<string[]> {
   const ids = events.map((e) => e.eventId);
   const { rows } = await client.query(`SELECT DISTINCT target_event_id AS id FROM events_v1 WHERE target_event_id = ANY($1::uuid[])`, [ids]);
   return rows.map((r) => r.id as string);

@@ -1,6 +1,6 @@
 import { effectiveOf, journalOf } from '../facts/fact-columns';
 import { Pool, PoolClient } from 'pg';
-import { COPY_NULL, copyLines, copyText, write } from '@ledger/postgres';
+import { COPY_NULL, copyLines, copyText, readBoth, write } from '@ledger/postgres';
 import { EventEnvelope, isoInstant } from '@ledger/contracts';
 import { READ_SCHEMA } from '../schemas';
 import { LastRow, PairTail, PairTails } from './pair-tails';
@@ -81,7 +81,13 @@ export async function refoldPairs(client: PoolClient, touched: Pair[], inMemory:
   // ConditionResolved events of its proposal belong to its history too, whatever arrived first.
   // A stance exists only while the party has events of its own on the proposal; others'
   // ConditionResolved events alone make none.
-  const owned = await ownedPairs(client, keys, pairs.length);
+  // With it, in the same round trip, each pair's last history row left: a pair that is gone keeps
+  // its rows until the DELETEs below, but nothing reads its last row.
+  const [owned, { schema, xid, last }] = await readBoth(
+    client,
+    () => ownedPairs(client, keys, pairs.length),
+    () => lastRows(client, keys),
+  );
   const gone = pairs.filter((p) => !owned.has(`${p.party}\u0000${p.proposalId}`));
   pairs = pairs.filter((p) => owned.has(`${p.party}\u0000${p.proposalId}`));
   if (gone.length) {
@@ -97,7 +103,6 @@ export async function refoldPairs(client: PoolClient, touched: Pair[], inMemory:
       [doomed],
     );
   }
-  const { schema, xid, last } = await lastRows(client, keys);
   for (const p of gone) tails.forget(schema, p.party, p.proposalId);
   const held = new Map<string, PairTail>();
   for (const p of pairs) {

@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { readBoth } from '@ledger/postgres';
 import { RollupContext } from '../rollup/rollup';
 import { RollupActorRow, RollupAffiliationRow, rollupContextOf } from './registry.fold';
 
@@ -50,7 +51,11 @@ export class RegistryCache {
     // and hold nothing; the next registry write puts a row back.
     const epoch = rows[0]?.epoch as string | undefined;
     if (epoch !== undefined && this.held?.epoch === epoch) return this.held.ctx;
-    const [actors, affiliations] = await Promise.all([client.query<RollupActorRow>(ACTORS), client.query<RollupAffiliationRow>(AFFILIATIONS)]);
+    const [actors, affiliations] = await readBoth(
+      client,
+      () => client.query<RollupActorRow>(ACTORS),
+      () => client.query<RollupAffiliationRow>(AFFILIATIONS),
+    );
     const ctx = rollupContextOf(actors.rows, affiliations.rows);
     this.held = epoch === undefined ? undefined : { epoch, ctx };
     return ctx;
