@@ -1,6 +1,6 @@
 import { PoolClient } from 'pg';
 import { copyLines } from './copy-text';
-import { readBoth, startPipeline, stopPipeline, write } from './pipelined-writes';
+import { readAhead, readBoth, startPipeline, stopPipeline, write } from './pipelined-writes';
 import { ownSchema } from './own-schema.fixture';
 import { inTransaction } from './pool';
 
@@ -132,6 +132,32 @@ describe('pipelined transactions', () => {
       ),
     );
     await expect(attempt).rejects.toMatchObject({ code: '22012' });
+  });
+
+  it('reads ahead: the read leaves at once, the caller goes on, and its answer comes when PostgreSQL gives it', async () => {
+    const seen = await pipelined(async (client) => {
+      const started = Date.now();
+      const ahead = await readAhead(client, () => client.query(`SELECT pg_sleep(0.3), 42 AS n`));
+      const issued = Date.now() - started;
+      await write(client, `INSERT INTO ${schema}.things VALUES (1, 'one')`);
+      const { rows } = await ahead.answer;
+      return { issued, n: rows[0].n, waited: Date.now() - started };
+    });
+    expect(seen.issued).toBeLessThan(200);
+    expect(seen.n).toBe(42);
+    expect(seen.waited).toBeGreaterThanOrEqual(290);
+    expect(await things()).toEqual([{ id: 1, name: 'one' }]);
+  });
+
+  it('fails the transaction with a read ahead’s own error, even when nobody awaits its answer', async () => {
+    const attempt = pipelined(async (client) => {
+      await readAhead(client, () => client.query(`SELECT 1 / 0`));
+      await write(client, `INSERT INTO ${schema}.things VALUES (1, 'one')`);
+    });
+    await expect(attempt).rejects.toMatchObject({ code: '22012' });
+    expect(await things()).toEqual([]);
+    // Outside a pipeline the read is awaited where it is issued.
+    await expect(inTransaction(db.pool, (client) => readAhead(client, () => client.query(`SELECT 1 / 0`)))).rejects.toMatchObject({ code: '22012' });
   });
 
   it('is an ordinary awaited statement outside a pipelined transaction', async () => {

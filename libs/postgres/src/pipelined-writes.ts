@@ -91,6 +91,28 @@ export async function readBoth<A, B>(client: ClientBase, first: () => Promise<A>
 }
 
 /**
+ * A read issued now whose answer the caller awaits later (`answer`). In a pipelined transaction it
+ * leaves with this turn's statements and the caller goes on issuing others, which PostgreSQL runs
+ * after it; a failure fails the transaction with the read's own error, as a failed write does.
+ * Elsewhere it is awaited here: a plain connection takes one statement at a time.
+ */
+export async function readAhead<T>(client: ClientBase, read: () => Promise<T>): Promise<{ answer: Promise<T> }> {
+  const pending = open.get(client);
+  if (!pending) return { answer: Promise.resolve(await read()) };
+  corkForTurn(pending);
+  const answer = read();
+  pending.settling.push(
+    answer.then(
+      () => undefined,
+      (e: unknown) => {
+        pending.failed ??= e;
+      },
+    ),
+  );
+  return { answer };
+}
+
+/**
  * The statements issued until this turn's promise continuations have run (the writes and the read
  * after them) leave in one write to the socket: one system call, one wake-up of PostgreSQL.
  */
