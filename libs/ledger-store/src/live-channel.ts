@@ -1,4 +1,5 @@
 import { Pool, PoolClient } from 'pg';
+import { write } from '@ledger/postgres';
 
 type Queryable = Pool | PoolClient;
 
@@ -31,10 +32,12 @@ export interface Announcement {
  */
 export async function announceApplied(client: PoolClient, announcements: Announcement[], options: { prune?: boolean } = {}): Promise<void> {
   if (!announcements.length) return;
-  if (options.prune) await client.query(`DELETE FROM ledger.live_feed WHERE created_at < now() - make_interval(secs => $1)`, [LIVE_FEED_KEEP_SECONDS]);
+  // Writes whose answers nobody reads: in a pipelined transaction they go out with its COMMIT.
+  if (options.prune) await write(client, `DELETE FROM ledger.live_feed WHERE created_at < now() - make_interval(secs => $1)`, [LIVE_FEED_KEEP_SECONDS]);
   // One row and one notification per partition, in one statement however many partitions (an
   // announcement already there was made by an earlier attempt that committed: nothing new to wake).
-  await client.query(
+  await write(
+    client,
     `WITH fed AS (
        INSERT INTO ledger.live_feed (partition, next_offset, announcement)
        SELECT * FROM unnest($1::int[], $2::bigint[], $3::jsonb[]) ON CONFLICT DO NOTHING RETURNING partition

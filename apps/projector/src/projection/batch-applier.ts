@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { canonicalEnvelope, CE_HEADERS, chainHash, decodeEvent, Decoded, LedgerTopics, LogMessage, occurredStartText, RecordedEvent } from '@ledger/contracts';
 import { BatchResult, EventLog, LogBatch, LogEntry } from '@ledger/log';
-import { inTransaction, PG_POOL, readBoth, settleWrites, StatisticsKeeper, StatisticsTarget } from '@ledger/postgres';
+import { inTransaction, PG_POOL, readAhead, readBoth, settleWrites, StatisticsKeeper, StatisticsTarget } from '@ledger/postgres';
 import {
   advanceOffsets,
   Announcement,
@@ -154,6 +154,15 @@ export class BatchApplier {
     const classified = this.classify(live, seen);
     await insertJournal(client, classified.journal);
     await insertRejections(client, classified.rejected);
+    const moves = live.map((p, i) => ({
+      partition: p.batch.partition,
+      from: p.stored,
+      to: BigInt(p.fresh[p.fresh.length - 1].entry.offset) + 1n,
+      chain: classified.parts[i].chain,
+    }));
+    // The offsets' compare-and-set, known from the journal rows alone: it goes out with them, and its
+    // answer is read before the commit (the rows are locked since lockOffsets, so it holds).
+    const advanced = await readAhead(client, () => advanceOffsets(client, scope, moves));
     const { changes, positions } = await this.readModels.apply(client, classified.applied);
     if (classified.rejected.length) {
       // Dead letters go out before the commit: a crash in between re-sends them (at least once,
@@ -163,13 +172,7 @@ export class BatchApplier {
       const letters: LogMessage[] = classified.rejected.map(toDeadLetter);
       await this.log.append(this.topics.dlq, letters);
     }
-    const moves = live.map((p, i) => ({
-      partition: p.batch.partition,
-      from: p.stored,
-      to: BigInt(p.fresh[p.fresh.length - 1].entry.offset) + 1n,
-      chain: classified.parts[i].chain,
-    }));
-    const fenced = await advanceOffsets(client, scope, moves);
+    const fenced = await advanced.answer;
     if (fenced.length) throw new FencedError(fenced[0], moves.find((m) => m.partition === fenced[0])!.from);
     const prune = Date.now() - this.lastPruned > PRUNE_EVERY_MS;
     // The batches' re-folded positions are announced with the first partition's events (one commit makes them all visible).
