@@ -58,14 +58,7 @@ export async function sent(client: ClientBase, issue: () => Promise<unknown>): P
     return;
   }
   corkForTurn(pending);
-  pending.settling.push(
-    issue().then(
-      () => undefined,
-      (e: unknown) => {
-        pending.failed ??= e;
-      },
-    ),
-  );
+  settledAtCommit(pending, issue());
 }
 
 /**
@@ -101,15 +94,20 @@ export async function readAhead<T>(client: ClientBase, read: () => Promise<T>): 
   if (!pending) return { answer: Promise.resolve(await read()) };
   corkForTurn(pending);
   const answer = read();
+  settledAtCommit(pending, answer);
+  return { answer };
+}
+
+/** A statement the commit waits for; the first to fail is the transaction's failure. */
+function settledAtCommit(pending: Pending, statement: Promise<unknown>): void {
   pending.settling.push(
-    answer.then(
+    statement.then(
       () => undefined,
       (e: unknown) => {
         pending.failed ??= e;
       },
     ),
   );
-  return { answer };
 }
 
 /**

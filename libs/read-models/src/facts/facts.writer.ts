@@ -22,10 +22,11 @@ export interface WrittenFacts {
 /**
  * Stores the batch's new facts in events_v1 and recomputes the effective form of every event the
  * batch touches: the new ones, the targets of new corrections, retractions and citations, and new
- * events that earlier modifiers were waiting for. Answers each event whose effective form is new or
+ * events that earlier modifiers were waiting for (`waitingFor`: waitingTargets, read by the caller
+ * in a round trip it shares with another read). Answers each event whose effective form is new or
  * changed (a fact, or null when it no longer counts).
  */
-export async function writeFacts(client: PoolClient, events: RecordedEvent[], voicesOf: VoicesOf, waitingFor?: string[]): Promise<WrittenFacts> {
+export async function writeFacts(client: PoolClient, events: RecordedEvent[], voicesOf: VoicesOf, waitingFor: string[]): Promise<WrittenFacts> {
   if (!events.length) return { changes: new Map(), fresh: new Set(), plain: new Set() };
   // One COPY: every event here is new to the read models (BatchApplier hands over only what the
   // journal took as applied in this transaction, and the journal's unique applied event id holds
@@ -38,7 +39,7 @@ export async function writeFacts(client: PoolClient, events: RecordedEvent[], vo
   // new modifiers (one may already be retracted), their targets, and new events that earlier
   // modifiers were waiting for — are recomputed; a modifier whose own effect changes queues its
   // target again, so stale reads settle by depth 4.
-  const waiting = new Set(waitingFor ?? (await waitingTargets(client, events)));
+  const waiting = new Set(waitingFor);
   const targeted = new Set(events.filter((e) => isModifier(e.type)).map((e) => String((e.data as any).targetEventId)));
   let pending: string[] = [...waiting, ...targeted];
   for (const e of events) {
@@ -65,9 +66,9 @@ function plainFact(e: RecordedEvent): Fact {
 }
 
 /**
- * New events that modifiers recorded earlier were waiting for (writeFacts' `waitingFor`, when the
- * caller read it in a round trip of its own). Read before or after the batch's COPY alike: the
- * batch's own modifiers, which the COPY adds, are queued by their targets anyway.
+ * New events that modifiers recorded earlier were waiting for (writeFacts' `waitingFor`). Read
+ * before or after the batch's COPY alike: the batch's own modifiers, which the COPY adds, are queued
+ * by their targets anyway.
  */
 export async function waitingTargets(client: PoolClient, events: RecordedEvent[]): Promise<string[]> {
   const ids = events.map((e) => e.eventId);
