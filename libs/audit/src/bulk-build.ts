@@ -129,7 +129,8 @@ interface FoldedEvents {
 async function foldEvents(pool: Pool, client: PoolClient, schema: string, scope: BuildScope, onProgress?: (p: BuildProgress) => void): Promise<FoldedEvents> {
   const reader = await pool.connect();
   try {
-    await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // Record times come as UTC text, which parsedRow rearranges into ISO 8601 without a Date's round trip.
+    await reader.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL TimeZone = 'UTC'`);
     return await foldLog(reader, client, schema, scope, onProgress);
   } finally {
     await reader.query('ROLLBACK').catch(() => undefined);

@@ -1,4 +1,5 @@
 import { PoolClient, types } from 'pg';
+import { isoOfUtcTimestamptz, millisOfIso } from '@ledger/postgres';
 import { AHEAD_TYPES, EventRow, knownRow } from '@ledger/read-models';
 
 /** Which journal records a bulk build folds. */
@@ -47,15 +48,25 @@ export async function readAhead(client: PoolClient, scope: BuildScope): Promise<
   return rows.map(knownRow);
 }
 
-/** A journal record as read, its envelope still JSON text: journalColumns in order. */
-export type RawRecord = [partition: number, offset: string, eventId: string, type: string, recordedAt: Date, envelope: string];
+/** A journal record as read, its record time and envelope still text: journalColumns in order. */
+export type RawRecord = [partition: number, offset: string, eventId: string, type: string, recordedAt: string, envelope: string];
 
-/** The pg client's parsers, but jsonb left as its text: parsed one record at a time as the fold reaches it. */
+/**
+ * The pg client's parsers, but jsonb and timestamptz left as their text: an envelope is parsed one
+ * record at a time as the fold reaches it, a record time rearranged into the ISO form the fold
+ * writes (parsedRow) instead of parsed into a Date and formatted again.
+ */
+const RAW_TEXT = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === JSONB_OID || oid === TIMESTAMPTZ_OID ? (text: string) => text : types.getTypeParser(oid, format)),
+};
+/** Only envelopes as text (readTargets). */
 const JSONB_AS_TEXT = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === JSONB_OID ? (text: string) => text : types.getTypeParser(oid, format)),
 };
 
 const JSONB_OID = 3802;
+const TIMESTAMPTZ_OID = 1184;
+const parseTimestamptz = types.getTypeParser(TIMESTAMPTZ_OID, 'text') as (text: string) => Date;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -72,7 +83,7 @@ export async function readChunk(client: PoolClient, scope: BuildScope, after: [n
       ORDER BY j.partition, j."offset" LIMIT $5`,
     values: [...filter.params, after[0], after[1], READ_CHUNK],
     rowMode: 'array',
-    types: JSONB_AS_TEXT,
+    types: RAW_TEXT,
   });
   return rows;
 }
@@ -102,5 +113,7 @@ export async function readTargets(client: PoolClient, scope: BuildScope, ids: st
  * modifier targets (the chunk holds its lean form).
  */
 export function parsedRow(r: RawRecord, whole?: string): EventRow {
-  return knownRow({ partition: r[0], offset: r[1], event_id: r[2], type: r[3], recorded_at: r[4], envelope: JSON.parse(whole ?? r[5]) });
+  const iso = isoOfUtcTimestamptz(r[4]);
+  const recordedAt = iso === null ? parseTimestamptz(r[4]) : new Date(millisOfIso(iso));
+  return knownRow({ partition: r[0], offset: r[1], event_id: r[2], type: r[3], recorded_at: recordedAt, recorded_iso: iso ?? undefined, envelope: JSON.parse(whole ?? r[5]) });
 }

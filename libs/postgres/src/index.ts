@@ -5,3 +5,4 @@ export * from './server/embedded-postgres';
 export * from './unavailable';
 export * from './copy-text';
 export * from './statistics';
+export * from './timestamptz-text';

@@ -23,6 +23,8 @@ export interface EventRow {
   partition: number;
   offset: string;
   recorded_at: Date;
+  /** recorded_at in ISO 8601 (Date#toISOString's form), when the reader had it as text: not formatted again. */
+  recorded_iso?: string;
   envelope: EventEnvelope;
   target_event_id: string | null;
 }
@@ -121,7 +123,7 @@ export class LogFold {
   /** Folds the next record of the log (add, one at a time: a caller that makes each record as it goes needs no generator). */
   addRecord(r: EventRow, emit: (table: EventTable, row: Record<string, unknown>) => void): void {
     const effective = this.effectiveOf(r);
-    const recordedAt = r.recorded_at.toISOString();
+    const recordedAt = r.recorded_iso ?? r.recorded_at.toISOString();
     let voices: RoleVoice[] | null = null;
     if (effective && !isModifier(r.type)) {
       const fact = factOf(r, effective, this.registry.ctx, recordedAt);
@@ -246,6 +248,7 @@ export function knownRow(r: Omit<EventRow, 'target_event_id'>): EventRow {
     partition: r.partition,
     offset: r.offset,
     recorded_at: r.recorded_at,
+    recorded_iso: r.recorded_iso,
     envelope: r.envelope,
     target_event_id: typeof target === 'string' ? target.toLowerCase() : null,
   };
