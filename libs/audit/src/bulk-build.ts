@@ -1,7 +1,7 @@
 import { Pool, PoolClient } from 'pg';
-import { EVENT_TABLES, EventTable, LogFold, STATE_TABLES } from '@ledger/read-models';
+import { EVENT_TABLES, EventTable, LogFold, parsedRow, STATE_TABLES } from '@ledger/read-models';
 import { CopyColumns, transaction } from '@ledger/postgres';
-import { BuildScope, parsedRow, readAhead, readChunk, readTargets } from './journal-chunks';
+import { BuildScope, readAhead, readChunk, readTargets } from './journal-chunks';
 import { attachAndAnalyze, BuiltIndex, IndexBuilds, indexesOf, settled, tableSizes } from './bulk-index';
 import { ChunkWriter, copyInto, flushAll, handled, tableColumns } from './bulk-copy';
 

@@ -1,6 +1,6 @@
 import { PoolClient, types } from 'pg';
-import { isoOfUtcTimestamptz, millisOfIso } from '@ledger/postgres';
-import { AHEAD_TYPES, EventRow, knownRow } from '@ledger/read-models';
+import { JSONB_AND_TIMESTAMPTZ_AS_TEXT } from '@ledger/postgres';
+import { AHEAD_TYPES, EventRow, knownRow, RawRecord, rawRecordColumns } from '@ledger/read-models';
 
 /** Which journal records a bulk build folds. */
 export interface BuildScope {
@@ -22,9 +22,6 @@ function scopeFilter(scope: BuildScope): { sql: string; params: unknown[] } {
   };
 }
 
-/** The columns the fold reads of a journal record, in RawRecord's order; `envelope`: how the envelope is read. */
-const journalColumns = (envelope = 'j.envelope') => `j.partition, j."offset"::text AS offset, j.event_id, j.type, j.recorded_at, ${envelope} AS envelope`;
-
 /**
  * The envelope as the fold of an event nothing modifies reads it: without what no read model
  * derives from it (the source and schema version; the evidence and citations, except a statement's,
@@ -40,7 +37,7 @@ export async function readAhead(client: PoolClient, scope: BuildScope): Promise<
   const filter = scopeFilter(scope);
   const types = AHEAD_TYPES.map((t) => `'${t.replace(/'/g, "''")}'`).join(', ');
   const { rows } = await client.query(
-    `SELECT ${journalColumns()} FROM ledger.journal j
+    `SELECT ${rawRecordColumns()} FROM ledger.journal j
       WHERE j.disposition = 'applied' AND j.type IN (${types}) AND ${filter.sql}
       ORDER BY j.partition, j."offset"`,
     filter.params,
@@ -48,25 +45,12 @@ export async function readAhead(client: PoolClient, scope: BuildScope): Promise<
   return rows.map(knownRow);
 }
 
-/** A journal record as read, its record time and envelope still text: journalColumns in order. */
-export type RawRecord = [partition: number, offset: string, eventId: string, type: string, recordedAt: string, envelope: string];
-
-/**
- * The pg client's parsers, but jsonb and timestamptz left as their text: an envelope is parsed one
- * record at a time as the fold reaches it, a record time rearranged into the ISO form the fold
- * writes (parsedRow) instead of parsed into a Date and formatted again.
- */
-const RAW_TEXT = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === JSONB_OID || oid === TIMESTAMPTZ_OID ? (text: string) => text : types.getTypeParser(oid, format)),
-};
 /** Only envelopes as text (readTargets). */
 const JSONB_AS_TEXT = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === JSONB_OID ? (text: string) => text : types.getTypeParser(oid, format)),
 };
 
 const JSONB_OID = 3802;
-const TIMESTAMPTZ_OID = 1184;
-const parseTimestamptz = types.getTypeParser(TIMESTAMPTZ_OID, 'text') as (text: string) => Date;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -78,12 +62,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function readChunk(client: PoolClient, scope: BuildScope, after: [number, string]): Promise<RawRecord[]> {
   const filter = scopeFilter(scope);
   const { rows } = await client.query<RawRecord>({
-    text: `SELECT ${journalColumns(LEAN_ENVELOPE)} FROM ledger.journal j
+    text: `SELECT ${rawRecordColumns(LEAN_ENVELOPE)} FROM ledger.journal j
       WHERE j.disposition = 'applied' AND (j.partition, j."offset") > ($3, $4::bigint) AND ${filter.sql}
       ORDER BY j.partition, j."offset" LIMIT $5`,
     values: [...filter.params, after[0], after[1], READ_CHUNK],
     rowMode: 'array',
-    types: RAW_TEXT,
+    types: JSONB_AND_TIMESTAMPTZ_AS_TEXT,
   });
   return rows;
 }
@@ -105,15 +89,4 @@ export async function readTargets(client: PoolClient, scope: BuildScope, ids: st
     types: JSONB_AS_TEXT,
   });
   return new Map(rows);
-}
-
-/**
- * A record of a chunk as the fold reads it, its envelope parsed: called as the fold reaches the
- * record, so the envelope's objects die young. `whole`: the whole envelope's text, for an event a
- * modifier targets (the chunk holds its lean form).
- */
-export function parsedRow(r: RawRecord, whole?: string): EventRow {
-  const iso = isoOfUtcTimestamptz(r[4]);
-  const recordedAt = iso === null ? parseTimestamptz(r[4]) : new Date(millisOfIso(iso));
-  return knownRow({ partition: r[0], offset: r[1], event_id: r[2], type: r[3], recorded_at: recordedAt, recorded_iso: iso ?? undefined, envelope: JSON.parse(whole ?? r[5]) });
 }

@@ -14,6 +14,7 @@ export * from './threats/threats.queries';
 export * from './dyads/dyads.queries';
 export * from './known-at/known-at';
 export * from './known-at/log-fold';
+export * from './known-at/raw-record';
 export * from './read-model-locks';
 export * from './facts/extent.queries';
 export * from './lookup-statistics';

@@ -1,6 +1,8 @@
 import { Pool } from 'pg';
+import { JSONB_AND_TIMESTAMPTZ_AS_TEXT } from '@ledger/postgres';
 import { LEDGER_SCHEMA } from '@ledger/ledger-store';
-import { AHEAD_TYPES, EVENT_TABLES, EventRow, KnownTable, knownRow, LogFold, STATE_TABLES } from './log-fold';
+import { AHEAD_TYPES, EVENT_TABLES, EventRow, KnownTable, LogFold, STATE_TABLES } from './log-fold';
+import { parsedRow, RawRecord, rawRecordColumns } from './raw-record';
 
 /**
  * The read models as they stood when the ledger had recorded only what it had by `at`: the events
@@ -46,12 +48,18 @@ export class KnownAt {
 
 /** Reads the events the ledger had recorded by `at`: the journal's applied records with their record time. */
 export async function loadKnownAt(pool: Pool, at: Date): Promise<KnownAt> {
-  const { rows } = await pool.query<Omit<EventRow, 'target_event_id'>>(
-    `SELECT event_id, type, partition, "offset"::text AS "offset", recorded_at, envelope FROM ${LEDGER_SCHEMA}.journal
-      WHERE disposition = 'applied' AND recorded_at <= $1 ORDER BY partition, "offset"`,
-    [at],
+  // Record times and envelopes as text: each record time's ISO form is taken from it, not formatted from a Date again.
+  const { rows } = await pool.query<RawRecord>({
+    text: `SELECT ${rawRecordColumns()} FROM ${LEDGER_SCHEMA}.journal j
+      WHERE j.disposition = 'applied' AND j.recorded_at <= $1 ORDER BY j.partition, j."offset"`,
+    values: [at],
+    rowMode: 'array',
+    types: JSONB_AND_TIMESTAMPTZ_AS_TEXT,
+  });
+  return new KnownAt(
+    at,
+    rows.map((r) => parsedRow(r)),
   );
-  return new KnownAt(at, rows.map(knownRow));
 }
 
 /**
