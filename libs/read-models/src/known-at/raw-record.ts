@@ -8,9 +8,10 @@ export type RawRecord = [partition: number, offset: string, eventId: string, typ
 export const rawRecordColumns = (envelope = 'j.envelope') => `j.partition, j."offset"::text AS offset, j.event_id, j.type, j.recorded_at, ${envelope} AS envelope`;
 
 /**
- * A raw record as the fold reads it, its envelope parsed (called as the fold reaches the record, so
- * the envelope's objects die young) and its record time's ISO form taken from the text when it was
- * written in UTC. `whole`: the whole envelope's text, for a record whose raw form is a lean one.
+ * A raw record as the fold reads it: its envelope parsed, and its record time's ISO form taken from
+ * the text when that was written in UTC. The replay calls it as its fold reaches each record, so the
+ * envelope's objects die young; knownAt for every record it reads. `whole`: the whole envelope's
+ * text, for a record whose raw form is a lean one.
  */
 export function parsedRow(r: RawRecord, whole?: string): EventRow {
   const iso = isoOfUtcTimestamptz(r[4]);
