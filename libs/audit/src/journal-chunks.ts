@@ -1,4 +1,4 @@
-import { PoolClient, types } from 'pg';
+import { PoolClient } from 'pg';
 import { JSONB_AND_TIMESTAMPTZ_AS_TEXT } from '@ledger/postgres';
 import { AHEAD_TYPES, EventRow, knownRow, RawRecord, rawRecordColumns } from '@ledger/read-models';
 
@@ -45,12 +45,6 @@ export async function readAhead(client: PoolClient, scope: BuildScope): Promise<
   return rows.map(knownRow);
 }
 
-/** Only envelopes as text (readTargets). */
-const JSONB_AS_TEXT = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === JSONB_OID ? (text: string) => text : types.getTypeParser(oid, format)),
-};
-
-const JSONB_OID = 3802;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -86,7 +80,7 @@ export async function readTargets(client: PoolClient, scope: BuildScope, ids: st
     text: `SELECT j.event_id, j.envelope FROM ledger.journal j WHERE j.disposition = 'applied' AND j.event_id = ANY($3::uuid[]) AND ${filter.sql}`,
     values: [...filter.params, uuids],
     rowMode: 'array',
-    types: JSONB_AS_TEXT,
+    types: JSONB_AND_TIMESTAMPTZ_AS_TEXT,
   });
   return new Map(rows);
 }
